@@ -1,0 +1,167 @@
+//! Operations of a resource: method, path template, and which properties each direction
+//! requires. Also matches a request's method and URL to a template.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// One operation as written in `NAME.operations.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    #[serde(default)]
+    pub request: Option<BodySpec>,
+    /// Documented statuses; `null` for a status without a body (204).
+    #[serde(default)]
+    pub responses: BTreeMap<String, Option<BodySpec>>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct BodySpec {
+    #[serde(default)]
+    pub required: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationsFile {
+    pub resource: String,
+    pub operations: Vec<OperationSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Literal(String),
+    Param,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    segments: Vec<Segment>,
+    pub request: Option<BodySpec>,
+    pub responses: BTreeMap<u16, Option<BodySpec>>,
+}
+
+impl Operation {
+    pub fn from_spec(spec: OperationSpec) -> Result<Operation, String> {
+        if !spec.path.starts_with('/') {
+            return Err(format!(
+                "operation `{}`: path must start with `/`",
+                spec.name
+            ));
+        }
+        let mut responses = BTreeMap::new();
+        for (status, body) in spec.responses {
+            let code: u16 = status
+                .parse()
+                .ok()
+                .filter(|c| (100..600).contains(c))
+                .ok_or_else(|| {
+                    format!(
+                        "operation `{}`: `{status}` is not an HTTP status code",
+                        spec.name
+                    )
+                })?;
+            responses.insert(code, body);
+        }
+        Ok(Operation {
+            segments: template_segments(&spec.path),
+            name: spec.name,
+            method: spec.method.to_ascii_uppercase(),
+            path: spec.path,
+            request: spec.request,
+            responses,
+        })
+    }
+
+    /// Does `method` + `url` (a path or a full URL, with or without `/v1.0` or `/beta`, any
+    /// query string) name this operation?
+    pub fn matches(&self, method: &str, url: &str) -> bool {
+        if !self.method.eq_ignore_ascii_case(method) {
+            return false;
+        }
+        let segs: Vec<&str> = request_path(url)
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        segs.len() == self.segments.len()
+            && self.segments.iter().zip(&segs).all(|(t, s)| match t {
+                Segment::Param => true,
+                Segment::Literal(l) => l.eq_ignore_ascii_case(s),
+            })
+    }
+}
+
+fn template_segments(path: &str) -> Vec<Segment> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                Segment::Param
+            } else {
+                Segment::Literal(s.to_string())
+            }
+        })
+        .collect()
+}
+
+/// The resource path of a request target: scheme, host, API version prefix, query and fragment
+/// removed.
+pub fn request_path(url: &str) -> &str {
+    let mut p = url.trim();
+    if let Some(i) = p.find("://") {
+        p = &p[i + 3..];
+        p = p.find('/').map_or("", |j| &p[j..]);
+    }
+    p = p.split(['?', '#']).next().unwrap_or("");
+    for prefix in ["/v1.0", "/beta"] {
+        if let Some(rest) = p.strip_prefix(prefix) {
+            if rest.is_empty() || rest.starts_with('/') {
+                p = rest;
+                break;
+            }
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op() -> Operation {
+        Operation::from_spec(OperationSpec {
+            name: "update".into(),
+            method: "PATCH".into(),
+            path: "/provisioningPolicies/{provisioningPoliciesId}/assignments/{ProvisionPolicyAssignmentItemId}".into(),
+            request: None,
+            responses: BTreeMap::new(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn matches_with_and_without_host_prefix_and_query() {
+        let op = op();
+        for url in [
+            "/provisioningPolicies/p1/assignments/a1",
+            "https://graph.microsoft.com/v1.0/provisioningPolicies/p1/assignments/a1",
+            "https://graph.microsoft.com/beta/provisioningPolicies/{provisioningPoliciesId}/assignments/{ProvisionPolicyAssignmentItemId}",
+            "/beta/provisioningPolicies/p1/assignments/a1?$select=groupId",
+            "/v1.0/provisioningPolicies/p1/assignments/a1/",
+        ] {
+            assert!(op.matches("PATCH", url), "{url}");
+            assert!(op.matches("patch", url), "{url}");
+        }
+        assert!(!op.matches("GET", "/provisioningPolicies/p1/assignments/a1"));
+        assert!(!op.matches("PATCH", "/provisioningPolicies/p1/assignments"));
+        assert!(!op.matches("PATCH", "/provisioningPolicies/p1/assignments/a1/extra"));
+        assert!(!op.matches("PATCH", "/v2.0/provisioningPolicies/p1/assignments/a1"));
+    }
+}

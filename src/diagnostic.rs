@@ -1,0 +1,147 @@
+//! A finding as a value: rule, severity, location, message, hint and fix. How a diagnostic is
+//! shown is the renderers' business; what it proposes to change is `fix`'s.
+
+use crate::json::Span;
+use crate::rules::Rule;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which way a payload travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+}
+
+/// Whether a fix may be applied without a person looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safety {
+    /// The intent is unambiguous (a case slip in `@odata.type`, one near-miss field name).
+    Safe,
+    /// Shown in the diff only: it drops data or invents a value.
+    Unsafe,
+}
+
+/// A change to the body that would remove the finding. Objects are named by JSON Pointer, members
+/// by the offset of their key (unique even for repeated keys).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixAction {
+    RenameKey {
+        key_span: Span,
+        new_key: String,
+    },
+    ReplaceValue {
+        span: Span,
+        new_json: String,
+    },
+    RemoveMember {
+        object: String,
+        key_start: usize,
+    },
+    InsertMember {
+        object: String,
+        key: String,
+        value_json: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub safety: Safety,
+    pub action: FixAction,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub message: String,
+    /// What to do about it ("did you mean `groupId`?").
+    pub hint: Option<String>,
+    /// Byte span in the file of what the finding points at.
+    pub span: Span,
+    /// RFC 6901 pointer into the body ("" for the body itself).
+    pub pointer: String,
+    pub resource: Option<String>,
+    pub direction: Option<Direction>,
+    /// Index of the payload in its file.
+    pub payload: usize,
+    pub fix: Option<Fix>,
+    /// 1-based position of `span.start`, filled in once per file before rendering.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Diagnostic {
+    pub fn new(
+        rule: Rule,
+        span: Span,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            severity: rule.default_severity(),
+            message: message.into(),
+            hint: None,
+            span,
+            pointer: pointer.into(),
+            resource: None,
+            direction: None,
+            payload: 0,
+            fix: None,
+            line: 0,
+            column: 0,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_fix(mut self, safety: Safety, action: FixAction) -> Self {
+        self.fix = Some(Fix { safety, action });
+        self
+    }
+
+    /// The message followed by its hint, for one-line formats.
+    pub fn full_message(&self) -> String {
+        match &self.hint {
+            Some(h) => format!("{}; {}", self.message, h),
+            None => self.message.clone(),
+        }
+    }
+}

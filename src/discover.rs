@@ -1,0 +1,77 @@
+//! Discovery: the files to check, from the paths on the command line. Folders are walked
+//! recursively in a stable order, taking only files of a format paylint reads; symbolic links
+//! inside folders are not followed and hidden entries (`.git`, `.venv`, ...) are skipped.
+
+use crate::input::Format;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One thing discovery found.
+#[derive(Debug)]
+pub enum Found {
+    /// A file to read, and the format to read it as (`None`: named on the command line with an
+    /// extension paylint does not know; sniffed by content).
+    File {
+        path: PathBuf,
+        format: Option<Format>,
+    },
+    /// Something under a folder that could not be walked (permission denied, a symlink loop).
+    Unwalkable { path: PathBuf, message: String },
+}
+
+/// Paths that do not exist: the run cannot do its job.
+pub fn missing(paths: &[PathBuf]) -> Vec<&Path> {
+    paths
+        .iter()
+        .filter(|p| {
+            p.as_os_str() != "-"
+                && std::fs::metadata(p).is_err()
+                && std::fs::symlink_metadata(p).is_err()
+        })
+        .map(PathBuf::as_path)
+        .collect()
+}
+
+/// Everything to check under `paths`, in order, as an iterator (memory does not grow with the
+/// number of files).
+pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
+    paths.iter().flat_map(|root| {
+        let is_dir = std::fs::metadata(root).map(|m| m.is_dir()).unwrap_or(false);
+        let named: Option<Found> = (!is_dir).then(|| Found::File {
+            path: root.clone(),
+            format: Format::for_walked(root),
+        });
+        let walked = is_dir.then(|| {
+            WalkDir::new(root)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
+                .filter_map(|entry| match entry {
+                    Ok(e) if e.file_type().is_file() => {
+                        Format::for_walked(e.path()).map(|f| Found::File {
+                            path: e.into_path(),
+                            format: Some(f),
+                        })
+                    }
+                    Ok(_) => None,
+                    Err(e) => Some(Found::Unwalkable {
+                        path: e
+                            .path()
+                            .map(Path::to_path_buf)
+                            .unwrap_or_else(|| root.clone()),
+                        message: match e.loop_ancestor() {
+                            Some(a) => format!("symbolic link loop back to {}", a.display()),
+                            None => e.io_error().map_or_else(
+                                || e.to_string(),
+                                |io| format!("cannot read the folder: {io}"),
+                            ),
+                        },
+                    }),
+                })
+        });
+        named.into_iter().chain(walked.into_iter().flatten())
+    })
+}

@@ -1,0 +1,33 @@
+//! A bare JSON body (`.json`): the whole file is one payload. A name ending in `.request.json`
+//! or `.response.json` says the body's direction.
+
+use super::{Parsed, Payload};
+use crate::diagnostic::Direction;
+use crate::json::Span;
+use crate::source::SourceFile;
+use std::path::Path;
+
+pub fn read(source: &SourceFile) -> Parsed {
+    Parsed {
+        payloads: vec![Payload {
+            index: 0,
+            start: 0,
+            body: Some(Span::new(0, source.text.len())),
+            direction: direction_from_name(&source.path),
+            ..Payload::default()
+        }],
+        problems: Vec::new(),
+    }
+}
+
+/// `x.request.json` is a request body, `x.response.json` a response body.
+pub fn direction_from_name(path: &Path) -> Option<Direction> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".request.json") {
+        Some(Direction::Request)
+    } else if name.ends_with(".response.json") {
+        Some(Direction::Response)
+    } else {
+        None
+    }
+}

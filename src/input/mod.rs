@@ -1,0 +1,134 @@
+//! Readers: turn one file's text into payloads with positions. One module per input format;
+//! none of them knows about resources or rules beyond reporting what it could not read.
+
+pub mod json_body;
+
+use crate::diagnostic::{Diagnostic, Direction};
+use crate::json::Span;
+use crate::rules;
+use crate::source::SourceFile;
+use std::path::PathBuf;
+
+/// One message (request or response) found in a file.
+#[derive(Debug, Clone, Default)]
+pub struct Payload {
+    /// 0-based index of the message in its file.
+    pub index: usize,
+    /// Where the message starts in the file (findings about the message point here).
+    pub start: usize,
+    /// The JSON body, if the message has one.
+    pub body: Option<Span>,
+    pub direction: Option<Direction>,
+    /// Request method and target (path or URL) of the request, or of the request a response answers.
+    pub method: Option<String>,
+    pub url: Option<String>,
+    pub status: Option<u16>,
+    /// A documented example shortened for readability: missing properties are not findings.
+    pub truncated: bool,
+}
+
+/// The formats paylint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    JsonBody,
+}
+
+impl Format {
+    /// The format a walked file is read as, by extension; `None` when a folder walk skips it.
+    pub fn for_walked(path: &std::path::Path) -> Option<Format> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => Some(Format::JsonBody),
+            _ => None,
+        }
+    }
+
+    /// The format of a file named on the command line: by extension, else by content.
+    pub fn for_named(path: &std::path::Path, _text: &str) -> Format {
+        Format::for_walked(path).unwrap_or(Format::JsonBody)
+    }
+}
+
+/// Payloads of one file, plus findings about what could not be read as a payload.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub payloads: Vec<Payload>,
+    pub problems: Vec<Diagnostic>,
+}
+
+pub fn read(format: Format, source: &SourceFile) -> Parsed {
+    match format {
+        Format::JsonBody => json_body::read(source),
+    }
+}
+
+/// Bytes to text: a UTF-8 byte order mark is dropped (RFC 8259 lets a parser ignore it); other
+/// encodings are an `invalid-json` finding (the text is then a lossy copy, for display only).
+pub fn decode(path: PathBuf, mut bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        // NUL is valid UTF-8 but never appears in JSON text: UTF-16 without a BOM, or binary.
+        Ok(text) if text.as_bytes().contains(&0) => {
+            let bytes = text.as_bytes();
+            let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+            let finding = rules::invalid_json::not_utf8(offset, looks_utf16(bytes), true);
+            (SourceFile { path, text }, Some(finding))
+        }
+        Ok(text) => (SourceFile { path, text }, None),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let utf16 = bytes.starts_with(b"\xFF\xFE")
+                || bytes.starts_with(b"\xFE\xFF")
+                || looks_utf16(&bytes);
+            let has_nul = bytes.contains(&0);
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let finding = rules::invalid_json::not_utf8(offset, utf16, has_nul);
+            (SourceFile { path, text }, Some(finding))
+        }
+    }
+}
+
+/// ASCII text in UTF-16 has a NUL in every other byte.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64)];
+    head.len() >= 4
+        && (head.iter().step_by(2).all(|&b| b == 0)
+            || head.iter().skip(1).step_by(2).all(|&b| b == 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rule;
+
+    #[test]
+    fn decode_accepts_bom_and_reports_other_encodings() {
+        let (s, d) = decode("a".into(), b"\xEF\xBB\xBF{}".to_vec());
+        assert_eq!(s.text, "{}");
+        assert!(d.is_none());
+        let utf16: Vec<u8> = "{\"a\":1}"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let (_, d) = decode("a".into(), [b"\xFF\xFE".to_vec(), utf16].concat());
+        let d = d.unwrap();
+        assert_eq!(d.rule, Rule::InvalidJson);
+        assert!(d.message.contains("UTF-16"));
+        let (_, d) = decode("a".into(), b"{\"a\": \"\xC3\x28\"}".to_vec());
+        let d = d.unwrap();
+        assert_eq!(d.span.start, 7);
+        assert!(d.message.contains("not valid UTF-8"));
+        let (_, d) = decode("a".into(), b"\x00\x01\x02\xFF\x00".to_vec());
+        assert!(d.unwrap().message.contains("binary"));
+        let (_, d) = decode("a".into(), b"\x89PNG\x00\x00".to_vec());
+        assert!(d.unwrap().message.contains("binary"));
+        let bare16: Vec<u8> = "{\"a\":1}"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let (_, d) = decode("a".into(), bare16);
+        assert!(d.unwrap().message.contains("UTF-16"));
+    }
+}

@@ -1,0 +1,668 @@
+//! One-pass positioned JSON: parses RFC 8259 text into a tree whose every node and key carries
+//! its byte span, keeps duplicate keys (in file order) and refuses nesting past a depth limit.
+//!
+//! Written by hand because no well-kept crate gives all of: byte spans for keys *and* values,
+//! every occurrence of a repeated key, a depth guard instead of a stack overflow, and the speed
+//! of a single pass. serde_json drops positions and duplicates; span-aware crates either build
+//! far heavier trees or accept JSON5/JSONC, which a conformance linter must not.
+
+use serde_json::{Map, Number, Value};
+
+/// Nesting deeper than this is an error, not a stack overflow (serde_json's own limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// A byte range `[start, end)` in the text that was parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Node>),
+    /// Members in file order, repeated keys included.
+    Object(Vec<Member>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    /// The key with its quotes.
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// A key that occurs more than once in one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateKey {
+    /// JSON Pointer of the object holding the key.
+    pub object_pointer: String,
+    pub key: String,
+    /// Span of the earlier occurrence's key.
+    pub first: Span,
+    /// Span of the repeated occurrence's key.
+    pub repeated: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct Document {
+    pub root: Node,
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// Parses `text[start..end]` as one JSON value surrounded by optional whitespace.
+/// Spans are offsets into `text` itself, so they stay valid for the whole file.
+pub fn parse_range(text: &str, start: usize, end: usize) -> Result<Document, ParseError> {
+    let mut p = Parser {
+        text,
+        bytes: &text.as_bytes()[..end],
+        pos: start,
+        duplicates: Vec::new(),
+        path: Vec::new(),
+    };
+    p.skip_ws();
+    if p.pos >= p.bytes.len() {
+        return Err(p.error_at(p.pos, "no JSON value: the body is empty or only whitespace"));
+    }
+    let root = p.value(0)?;
+    p.skip_ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.error_at(p.pos, "unexpected text after the JSON value"));
+    }
+    Ok(Document {
+        root,
+        duplicates: p.duplicates,
+    })
+}
+
+pub fn parse(text: &str) -> Result<Document, ParseError> {
+    parse_range(text, 0, text.len())
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    duplicates: Vec<DuplicateKey>,
+    /// Keys and indices from the root to the value being parsed (only read for duplicates).
+    path: Vec<PathSeg>,
+}
+
+enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+impl<'a> Parser<'a> {
+    fn error_at(&self, offset: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            offset,
+            message: message.into(),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                _ => break,
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn describe_here(&self) -> String {
+        match self.text[self.pos.min(self.bytes.len())..self.bytes.len()]
+            .chars()
+            .next()
+        {
+            None => "the end of the body".to_string(),
+            Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
+            Some(c) => format!("`{c}`"),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, ParseError> {
+        let start = self.pos;
+        let kind = match self.peek() {
+            Some(b'{') => self.object(depth + 1)?,
+            Some(b'[') => self.array(depth + 1)?,
+            Some(b'"') => Kind::String(self.string()?),
+            Some(b't') => self.literal("true", Kind::Bool(true))?,
+            Some(b'f') => self.literal("false", Kind::Bool(false))?,
+            Some(b'n') => self.literal("null", Kind::Null)?,
+            Some(b'-' | b'0'..=b'9') => Kind::Number(self.number()?),
+            _ => {
+                let hint = match self.peek() {
+                    Some(b'\'') => " (JSON strings use double quotes)",
+                    Some(b'}' | b']') => " (a trailing comma before it?)",
+                    _ => "",
+                };
+                return Err(self.error_at(
+                    self.pos,
+                    format!(
+                        "expected a JSON value, found {}{hint}",
+                        self.describe_here()
+                    ),
+                ));
+            }
+        };
+        Ok(Node {
+            span: Span::new(start, self.pos),
+            kind,
+        })
+    }
+
+    fn enter(&self, depth: usize) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error_at(
+                self.pos,
+                format!("nesting deeper than {MAX_DEPTH} levels; paylint stops reading here"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, ParseError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            Err(self.error_at(
+                self.pos,
+                format!("expected a JSON value, found {}", self.describe_here()),
+            ))
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Kind, ParseError> {
+        self.enter(depth)?;
+        self.pos += 1; // '{'
+        let mut members: Vec<Member> = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Kind::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                let found = self.describe_here();
+                let hint = if self.peek() == Some(b'}') {
+                    " (a trailing comma before it?)"
+                } else {
+                    " (object keys are double-quoted strings)"
+                };
+                return Err(self.error_at(self.pos, format!("expected a key, found {found}{hint}")));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos);
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.error_at(
+                    self.pos,
+                    format!("expected `:` after the key, found {}", self.describe_here()),
+                ));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            if let Some(earlier) = find_key(&members, &key) {
+                self.duplicates.push(DuplicateKey {
+                    object_pointer: self.pointer(),
+                    key: key.clone(),
+                    first: earlier,
+                    repeated: key_span,
+                });
+            }
+            self.path.push(PathSeg::Key(key));
+            let value = self.value(depth);
+            let Some(PathSeg::Key(key)) = self.path.pop() else {
+                unreachable!("the path stack is balanced")
+            };
+            members.push(Member {
+                key,
+                key_span,
+                value: value?,
+            });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Kind::Object(members));
+                }
+                _ => {
+                    return Err(self.error_at(
+                        self.pos,
+                        format!(
+                            "expected `,` or `}}` after an object member, found {}",
+                            self.describe_here()
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Kind, ParseError> {
+        self.enter(depth)?;
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Kind::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            self.path.push(PathSeg::Index(items.len()));
+            let item = self.value(depth);
+            self.path.pop();
+            items.push(item?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Kind::Array(items));
+                }
+                _ => {
+                    return Err(self.error_at(
+                        self.pos,
+                        format!(
+                            "expected `,` or `]` after an array item, found {}",
+                            self.describe_here()
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            out.push('/');
+            match seg {
+                PathSeg::Key(k) => push_escaped_token(&mut out, k),
+                PathSeg::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        let open = self.pos;
+        self.pos += 1; // '"'
+        let mut out = String::new();
+        let mut run_start = self.pos;
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(self.error_at(open, "unterminated string: no closing `\"`"));
+            };
+            match b {
+                b'"' => {
+                    out.push_str(&self.text[run_start..self.pos]);
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    out.push_str(&self.text[run_start..self.pos]);
+                    self.escape(&mut out)?;
+                    run_start = self.pos;
+                }
+                0x00..=0x1f => {
+                    let what = if b == b'\n' {
+                        "a line break inside a string (unterminated string?)".to_string()
+                    } else {
+                        format!("control character U+{b:04X} inside a string (escape it)")
+                    };
+                    return Err(self.error_at(self.pos, what));
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
+        let at = self.pos;
+        self.pos += 1; // '\\'
+        let Some(&c) = self.bytes.get(self.pos) else {
+            return Err(self.error_at(at, "unterminated escape sequence"));
+        };
+        self.pos += 1;
+        match c {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let hi = self.hex4(at)?;
+                let ch = if (0xD800..0xDC00).contains(&hi) {
+                    if self.bytes[self.pos..].starts_with(b"\\u") {
+                        self.pos += 2;
+                        let lo = self.hex4(at)?;
+                        if !(0xDC00..0xE000).contains(&lo) {
+                            return Err(
+                                self.error_at(at, "invalid UTF-16 surrogate pair in `\\u` escape")
+                            );
+                        }
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                    } else {
+                        None
+                    }
+                } else {
+                    char::from_u32(hi)
+                };
+                match ch {
+                    Some(ch) => out.push(ch),
+                    None => return Err(self.error_at(at, "lone UTF-16 surrogate in `\\u` escape")),
+                }
+            }
+            _ => {
+                return Err(self.error_at(
+                    at,
+                    "invalid escape sequence (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)",
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn hex4(&mut self, at: usize) -> Result<u32, ParseError> {
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error_at(at, "`\\u` must be followed by four hex digits"))?;
+        let mut v = 0u32;
+        for &d in digits {
+            let n = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error_at(at, "`\\u` must be followed by four hex digits"))?;
+            v = v * 16 + n;
+        }
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<Number, ParseError> {
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = self.pos;
+        let bad = |p: &Self, at: usize| p.error_at(at, "malformed number");
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => {
+                i += 1;
+                if matches!(b.get(i), Some(b'0'..=b'9')) {
+                    return Err(self.error_at(start, "numbers must not have leading zeros"));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(i), Some(b'0'..=b'9')) {
+                    i += 1;
+                }
+            }
+            _ => return Err(bad(self, start)),
+        }
+        let mut integer = true;
+        if b.get(i) == Some(&b'.') {
+            integer = false;
+            i += 1;
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                return Err(bad(self, i));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            integer = false;
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                return Err(bad(self, i));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        self.pos = i;
+        let text = &self.text[start..i];
+        if integer {
+            if let Ok(u) = text.parse::<u64>() {
+                return Ok(Number::from(u));
+            }
+            if let Ok(n) = text.parse::<i64>() {
+                return Ok(Number::from(n));
+            }
+        }
+        text.parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .ok_or_else(|| self.error_at(start, "number out of range"))
+    }
+}
+
+fn find_key(members: &[Member], key: &str) -> Option<Span> {
+    members
+        .iter()
+        .rev()
+        .find(|m| m.key == key)
+        .map(|m| m.key_span)
+}
+
+/// Appends `token` to a JSON Pointer, escaping `~` and `/` (RFC 6901).
+pub fn push_escaped_token(out: &mut String, token: &str) {
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Joins a pointer and one more token.
+pub fn pointer_join(base: &str, token: &str) -> String {
+    let mut out = String::with_capacity(base.len() + token.len() + 1);
+    out.push_str(base);
+    out.push('/');
+    push_escaped_token(&mut out, token);
+    out
+}
+
+fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+impl Node {
+    /// The node a JSON Pointer names; for a repeated key, its last occurrence (the one most
+    /// parsers keep).
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = unescape_token(raw);
+            node = match &node.kind {
+                Kind::Object(members) => &members.iter().rev().find(|m| m.key == token)?.value,
+                Kind::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The member a pointer names (last occurrence), with its key span.
+    pub fn member(&self, pointer: &str) -> Option<&Member> {
+        let (parent, last) = pointer.rsplit_once('/')?;
+        let token = unescape_token(last);
+        match &self.pointer(parent)?.kind {
+            Kind::Object(members) => members.iter().rev().find(|m| m.key == token),
+            _ => None,
+        }
+    }
+
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.kind {
+            Kind::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Null => "null",
+            Kind::Bool(_) => "a boolean",
+            Kind::Number(_) => "a number",
+            Kind::String(_) => "a string",
+            Kind::Array(_) => "an array",
+            Kind::Object(_) => "an object",
+        }
+    }
+
+    /// The serde_json value (the validator's input); a repeated key keeps its last value.
+    pub fn to_value(&self) -> Value {
+        match &self.kind {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(*b),
+            Kind::Number(n) => Value::Number(n.clone()),
+            Kind::String(s) => Value::String(s.clone()),
+            Kind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Kind::Object(members) => {
+                let mut map = Map::new();
+                for m in members {
+                    map.insert(m.key.clone(), m.value.to_value());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let text = "{\n  \"a\": [1, {\"b\": null}],\n  \"c\": \"x\"\n}";
+        let doc = parse(text).unwrap();
+        let a = doc.root.member("/a").unwrap();
+        assert_eq!(&text[a.key_span.start..a.key_span.end], "\"a\"");
+        let b = doc.root.member("/a/1/b").unwrap();
+        assert_eq!(&text[b.value.span.start..b.value.span.end], "null");
+        assert_eq!(
+            doc.root.pointer("/c").unwrap().kind,
+            Kind::String("x".into())
+        );
+        assert_eq!(doc.root.span, Span::new(0, text.len()));
+    }
+
+    #[test]
+    fn duplicates_are_kept_and_reported() {
+        let text = r#"{"a": 1, "b": {"x": 1, "x": 2}, "a": 3}"#;
+        let doc = parse(text).unwrap();
+        assert_eq!(doc.duplicates.len(), 2);
+        assert_eq!(doc.duplicates[0].object_pointer, "/b");
+        assert_eq!(doc.duplicates[0].key, "x");
+        assert_eq!(doc.duplicates[1].object_pointer, "");
+        assert_eq!(
+            doc.duplicates[1].repeated.start,
+            text.rfind("\"a\"").unwrap()
+        );
+        assert_eq!(
+            doc.root.pointer("/a").unwrap().to_value(),
+            serde_json::json!(3)
+        );
+    }
+
+    #[test]
+    fn values_match_serde_json() {
+        let text = r#"{"s": "a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "n": [0, -1, 1.5e3, 18446744073709551615, -9223372036854775808, 1E-2], "t": true, "f": false, "z": null}"#;
+        let ours = parse(text).unwrap().root.to_value();
+        let theirs: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        for (text, offset) in [
+            ("", 0),
+            ("   ", 3),
+            ("{\"a\": 1,}", 8),
+            ("{\"a\" 1}", 5),
+            ("[1 2]", 3),
+            ("{\"a\": tru}", 6),
+            ("{\"a\": \"x", 6),
+            ("01", 0),
+            ("{} x", 3),
+            ("{'a': 1}", 1),
+            ("\"\\x\"", 1),
+            ("\"\\ud800\"", 1),
+            ("1.", 2),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(err.offset, offset, "{text:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        let err = parse(&deep).unwrap_err();
+        assert!(err.message.contains("nesting deeper"));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+        let too_deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(parse(&too_deep).is_err());
+    }
+
+    #[test]
+    fn pointers_escape_tokens() {
+        let doc = parse(r#"{"a/b": {"m~n": 1, "m~n": 2}}"#).unwrap();
+        assert_eq!(doc.duplicates[0].object_pointer, "/a~1b");
+        assert_eq!(
+            doc.root.pointer("/a~1b/m~0n").unwrap().to_value(),
+            serde_json::json!(2)
+        );
+        assert_eq!(pointer_join("/x", "a/b~"), "/x/a~1b~0");
+    }
+}

@@ -1,0 +1,77 @@
+//! Routing: decides what a payload is checked as — which resource, operation and direction —
+//! from the command line, what the input format knows, and the body's `@odata.type`.
+
+use crate::catalog::{Catalog, Exchange, Resource};
+use crate::check::Target;
+use crate::diagnostic::{Diagnostic, Direction};
+use crate::input::Payload;
+use crate::json::{Kind, Node};
+use crate::rules;
+
+/// What the command line says about every payload.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overrides<'a> {
+    pub resource: Option<&'a Resource>,
+    pub direction: Option<Direction>,
+}
+
+/// The target to check `root` against, or the finding that says why there is none.
+pub fn route<'a>(
+    catalog: &'a Catalog,
+    payload: &Payload,
+    root: &Node,
+    overrides: Overrides<'a>,
+) -> Result<Target<'a>, Box<Diagnostic>> {
+    let exchange = Exchange {
+        direction: payload.direction.or(overrides.direction),
+        operation: None,
+        status: payload.status,
+    };
+    let odata_type = root.pointer("/@odata.type").and_then(|n| match &n.kind {
+        Kind::String(s) => Some(s.as_str()),
+        _ => None,
+    });
+    let resource = overrides
+        .resource
+        .or_else(|| odata_type.and_then(|t| by_odata_type(catalog, t)))
+        .or_else(|| match catalog.resources() {
+            [only] => Some(only),
+            _ => None,
+        });
+    match resource {
+        Some(resource) => Ok(Target {
+            resource,
+            exchange,
+            truncated: payload.truncated,
+        }),
+        None => Err(Box::new(rules::unknown_resource::diagnose(
+            root.span,
+            odata_type,
+            &catalog.names(),
+        ))),
+    }
+}
+
+/// The resource an `@odata.type` names: exactly, else a unique near miss (case, a missing `#`,
+/// another namespace).
+pub fn by_odata_type<'a>(catalog: &'a Catalog, odata_type: &str) -> Option<&'a Resource> {
+    let typed = || {
+        catalog
+            .resources()
+            .iter()
+            .filter_map(|r| Some((r, r.odata_type.as_deref()?)))
+    };
+    if let Some((r, _)) = typed().find(|(_, t)| *t == odata_type) {
+        return Some(r);
+    }
+    let bare = odata_type.trim_start_matches('#');
+    let unique = |pred: &dyn Fn(&str) -> bool| {
+        let mut it = typed().filter(|(_, t)| pred(t.trim_start_matches('#')));
+        match (it.next(), it.next()) {
+            (Some((r, _)), None) => Some(r),
+            _ => None,
+        }
+    };
+    let name = |t: &str| t.rsplit('.').next().unwrap_or(t).to_ascii_lowercase();
+    unique(&|t| t.eq_ignore_ascii_case(bare)).or_else(|| unique(&|t| name(t) == name(bare)))
+}

@@ -1,0 +1,23 @@
+//! `internal-error`: paylint itself failed on this file (a bug); the other files are still checked.
+
+use super::{Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::Span;
+
+pub const INFO: RuleInfo = RuleInfo {
+    id: "internal-error",
+    severity: Severity::Error,
+    summary: "paylint failed while checking this file.",
+    explanation: "A bug in paylint stopped the check of one file. The rest of the run goes on and \
+the run exits with status 2. Please report it with the file attached.",
+};
+
+pub fn diagnose(what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Rule::InternalError,
+        Span::new(0, 0),
+        "",
+        format!("paylint failed on this file: {what}"),
+    )
+    .with_hint("this is a bug in paylint; please report it with the file")
+}

@@ -1,0 +1,113 @@
+//! The rules: stable ids, default severities and documentation, as data. Each rule's module
+//! builds its diagnostics (message, hint, fix); `check` decides when they apply.
+
+pub mod duplicate_key;
+pub mod internal_error;
+pub mod invalid_json;
+pub mod invalid_value;
+pub mod missing_required;
+pub mod read_only_field;
+pub mod type_mismatch;
+pub mod unknown_field;
+pub mod unknown_resource;
+pub mod unreadable_file;
+pub mod wrong_odata_type;
+
+use crate::diagnostic::Severity;
+use std::fmt;
+
+/// Everything a user (or a SARIF consumer) needs to know about a rule.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// Why it matters and how to fix it.
+    pub explanation: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    InvalidJson,
+    MissingRequired,
+    WrongOdataType,
+    UnknownField,
+    TypeMismatch,
+    InvalidValue,
+    ReadOnlyField,
+    DuplicateKey,
+    UnknownResource,
+    UnreadableFile,
+    InternalError,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 11] = [
+        Rule::InvalidJson,
+        Rule::MissingRequired,
+        Rule::WrongOdataType,
+        Rule::UnknownField,
+        Rule::TypeMismatch,
+        Rule::InvalidValue,
+        Rule::ReadOnlyField,
+        Rule::DuplicateKey,
+        Rule::UnknownResource,
+        Rule::UnreadableFile,
+        Rule::InternalError,
+    ];
+
+    pub fn info(self) -> &'static RuleInfo {
+        match self {
+            Rule::InvalidJson => &invalid_json::INFO,
+            Rule::MissingRequired => &missing_required::INFO,
+            Rule::WrongOdataType => &wrong_odata_type::INFO,
+            Rule::UnknownField => &unknown_field::INFO,
+            Rule::TypeMismatch => &type_mismatch::INFO,
+            Rule::InvalidValue => &invalid_value::INFO,
+            Rule::ReadOnlyField => &read_only_field::INFO,
+            Rule::DuplicateKey => &duplicate_key::INFO,
+            Rule::UnknownResource => &unknown_resource::INFO,
+            Rule::UnreadableFile => &unreadable_file::INFO,
+            Rule::InternalError => &internal_error::INFO,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn default_severity(self) -> Severity {
+        self.info().severity
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in Rule::ALL {
+            let id = rule.id();
+            assert!(seen.insert(id), "duplicate id {id}");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}"
+            );
+            assert_eq!(Rule::from_id(id), Some(rule));
+            assert!(!rule.info().summary.is_empty() && !rule.info().explanation.is_empty());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! `read-only-field`: a request body sets a property the service computes (`id`).
+
+use super::{Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
+use crate::json::Member;
+
+pub const INFO: RuleInfo = RuleInfo {
+    id: "read-only-field",
+    severity: Severity::Warning,
+    summary: "A request body sets a read-only property.",
+    explanation: "Read-only properties (`\"readOnly\": true` in the catalog schema, such as the \
+`id` inherited from entity) are set by the service. In a request body they are ignored at best \
+and rejected at worst. Only request bodies are checked; responses carry them by design.",
+};
+
+pub fn diagnose(member: &Member, pointer: &str, object: &str, subject: &str) -> Diagnostic {
+    Diagnostic::new(
+        Rule::ReadOnlyField,
+        member.key_span,
+        pointer,
+        format!(
+            "`{}` is read-only and should not be sent in {subject}",
+            member.key
+        ),
+    )
+    .with_hint(format!("remove `{}`; the service sets it", member.key))
+    .with_fix(
+        Safety::Unsafe,
+        FixAction::RemoveMember {
+            object: object.to_string(),
+            key_start: member.key_span.start,
+        },
+    )
+}

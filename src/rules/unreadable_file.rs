@@ -1,0 +1,18 @@
+//! `unreadable-file`: the file could not be read (permissions, vanished, not a regular file).
+
+use super::{Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::Span;
+
+pub const INFO: RuleInfo = RuleInfo {
+    id: "unreadable-file",
+    severity: Severity::Error,
+    summary: "The file could not be read.",
+    explanation: "The operating system refused to read the file (permission denied, removed \
+during the run, a loop of symbolic links, a file larger than --max-file-size). The other files \
+are still checked.",
+};
+
+pub fn diagnose(message: String, hint: &str) -> Diagnostic {
+    Diagnostic::new(Rule::UnreadableFile, Span::new(0, 0), "", message).with_hint(hint)
+}

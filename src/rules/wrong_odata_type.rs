@@ -1,0 +1,129 @@
+//! `wrong-odata-type`: `@odata.type` does not name the resource the body is checked as.
+
+use super::{Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
+use crate::json::{Kind, Member};
+
+pub const INFO: RuleInfo = RuleInfo {
+    id: "wrong-odata-type",
+    severity: Severity::Error,
+    summary: "`@odata.type` is not the type the operation expects.",
+    explanation: "OData type names are case-sensitive and start with `#` followed by the \
+namespace-qualified name (`#microsoft.graph.ProvisionPolicyAssignmentItem`). Services reject or \
+misroute bodies whose type is misspelled, lacks the `#`, names another namespace or type, or is \
+not a string. Case slips and a missing `#` are fixed safely.",
+};
+
+/// How a found `@odata.type` relates to the expected one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    CaseOnly,
+    MissingHash,
+    MissingHashAndCase,
+    OtherNamespace,
+    OtherType,
+    NotAString,
+}
+
+pub fn classify(found: &Kind, expected: &str) -> Mismatch {
+    let Kind::String(found) = found else {
+        return Mismatch::NotAString;
+    };
+    let exp_bare = expected.trim_start_matches('#');
+    let has_hash = found.starts_with('#');
+    let bare = found.trim_start_matches('#');
+    if bare == exp_bare && !has_hash {
+        return Mismatch::MissingHash;
+    }
+    if bare.eq_ignore_ascii_case(exp_bare) {
+        return if has_hash {
+            Mismatch::CaseOnly
+        } else {
+            Mismatch::MissingHashAndCase
+        };
+    }
+    let (exp_ns, exp_name) = split_qualified(exp_bare);
+    let (ns, name) = split_qualified(bare);
+    if name.eq_ignore_ascii_case(exp_name) && !ns.eq_ignore_ascii_case(exp_ns) {
+        Mismatch::OtherNamespace
+    } else {
+        Mismatch::OtherType
+    }
+}
+
+fn split_qualified(name: &str) -> (&str, &str) {
+    name.rsplit_once('.').unwrap_or(("", name))
+}
+
+pub fn diagnose(member: &Member, pointer: &str, expected: &str, resource: &str) -> Diagnostic {
+    let mismatch = classify(&member.value.kind, expected);
+    let found = match &member.value.kind {
+        Kind::String(s) => format!("`{s}`"),
+        _ => member.value.type_name().to_string(),
+    };
+    let message = format!("`@odata.type` is {found}, expected `{expected}`");
+    let hint = match mismatch {
+        Mismatch::CaseOnly => "it differs only in case; OData type names are case-sensitive".to_string(),
+        Mismatch::MissingHash => "an `@odata.type` value starts with `#`".to_string(),
+        Mismatch::MissingHashAndCase => {
+            "it lacks the leading `#` and differs in case; OData type names are case-sensitive".to_string()
+        }
+        Mismatch::OtherNamespace => {
+            let (exp_ns, _) = split_qualified(expected.trim_start_matches('#'));
+            format!("the type name is right but the namespace is not: {resource} lives in `{exp_ns}`")
+        }
+        Mismatch::OtherType => format!(
+            "that names another type; this body is checked as {resource} (pass --resource to choose another)"
+        ),
+        Mismatch::NotAString => "`@odata.type` must be a string such as `#namespace.TypeName`".to_string(),
+    };
+    let safety = match mismatch {
+        Mismatch::CaseOnly | Mismatch::MissingHash | Mismatch::MissingHashAndCase => Safety::Safe,
+        _ => Safety::Unsafe,
+    };
+    Diagnostic::new(Rule::WrongOdataType, member.key_span, pointer, message)
+        .with_hint(hint)
+        .with_fix(
+            safety,
+            FixAction::ReplaceValue {
+                span: member.value.span,
+                new_json: serde_json::to_string(expected).expect("strings serialize"),
+            },
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const T: &str = "#microsoft.graph.ProvisionPolicyAssignmentItem";
+
+    fn s(v: &str) -> Kind {
+        Kind::String(v.into())
+    }
+
+    #[test]
+    fn classifies_each_kind_of_mistake() {
+        assert_eq!(
+            classify(&s("#microsoft.graph.provisionPolicyAssignmentItem"), T),
+            Mismatch::CaseOnly
+        );
+        assert_eq!(
+            classify(&s("microsoft.graph.ProvisionPolicyAssignmentItem"), T),
+            Mismatch::MissingHash
+        );
+        assert_eq!(
+            classify(&s("microsoft.graph.provisionpolicyassignmentitem"), T),
+            Mismatch::MissingHashAndCase
+        );
+        assert_eq!(
+            classify(&s("#microsoft.intune.ProvisionPolicyAssignmentItem"), T),
+            Mismatch::OtherNamespace
+        );
+        assert_eq!(
+            classify(&s("#microsoft.graph.group"), T),
+            Mismatch::OtherType
+        );
+        assert_eq!(classify(&Kind::Null, T), Mismatch::NotAString);
+        assert_eq!(classify(&Kind::Bool(true), T), Mismatch::NotAString);
+    }
+}

@@ -1,0 +1,101 @@
+//! Source text of one input file and the mapping from byte offsets to 1-based line:column.
+//!
+//! The line index is built only when a file has something to report, so valid files pay nothing
+//! for positions.
+
+use std::path::PathBuf;
+
+/// A file's text as read: decoded UTF-8 with a leading byte order mark removed.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given on the command line joined with the walked part.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A 1-based line and column (column counted in characters, as editors do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Offsets of line starts; `\n` ends a line (a `\r` before it belongs to the line).
+#[derive(Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_iter(text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(text.len(), |&e| e - 1);
+        text[start..end.max(start)].trim_end_matches('\r')
+    }
+
+    /// Byte offset where a 0-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+}
+
+fn memchr_iter(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+/// The largest char boundary not after `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_chars() {
+        let text = "ab\r\n  é\"x\"\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(text, 6), Position { line: 2, column: 3 });
+        let x = text.find("\"x\"").unwrap();
+        assert_eq!(idx.position(text, x), Position { line: 2, column: 4 });
+        assert_eq!(idx.line_text(text, 1), "ab");
+        assert_eq!(idx.line_text(text, 3), "last");
+        assert_eq!(
+            idx.position(text, text.len()),
+            Position { line: 3, column: 5 }
+        );
+    }
+}
