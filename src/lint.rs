@@ -288,7 +288,7 @@ fn check_file(
     let mut edits = Vec::new();
     for payload in &parsed.payloads {
         let first = report.diagnostics.len();
-        if let Some(body) = payload.body {
+        if let Some(input::Body::InFile(body)) = payload.body {
             match json::parse_range(&source.text, body.start, body.end) {
                 Err(e) => report
                     .diagnostics

@@ -1,7 +1,7 @@
 //! A bare JSON body (`.json`): the whole file is one payload. A name ending in `.request.json`
 //! or `.response.json` says the body's direction.
 
-use super::{Parsed, Payload};
+use super::{Body, Parsed, Payload};
 use crate::diagnostic::Direction;
 use crate::json::Span;
 use crate::source::SourceFile;
@@ -11,8 +11,8 @@ pub fn read(source: &SourceFile) -> Parsed {
     Parsed {
         payloads: vec![Payload {
             index: 0,
-            start: 0,
-            body: Some(Span::new(0, source.text.len())),
+            start: Span::new(0, 0),
+            body: Some(Body::InFile(Span::new(0, source.text.len()))),
             direction: direction_from_name(&source.path),
             ..Payload::default()
         }],

@@ -14,17 +14,47 @@ use std::path::PathBuf;
 pub struct Payload {
     /// 0-based index of the message in its file.
     pub index: usize,
-    /// Where the message starts in the file (findings about the message point here).
-    pub start: usize,
+    /// Span of the message's first line (findings about the message point here).
+    pub start: Span,
     /// The JSON body, if the message has one.
-    pub body: Option<Span>,
+    pub body: Option<Body>,
     pub direction: Option<Direction>,
     /// Request method and target (path or URL) of the request, or of the request a response answers.
     pub method: Option<String>,
     pub url: Option<String>,
     pub status: Option<u16>,
+    /// Headers, when the format carries them (`None` for a bare body).
+    pub headers: Option<Vec<Header>>,
     /// A documented example shortened for readability: missing properties are not findings.
     pub truncated: bool,
+}
+
+impl Payload {
+    /// The value of the first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&Header> {
+        self.headers
+            .as_ref()?
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Where a body's text is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// A range of the file's text: positions inside the body are positions in the file.
+    InFile(Span),
+    /// Text held in a string of the file (a HAR `text` field, an NDJSON `"body": "..."`):
+    /// findings inside it point at `anchor`, the string in the file.
+    Embedded { text: String, anchor: Span },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+    /// The header's line (or field) in the file.
+    pub span: Span,
 }
 
 /// The formats paylint reads.

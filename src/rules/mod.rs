@@ -1,14 +1,21 @@
 //! The rules: stable ids, default severities and documentation, as data. Each rule's module
 //! builds its diagnostics (message, hint, fix); `check` decides when they apply.
 
+pub mod content_length_mismatch;
+pub mod content_type;
 pub mod duplicate_key;
 pub mod internal_error;
+pub mod invalid_har;
+pub mod invalid_http;
 pub mod invalid_json;
+pub mod invalid_markdown;
 pub mod invalid_value;
 pub mod missing_required;
 pub mod read_only_field;
 pub mod type_mismatch;
+pub mod unexpected_status;
 pub mod unknown_field;
+pub mod unknown_operation;
 pub mod unknown_resource;
 pub mod unreadable_file;
 pub mod wrong_odata_type;
@@ -40,10 +47,17 @@ pub enum Rule {
     UnknownResource,
     UnreadableFile,
     InternalError,
+    InvalidHttp,
+    InvalidMarkdown,
+    InvalidHar,
+    UnknownOperation,
+    ContentType,
+    ContentLengthMismatch,
+    UnexpectedStatus,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 18] = [
         Rule::InvalidJson,
         Rule::MissingRequired,
         Rule::WrongOdataType,
@@ -55,6 +69,13 @@ impl Rule {
         Rule::UnknownResource,
         Rule::UnreadableFile,
         Rule::InternalError,
+        Rule::InvalidHttp,
+        Rule::InvalidMarkdown,
+        Rule::InvalidHar,
+        Rule::UnknownOperation,
+        Rule::ContentType,
+        Rule::ContentLengthMismatch,
+        Rule::UnexpectedStatus,
     ];
 
     pub fn info(self) -> &'static RuleInfo {
@@ -70,6 +91,13 @@ impl Rule {
             Rule::UnknownResource => &unknown_resource::INFO,
             Rule::UnreadableFile => &unreadable_file::INFO,
             Rule::InternalError => &internal_error::INFO,
+            Rule::InvalidHttp => &invalid_http::INFO,
+            Rule::InvalidMarkdown => &invalid_markdown::INFO,
+            Rule::InvalidHar => &invalid_har::INFO,
+            Rule::UnknownOperation => &unknown_operation::INFO,
+            Rule::ContentType => &content_type::INFO,
+            Rule::ContentLengthMismatch => &content_length_mismatch::INFO,
+            Rule::UnexpectedStatus => &unexpected_status::INFO,
         }
     }
 

@@ -1,0 +1,30 @@
+//! `content-length-mismatch`: Content-Length fits neither line-ending form of the body.
+
+use super::{Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::Span;
+
+pub const INFO: RuleInfo = RuleInfo {
+    id: "content-length-mismatch",
+    severity: Severity::Warning,
+    summary: "Content-Length does not match the body.",
+    explanation: "A transcript's Content-Length should be the size of its body in bytes. Docs \
+are saved with LF or CRLF line ends, so either form's length is accepted (the seed doc's \
+`Content-length: 95` is its 92-byte body with CRLF). A mismatch usually means the body was edited \
+after the capture.",
+};
+
+pub fn diagnose(at: Span, declared: &str, lf: usize, crlf: usize) -> Diagnostic {
+    let sizes = if lf == crlf {
+        format!("{lf} bytes")
+    } else {
+        format!("{lf} bytes with LF line ends, {crlf} with CRLF")
+    };
+    Diagnostic::new(
+        Rule::ContentLengthMismatch,
+        at,
+        "",
+        format!("Content-Length is {declared}, but the body is {sizes}"),
+    )
+    .with_hint(format!("set `Content-Length: {lf}` or remove the header"))
+}

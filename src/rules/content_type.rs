@@ -1,0 +1,71 @@
+//! `content-type`: a request with a body does not say it is JSON.
+
+use super::{Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::Span;
+
+pub const INFO: RuleInfo = RuleInfo {
+    id: "content-type",
+    severity: Severity::Error,
+    summary: "A request with a body lacks a JSON Content-Type.",
+    explanation: "The service reads the body by its Content-Type. `application/json` (with \
+parameters such as `charset=utf-8` or `odata.metadata=minimal`) and `+json` types are JSON; a \
+missing header or another type makes the service reject or misread the body.",
+};
+
+/// Is a Content-Type value JSON?
+pub fn is_json(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+pub fn missing(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        Rule::ContentType,
+        at,
+        "",
+        "the request has a body but no Content-Type header",
+    )
+    .with_hint("add `Content-Type: application/json`")
+}
+
+pub fn not_json(at: Span, value: &str) -> Diagnostic {
+    Diagnostic::new(
+        Rule::ContentType,
+        at,
+        "",
+        format!("Content-Type is `{value}`, but the body is JSON"),
+    )
+    .with_hint("use `Content-Type: application/json`")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_media_types() {
+        for v in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            "application/json;odata.metadata=minimal",
+            "application/merge-patch+json",
+        ] {
+            assert!(super::is_json(v), "{v}");
+        }
+        for v in [
+            "text/plain",
+            "application/xml",
+            "",
+            "application/jsonx",
+            "text/json",
+        ] {
+            assert!(!super::is_json(v), "{v}");
+        }
+    }
+}

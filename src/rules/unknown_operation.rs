@@ -1,0 +1,29 @@
+//! `unknown-operation`: a message's method and path match no catalog operation.
+
+use super::{Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::Span;
+
+pub const INFO: RuleInfo = RuleInfo {
+    id: "unknown-operation",
+    severity: Severity::Warning,
+    summary: "The method and path match no operation in the catalog, so the body was not checked.",
+    explanation: "Messages are routed by method and path template (`{name}` matches one segment; \
+scheme, host, `/v1.0` or `/beta` and the query string are ignored). A message that matches none \
+gets this one warning and no body checks: add the operation to the catalog, or check the path.",
+};
+
+pub fn diagnose(at: Span, method: &str, url: &str, known: &[String]) -> Diagnostic {
+    let hint = if known.is_empty() {
+        "the catalog has no operations; add NAME.operations.json".to_string()
+    } else {
+        format!("known operations: {}", known.join("; "))
+    };
+    Diagnostic::new(
+        Rule::UnknownOperation,
+        at,
+        "",
+        format!("`{method} {url}` matches no operation in the catalog; the body was not checked"),
+    )
+    .with_hint(hint)
+}
