@@ -15,6 +15,8 @@ pub enum Found {
         path: PathBuf,
         format: Option<Format>,
     },
+    /// `-`: an NDJSON stream on standard input.
+    Stdin,
     /// Something under a folder that could not be walked (permission denied, a symlink loop).
     Unwalkable { path: PathBuf, message: String },
 }
@@ -36,6 +38,9 @@ pub fn missing(paths: &[PathBuf]) -> Vec<&Path> {
 /// number of files).
 pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
     paths.iter().flat_map(|root| {
+        if root.as_os_str() == "-" {
+            return Box::new(std::iter::once(Found::Stdin)) as Box<dyn Iterator<Item = Found>>;
+        }
         let is_dir = std::fs::metadata(root).map(|m| m.is_dir()).unwrap_or(false);
         let named: Option<Found> = (!is_dir).then(|| Found::File {
             path: root.clone(),
@@ -72,6 +77,6 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                     }),
                 })
         });
-        named.into_iter().chain(walked.into_iter().flatten())
+        Box::new(named.into_iter().chain(walked.into_iter().flatten()))
     })
 }

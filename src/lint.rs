@@ -7,12 +7,12 @@ use crate::check;
 use crate::diagnostic::{Diagnostic, Direction, Severity};
 use crate::discover::{self, Found};
 use crate::fix;
-use crate::input::{self, Format};
-use crate::json;
+use crate::input::{self, Body, Format, Parsed, Payload};
+use crate::json::{self, Span};
 use crate::route::{self, Overrides};
 use crate::rules;
 use crate::source::{LineIndex, SourceFile};
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -54,6 +54,10 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The file with every fix applied (safe and unsafe), when asked for and different.
     pub conformant: Option<String>,
+    /// Lines before `source` in the file (an NDJSON stream is reported a line at a time).
+    pub line_base: usize,
+    /// More reports of the same file follow; only the last one counts the file.
+    pub continuation: bool,
 }
 
 impl FileReport {
@@ -65,6 +69,8 @@ impl FileReport {
             payloads: 0,
             diagnostics: Vec::new(),
             conformant: None,
+            line_base: 0,
+            continuation: false,
         }
     }
 
@@ -87,7 +93,9 @@ pub struct Summary {
 
 impl Summary {
     pub fn add(&mut self, report: &FileReport) {
-        self.files += 1;
+        if !report.continuation {
+            self.files += 1;
+        }
         self.payloads += report.payloads;
         for d in &report.diagnostics {
             match d.severity {
@@ -131,7 +139,8 @@ impl std::fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 /// Checks every file under `options.paths`, calling `on_file` with each file's report in a
-/// stable order. Returns the run's counts.
+/// stable order (a long NDJSON stream gives several reports, the last one closing the file).
+/// Returns the run's counts.
 pub fn run(
     options: &Options,
     catalog: &Catalog,
@@ -154,15 +163,36 @@ pub fn run(
         ),
         None => None,
     };
-    let overrides = Overrides {
-        resource,
-        direction: options.direction,
+    let ctx = Ctx {
+        catalog,
+        overrides: Overrides {
+            resource,
+            direction: options.direction,
+        },
+        options,
     };
     let mut summary = Summary::default();
+    let failed: std::cell::RefCell<Option<std::io::Error>> = std::cell::RefCell::new(None);
+    let mut emit = |report: FileReport| {
+        if failed.borrow().is_none() {
+            summary.add(&report);
+            if let Err(e) = on_file(report) {
+                *failed.borrow_mut() = Some(e);
+            }
+        }
+    };
     for found in discover::walk(&options.paths) {
-        let report = match found {
-            Found::File { path, format } => {
-                check_isolated(path, format, catalog, overrides, options)
+        match found {
+            Found::File { path, format } => check_isolated(path, format, &ctx, &mut emit),
+            Found::Stdin => {
+                let stdin = std::io::stdin();
+                let path = PathBuf::from("-");
+                let outcome = catch_unwind(AssertUnwindSafe(|| {
+                    stream(&path, stdin.lock(), &ctx, &mut emit)
+                }));
+                if let Err(panic) = outcome {
+                    emit(panicked(path, panic));
+                }
             }
             Found::Unwalkable { path, message } => {
                 let mut r = FileReport::new(path);
@@ -170,13 +200,24 @@ pub fn run(
                     message,
                     "fix the permissions or the link, or leave the path out",
                 )));
-                r
+                emit(r);
             }
-        };
-        summary.add(&report);
-        on_file(report).map_err(RunError::Output)?;
+        }
+        if failed.borrow().is_some() {
+            break;
+        }
     }
-    Ok(summary)
+    match failed.into_inner() {
+        Some(e) => Err(RunError::Output(e)),
+        None => Ok(summary),
+    }
+}
+
+/// What every file of a run is checked with.
+struct Ctx<'a> {
+    catalog: &'a Catalog,
+    overrides: Overrides<'a>,
+    options: &'a Options,
 }
 
 /// A finding about a whole file: it points at 1:1.
@@ -186,35 +227,35 @@ fn located(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
+fn panicked(path: PathBuf, panic: Box<dyn std::any::Any + Send>) -> FileReport {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string());
+    let mut r = FileReport::new(path);
+    r.diagnostics
+        .push(located(rules::internal_error::diagnose(&what)));
+    r
+}
+
 /// Checks one file; a panic inside becomes an `internal-error` finding for that file only.
 fn check_isolated(
     path: PathBuf,
     format: Option<Format>,
-    catalog: &Catalog,
-    overrides: Overrides<'_>,
-    options: &Options,
-) -> FileReport {
-    match catch_unwind(AssertUnwindSafe(|| {
-        check_file(path.clone(), format, catalog, overrides, options)
-    })) {
-        Ok(report) => report,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
-            let mut r = FileReport::new(path);
-            r.diagnostics
-                .push(located(rules::internal_error::diagnose(&what)));
-            r
-        }
+    ctx: &Ctx<'_>,
+    emit: &mut dyn FnMut(FileReport),
+) {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        check_file(path.clone(), format, ctx, emit)
+    }));
+    if let Err(panic) = outcome {
+        emit(panicked(path, panic));
     }
 }
 
-/// Reads a file whole, refusing what is not a regular file or is larger than the limit
-/// (without reading it).
-fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, (String, &'static str)> {
+/// Opens a file for reading, refusing what is not a regular file.
+fn open(path: &Path) -> Result<(std::fs::File, u64), (String, &'static str)> {
     let file = std::fs::File::open(path).map_err(|e| {
         (
             format!("cannot open the file: {e}"),
@@ -233,16 +274,22 @@ fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, (String, &'static str)
             "name only regular files",
         ));
     }
-    if meta.len() > limit {
+    Ok((file, meta.len()))
+}
+
+/// Reads a file whole, refusing one larger than the limit (without reading it).
+fn read_bytes(
+    file: std::fs::File,
+    len: u64,
+    limit: u64,
+) -> Result<Vec<u8>, (String, &'static str)> {
+    if len > limit {
         return Err((
-            format!(
-                "the file is {} bytes, over the {limit}-byte limit; not read",
-                meta.len()
-            ),
+            format!("the file is {len} bytes, over the {limit}-byte limit; not read"),
             "raise --max-file-size if this file should be checked",
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    let mut bytes = Vec::with_capacity(len as usize + 1);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
         (
             format!("cannot read the file: {e}"),
@@ -261,70 +308,250 @@ fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, (String, &'static str)
 fn check_file(
     path: PathBuf,
     format: Option<Format>,
-    catalog: &Catalog,
-    overrides: Overrides<'_>,
-    options: &Options,
-) -> FileReport {
-    let mut report = FileReport::new(path);
-    let bytes = match read_bytes(&report.path, options.max_file_size) {
-        Ok(b) => b,
-        Err((message, hint)) => {
-            report
-                .diagnostics
-                .push(located(rules::unreadable_file::diagnose(message, hint)));
-            return report;
-        }
+    ctx: &Ctx<'_>,
+    emit: &mut dyn FnMut(FileReport),
+) {
+    let unreadable = |path: PathBuf, (message, hint): (String, &str)| {
+        let mut r = FileReport::new(path);
+        r.diagnostics
+            .push(located(rules::unreadable_file::diagnose(message, hint)));
+        r
     };
+    let (file, len) = match open(&path) {
+        Ok(f) => f,
+        Err(e) => return emit(unreadable(path, e)),
+    };
+    if format == Some(Format::Ndjson) {
+        // Streamed: any size, constant memory; --max-file-size bounds one line.
+        return stream(
+            &path,
+            std::io::BufReader::with_capacity(64 * 1024, file),
+            ctx,
+            emit,
+        );
+    }
+    let bytes = match read_bytes(file, len, ctx.options.max_file_size) {
+        Ok(b) => b,
+        Err(e) => return emit(unreadable(path, e)),
+    };
+    let mut report = FileReport::new(path);
     let (source, undecodable) = input::decode(report.path.clone(), bytes);
     if let Some(d) = undecodable {
         report.payloads = 1;
         report.diagnostics.push(d);
-        return finish(report, source, Vec::new(), options);
+        return emit(finish(report, source, Vec::new(), ctx.options));
     }
     let format = format.unwrap_or_else(|| Format::for_named(&source.path, &source.text));
+    if format == Format::Ndjson {
+        let text = source.text;
+        return stream(
+            &report.path,
+            std::io::Cursor::new(text.into_bytes()),
+            ctx,
+            emit,
+        );
+    }
     let parsed = input::read(format, &source);
-    report.payloads = parsed.payloads.len();
-    report.diagnostics = parsed.problems;
+    let edits = check_parsed(&mut report, &source, parsed, ctx);
+    emit(finish(report, source, edits, ctx.options))
+}
+
+/// Checks the payloads a reader found; returns the edits towards a conformant file.
+fn check_parsed(
+    report: &mut FileReport,
+    source: &SourceFile,
+    parsed: Parsed,
+    ctx: &Ctx<'_>,
+) -> Vec<fix::Edit> {
+    report.payloads += parsed.payloads.len();
+    // A reader's finding belongs to the message it lies in (the last one starting before it).
+    for mut d in parsed.problems {
+        d.payload = parsed
+            .payloads
+            .iter()
+            .take_while(|p| p.start.start <= d.span.start)
+            .last()
+            .map_or(0, |p| p.index);
+        report.diagnostics.push(d);
+    }
     let mut edits = Vec::new();
     for payload in &parsed.payloads {
         let first = report.diagnostics.len();
-        if let Some(input::Body::InFile(body)) = payload.body {
-            match json::parse_range(&source.text, body.start, body.end) {
-                Err(e) => report
-                    .diagnostics
-                    .push(rules::invalid_json::parse_error(&e)),
-                Ok(doc) => {
-                    let target = route::route(catalog, payload, &doc.root, overrides);
-                    let out = &mut report.diagnostics;
-                    let is_object =
-                        check::check_shape(&source.text, &doc, target.as_ref().ok(), out);
-                    match target {
-                        Ok(target) if is_object => {
-                            if let Err(m) = check::check_schema(&doc, &target, out) {
-                                out.push(rules::internal_error::diagnose(&m));
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(unknown) => out.push(*unknown),
-                    }
-                    if options.conformant && report.diagnostics.len() > first {
-                        let fixes = report.diagnostics[first..]
-                            .iter()
-                            .filter_map(|d| d.fix.as_ref());
-                        edits.extend(fix::plan(
-                            &source.text,
-                            &doc.root,
-                            &fix::select(fixes, false),
-                        ));
-                    }
-                }
-            }
-        }
+        check_payload(payload, source, ctx, &mut report.diagnostics, &mut edits);
         for d in &mut report.diagnostics[first..] {
             d.payload = payload.index;
         }
     }
-    finish(report, source, edits, options)
+    edits
+}
+
+fn check_payload(
+    payload: &Payload,
+    source: &SourceFile,
+    ctx: &Ctx<'_>,
+    out: &mut Vec<Diagnostic>,
+    edits: &mut Vec<fix::Edit>,
+) {
+    let operation = match route::operation(ctx.catalog, payload) {
+        Some(Err(unknown)) => return out.push(*unknown),
+        Some(Ok(op)) => Some(op),
+        None => None,
+    };
+    let (body_text, anchor) = match &payload.body {
+        Some(Body::InFile(span)) => (Some(&source.text[span.start..span.end]), None),
+        Some(Body::Embedded { text, anchor }) => (Some(text.as_str()), Some(*anchor)),
+        None => (None, None),
+    };
+    check::message::check(payload, body_text, operation.map(|(_, o)| o), out);
+    let (text, range) = match &payload.body {
+        Some(Body::InFile(span)) => (source.text.as_str(), *span),
+        Some(Body::Embedded { text, .. }) => (text.as_str(), Span::new(0, text.len())),
+        None => return,
+    };
+    let first = out.len();
+    match json::parse_range(text, range.start, range.end) {
+        Err(e) => out.push(rules::invalid_json::parse_error(&e)),
+        Ok(doc) => {
+            let target = route::route(ctx.catalog, payload, &doc.root, ctx.overrides, operation);
+            let is_object = check::check_shape(text, &doc, target.as_ref().ok(), out);
+            match target {
+                Ok(target) if is_object => {
+                    if let Err(m) = check::check_schema(&doc, &target, out) {
+                        out.push(rules::internal_error::diagnose(&m));
+                    }
+                }
+                Ok(_) => {}
+                Err(unknown) => out.push(*unknown),
+            }
+            if ctx.options.conformant && anchor.is_none() && out.len() > first {
+                let fixes = out[first..].iter().filter_map(|d| d.fix.as_ref());
+                edits.extend(fix::plan(text, &doc.root, &fix::select(fixes, false)));
+            }
+        }
+    }
+    // Findings inside an embedded body point at the string that holds it.
+    if let Some(anchor) = anchor {
+        for d in &mut out[first..] {
+            d.span = anchor;
+            d.fix = None;
+        }
+    }
+}
+
+/// Streams NDJSON: each non-blank line is a payload. Memory stays flat: one line is held at a
+/// time, and findings are handed on as each line is checked.
+fn stream(path: &Path, mut reader: impl BufRead, ctx: &Ctx<'_>, emit: &mut dyn FnMut(FileReport)) {
+    let limit = ctx.options.max_file_size as usize;
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    let mut index = 0usize;
+    let mut pending_payloads = 0usize;
+    loop {
+        buf.clear();
+        let (read, overlong) = match read_line_capped(&mut reader, &mut buf, limit) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut r = FileReport::new(path.to_path_buf());
+                r.line_base = line_no;
+                r.continuation = true;
+                r.diagnostics.push(rules::unreadable_file::diagnose(
+                    format!("cannot read line {}: {e}", line_no + 1),
+                    "check the file system",
+                ));
+                r.diagnostics[0].line = line_no + 1;
+                r.diagnostics[0].column = 1;
+                emit(r);
+                break;
+            }
+        };
+        if read == 0 {
+            break;
+        }
+        line_no += 1;
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
+        }
+        if line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        if buf.iter().all(u8::is_ascii_whitespace) && !overlong {
+            continue;
+        }
+        let mut report = FileReport::new(path.to_path_buf());
+        report.line_base = line_no - 1;
+        report.continuation = true;
+        let (source, undecodable) = input::decode(path.to_path_buf(), std::mem::take(&mut buf));
+        let edits = if overlong {
+            report.payloads = 1;
+            report.diagnostics.push(rules::unreadable_file::diagnose(
+                format!("line {line_no} is longer than the {limit}-byte limit; not checked"),
+                "raise --max-file-size if this line should be checked",
+            ));
+            Vec::new()
+        } else if let Some(d) = undecodable {
+            report.payloads = 1;
+            report.diagnostics.push(d);
+            Vec::new()
+        } else {
+            let parsed = input::ndjson::read_line(&source.text, index);
+            let edits = check_parsed(&mut report, &source, parsed, ctx);
+            for d in &mut report.diagnostics {
+                d.payload = index;
+            }
+            edits
+        };
+        index += report.payloads;
+        if report.diagnostics.is_empty() {
+            pending_payloads += report.payloads;
+        } else {
+            report.payloads += pending_payloads;
+            pending_payloads = 0;
+            emit(finish(report, source, edits, ctx.options));
+        }
+        buf = Vec::new();
+    }
+    let mut closing = FileReport::new(path.to_path_buf());
+    closing.payloads = pending_payloads;
+    emit(closing);
+}
+
+/// Reads up to and including the next `\n` into `buf`, keeping at most `limit` bytes (the rest
+/// of an overlong line is read and dropped). Returns the bytes read and whether the line was
+/// over the limit.
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut overlong = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((total, overlong));
+        }
+        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !overlong {
+            if buf.len() + used > limit {
+                overlong = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..used]);
+            }
+        }
+        total += used;
+        reader.consume(used);
+        if done {
+            return Ok((total, overlong));
+        }
+    }
 }
 
 /// Positions, order and the conformant text, for a file with findings.
@@ -341,12 +568,12 @@ fn finish(
     for d in &mut report.diagnostics {
         if d.line == 0 {
             let p = lines.position(&source.text, d.span.start);
-            d.line = p.line;
+            d.line = p.line + report.line_base;
             d.column = p.column;
         }
     }
     report.diagnostics.sort_by(|a, b| {
-        (a.payload, a.line, a.column, a.rule).cmp(&(b.payload, b.line, b.column, b.rule))
+        (a.line, a.column, a.payload, a.rule).cmp(&(b.line, b.column, b.payload, b.rule))
     });
     if options.conformant && !edits.is_empty() {
         edits.sort_by_key(|e| (e.span.start, e.span.end));

@@ -1,7 +1,7 @@
 //! Routing: decides what a payload is checked as — which resource, operation and direction —
 //! from the command line, what the input format knows, and the body's `@odata.type`.
 
-use crate::catalog::{Catalog, Exchange, Resource};
+use crate::catalog::{Catalog, Exchange, Operation, Resource};
 use crate::check::Target;
 use crate::diagnostic::{Diagnostic, Direction};
 use crate::input::Payload;
@@ -15,24 +15,55 @@ pub struct Overrides<'a> {
     pub direction: Option<Direction>,
 }
 
-/// The target to check `root` against, or the finding that says why there is none.
+/// The operation a message names by method and URL: `None` when the payload has no method
+/// and URL (a bare body), `Err` with an `unknown-operation` finding when nothing matches.
+pub fn operation<'a>(
+    catalog: &'a Catalog,
+    payload: &Payload,
+) -> Option<Result<(&'a Resource, &'a Operation), Box<Diagnostic>>> {
+    let (Some(method), Some(url)) = (&payload.method, &payload.url) else {
+        return None;
+    };
+    Some(catalog.operation(method, url).ok_or_else(|| {
+        let known: Vec<String> = catalog
+            .resources()
+            .iter()
+            .flat_map(|r| {
+                r.operations
+                    .iter()
+                    .map(|o| format!("{} {}", o.method, o.path))
+            })
+            .collect();
+        Box::new(rules::unknown_operation::diagnose(
+            payload.start,
+            method,
+            url,
+            &known,
+        ))
+    }))
+}
+
+/// The target to check `root` against, or the finding that says why there is none. A message
+/// routed to an operation is checked as that operation's resource.
 pub fn route<'a>(
     catalog: &'a Catalog,
     payload: &Payload,
     root: &Node,
     overrides: Overrides<'a>,
+    operation: Option<(&'a Resource, &'a Operation)>,
 ) -> Result<Target<'a>, Box<Diagnostic>> {
     let exchange = Exchange {
         direction: payload.direction.or(overrides.direction),
-        operation: None,
+        operation: operation.map(|(_, o)| o),
         status: payload.status,
     };
     let odata_type = root.pointer("/@odata.type").and_then(|n| match &n.kind {
         Kind::String(s) => Some(s.as_str()),
         _ => None,
     });
-    let resource = overrides
-        .resource
+    let resource = operation
+        .map(|(r, _)| r)
+        .or(overrides.resource)
         .or_else(|| odata_type.and_then(|t| by_odata_type(catalog, t)))
         .or_else(|| match catalog.resources() {
             [only] => Some(only),

@@ -1,7 +1,11 @@
 //! Readers: turn one file's text into payloads with positions. One module per input format;
 //! none of them knows about resources or rules beyond reporting what it could not read.
 
+pub mod har;
+pub mod http;
 pub mod json_body;
+pub mod markdown;
+pub mod ndjson;
 
 use crate::diagnostic::{Diagnostic, Direction};
 use crate::json::Span;
@@ -60,21 +64,67 @@ pub struct Header {
 /// The formats paylint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A bare JSON body (`.json`); a `.json` file holding a HAR capture is read as HAR.
     JsonBody,
+    /// HTTP transcript (`.http`).
+    Http,
+    /// API doc with annotated examples (`.md`).
+    Markdown,
+    /// HAR 1.2 capture (`.har`).
+    Har,
+    /// One body or exchange object per line (`.ndjson`, `.jsonl`, standard input).
+    Ndjson,
 }
 
 impl Format {
     /// The format a walked file is read as, by extension; `None` when a folder walk skips it.
     pub fn for_walked(path: &std::path::Path) -> Option<Format> {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("json") => Some(Format::JsonBody),
-            _ => None,
-        }
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "json" => Format::JsonBody,
+            "http" | "rest" => Format::Http,
+            "md" | "markdown" => Format::Markdown,
+            "har" => Format::Har,
+            "ndjson" | "jsonl" => Format::Ndjson,
+            _ => return None,
+        })
     }
 
     /// The format of a file named on the command line: by extension, else by content.
-    pub fn for_named(path: &std::path::Path, _text: &str) -> Format {
-        Format::for_walked(path).unwrap_or(Format::JsonBody)
+    pub fn for_named(path: &std::path::Path, text: &str) -> Format {
+        Format::for_walked(path).unwrap_or_else(|| Format::sniff(text))
+    }
+
+    /// Guesses a format from the first bytes of a file.
+    pub fn sniff(text: &str) -> Format {
+        let head = text.trim_start();
+        let first_line = head.lines().next().unwrap_or("");
+        if head.starts_with('{') || head.starts_with('[') {
+            let lines = head
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(3)
+                .collect::<Vec<_>>();
+            if lines.len() >= 2
+                && lines
+                    .iter()
+                    .all(|l| l.trim_start().starts_with('{') && l.trim_end().ends_with('}'))
+            {
+                return Format::Ndjson;
+            }
+            return Format::JsonBody;
+        }
+        if http::start_line(first_line).is_some() || first_line.starts_with("###") {
+            return Format::Http;
+        }
+        if head.contains("```")
+            || head.contains("<!--")
+            || head.starts_with('#')
+            || head.starts_with("---")
+        {
+            return Format::Markdown;
+        }
+        Format::JsonBody
     }
 }
 
@@ -85,9 +135,28 @@ pub struct Parsed {
     pub problems: Vec<Diagnostic>,
 }
 
+/// Reads a whole file. (NDJSON is streamed line by line by `lint`; read whole here, it is
+/// the first line only.)
 pub fn read(format: Format, source: &SourceFile) -> Parsed {
     match format {
+        Format::JsonBody if har::looks_like_har(&source.text) => {
+            let parsed = har::read(source);
+            if parsed.payloads.is_empty()
+                && !parsed
+                    .problems
+                    .iter()
+                    .any(|d| d.rule == rules::Rule::InvalidJson)
+            {
+                json_body::read(source)
+            } else {
+                parsed
+            }
+        }
         Format::JsonBody => json_body::read(source),
+        Format::Http => http::read(source),
+        Format::Markdown => markdown::read(source),
+        Format::Har => har::read(source),
+        Format::Ndjson => ndjson::read_line(source.text.lines().next().unwrap_or(""), 0),
     }
 }
 

@@ -47,10 +47,11 @@ impl Human {
         )?;
         if let (Some(src), Some(lines)) = (&report.source, &report.lines) {
             if d.span.end > d.span.start || d.line > 0 {
-                let line_text = lines.line_text(&src.text, d.line);
+                let local = d.line.saturating_sub(report.line_base).max(1);
+                let line_text = lines.line_text(&src.text, local);
                 let number = d.line.to_string();
                 let gutter = " ".repeat(number.len());
-                let line_end = lines.line_start(d.line - 1) + line_text.len();
+                let line_end = lines.line_start(local - 1) + line_text.len();
                 let span_end = d.span.end.clamp(d.span.start, line_end.max(d.span.start));
                 let width = src
                     .text

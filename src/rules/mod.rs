@@ -5,6 +5,7 @@ pub mod content_length_mismatch;
 pub mod content_type;
 pub mod duplicate_key;
 pub mod internal_error;
+pub mod invalid_exchange;
 pub mod invalid_har;
 pub mod invalid_http;
 pub mod invalid_json;
@@ -54,10 +55,11 @@ pub enum Rule {
     ContentType,
     ContentLengthMismatch,
     UnexpectedStatus,
+    InvalidExchange,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::InvalidJson,
         Rule::MissingRequired,
         Rule::WrongOdataType,
@@ -76,6 +78,7 @@ impl Rule {
         Rule::ContentType,
         Rule::ContentLengthMismatch,
         Rule::UnexpectedStatus,
+        Rule::InvalidExchange,
     ];
 
     pub fn info(self) -> &'static RuleInfo {
@@ -98,6 +101,7 @@ impl Rule {
             Rule::ContentType => &content_type::INFO,
             Rule::ContentLengthMismatch => &content_length_mismatch::INFO,
             Rule::UnexpectedStatus => &unexpected_status::INFO,
+            Rule::InvalidExchange => &invalid_exchange::INFO,
         }
     }
 

@@ -1,0 +1,384 @@
+//! HTTP transcripts (`.http`, and the ```http blocks of API docs): request and status lines,
+//! headers and bodies, several messages per file.
+//!
+//! Written by hand because transcripts in docs are not wire HTTP, and wire parsers such as
+//! httparse refuse what they contain: request lines without an HTTP version, `{placeholders}` in
+//! paths, LF line ends, blank lines between a status line and its headers, a body with no blank
+//! line before it, `###` separators (the REST Client convention). This reader keeps byte spans
+//! so that every finding points at its line in the file.
+
+use super::{Body, Header, Parsed, Payload};
+use crate::diagnostic::{Diagnostic, Direction};
+use crate::json::Span;
+use crate::rules;
+use crate::source::SourceFile;
+
+const METHODS: [&str; 9] = [
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// The first line of a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartLine {
+    Request { method: String, target: String },
+    Response { status: u16 },
+}
+
+/// One message as written in the transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The start line.
+    pub start: Span,
+    pub line: StartLine,
+    pub headers: Vec<Header>,
+    /// From the first to the last non-blank character of the body, if any.
+    pub body: Option<Span>,
+}
+
+/// Reads a whole `.http` file.
+pub fn read(source: &SourceFile) -> Parsed {
+    let mut parsed = Parsed::default();
+    let messages = parse(
+        &source.text,
+        Span::new(0, source.text.len()),
+        &mut parsed.problems,
+    );
+    let mut linker = Linker::default();
+    for m in messages {
+        let index = parsed.payloads.len();
+        parsed.payloads.push(linker.payload(index, m, false));
+    }
+    parsed
+}
+
+/// Turns messages into payloads, giving each response the method and URL of the nearest request
+/// before it.
+#[derive(Debug, Default)]
+pub struct Linker {
+    last_request: Option<(String, String)>,
+}
+
+impl Linker {
+    pub fn payload(&mut self, index: usize, m: Message, truncated: bool) -> Payload {
+        let (direction, status) = match &m.line {
+            StartLine::Request { method, target } => {
+                self.last_request = Some((method.clone(), target.clone()));
+                (Direction::Request, None)
+            }
+            StartLine::Response { status } => (Direction::Response, Some(*status)),
+        };
+        let (method, url) = match &self.last_request {
+            Some((m, u)) => (Some(m.clone()), Some(u.clone())),
+            None => (None, None),
+        };
+        Payload {
+            index,
+            start: m.start,
+            body: m.body.map(Body::InFile),
+            direction: Some(direction),
+            method,
+            url,
+            status,
+            headers: Some(m.headers),
+            truncated,
+        }
+    }
+}
+
+/// A line of the transcript: its span without the line ending.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    span: Span,
+}
+
+fn lines(text: &str, range: Span) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut at = range.start;
+    while at < range.end {
+        let end = text[at..range.end].find('\n').map_or(range.end, |i| at + i);
+        let content_end = if end > at && text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        out.push(Line {
+            span: Span::new(at, content_end),
+        });
+        at = end + 1;
+    }
+    out
+}
+
+pub fn start_line(line: &str) -> Option<StartLine> {
+    let line = line.trim();
+    if let Some(rest) = line.strip_prefix("HTTP/") {
+        let mut parts = rest.split_whitespace();
+        let version = parts.next()?;
+        if !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return None;
+        }
+        let code = parts.next()?;
+        if code.len() != 3 {
+            return None;
+        }
+        let status: u16 = code.parse().ok()?;
+        return (100..600)
+            .contains(&status)
+            .then_some(StartLine::Response { status });
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?;
+    if !METHODS.contains(&method) {
+        return None;
+    }
+    let target = parts.next()?;
+    match (parts.next(), parts.next()) {
+        (None, None) => {}
+        (Some(v), None) if v.starts_with("HTTP/") => {}
+        _ => return None,
+    }
+    if !(target.starts_with('/') || target.contains("://") || target == "*") {
+        return None;
+    }
+    Some(StartLine::Request {
+        method: method.to_string(),
+        target: target.to_string(),
+    })
+}
+
+fn header(line: &str) -> Option<(&str, &str)> {
+    let (name, value) = line.split_once(':')?;
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    (!name.is_empty() && name.chars().all(token)).then(|| (name, value.trim()))
+}
+
+fn is_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#') || t.starts_with("//")
+}
+
+#[derive(PartialEq)]
+enum State {
+    Seeking,
+    Skipping,
+    Headers { seen: bool },
+    Body,
+}
+
+/// Parses the messages in `range` of `text`. What cannot be read as HTTP becomes one
+/// `invalid-http` finding per block in `problems`.
+pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Message> {
+    let all = lines(text, range);
+    let mut out = Vec::new();
+    let mut current: Option<Message> = None;
+    let mut body: Option<Span> = None;
+    let mut state = State::Seeking;
+    let finish =
+        |current: &mut Option<Message>, body: &mut Option<Span>, out: &mut Vec<Message>| {
+            if let Some(mut m) = current.take() {
+                m.body = body.take();
+                out.push(m);
+            }
+            *body = None;
+        };
+    for (i, line) in all.iter().enumerate() {
+        let s = &text[line.span.start..line.span.end];
+        if s.starts_with("###") {
+            finish(&mut current, &mut body, &mut out);
+            state = State::Seeking;
+            continue;
+        }
+        let blank = s.trim().is_empty();
+        if let Some(start) = (!blank).then(|| start_line(s)).flatten() {
+            if state != State::Body || body_may_end(text, body) {
+                finish(&mut current, &mut body, &mut out);
+                current = Some(Message {
+                    start: line.span,
+                    line: start,
+                    headers: Vec::new(),
+                    body: None,
+                });
+                state = State::Headers { seen: false };
+                continue;
+            }
+        }
+        match state {
+            State::Seeking => {
+                if blank || is_comment(s) {
+                    continue;
+                }
+                let what = if header(s).is_some() {
+                    "headers without a request line or status line before them"
+                } else {
+                    "this is not a request line (`METHOD /path`) or a status line (`HTTP/1.1 200 OK`)"
+                };
+                problems.push(rules::invalid_http::diagnose(
+                    line.span,
+                    what,
+                    "start each message with a request line or a status line; separate messages with `###`",
+                ));
+                state = State::Skipping;
+            }
+            State::Skipping => {}
+            State::Headers { seen } => {
+                if blank {
+                    let next = all[i + 1..]
+                        .iter()
+                        .map(|l| &text[l.span.start..l.span.end])
+                        .find(|l| !l.trim().is_empty());
+                    if !seen
+                        && next.is_some_and(|n| {
+                            header(n).is_some() && !n.trim_start().starts_with(['{', '['])
+                        })
+                    {
+                        continue;
+                    }
+                    state = State::Body;
+                } else if s.trim_start().starts_with(['{', '[']) {
+                    state = State::Body;
+                    extend(&mut body, text, line.span);
+                } else if let Some((name, value)) = header(s) {
+                    if let Some(m) = current.as_mut() {
+                        m.headers.push(Header {
+                            name: name.to_string(),
+                            value: value.to_string(),
+                            span: line.span,
+                        });
+                    }
+                    state = State::Headers { seen: true };
+                } else {
+                    state = State::Body;
+                    extend(&mut body, text, line.span);
+                }
+            }
+            State::Body => {
+                if !blank {
+                    extend(&mut body, text, line.span);
+                }
+            }
+        }
+    }
+    finish(&mut current, &mut body, &mut out);
+    out
+}
+
+/// A start line inside a body begins a new message unless the body so far is an unfinished JSON
+/// value (a line such as `GET /x` inside a string or array stays part of the body).
+fn body_may_end(text: &str, body: Option<Span>) -> bool {
+    let Some(b) = body else { return true };
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text[b.start..b.end].bytes() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth <= 0 && !in_string
+}
+
+fn extend(body: &mut Option<Span>, text: &str, line: Span) {
+    let s = &text[line.start..line.end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    match body {
+        Some(b) => b.end = line.end - trail,
+        None => *body = Some(Span::new(line.start + lead, line.end - trail)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rule;
+
+    fn parse_all(text: &str) -> (Vec<Message>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let m = parse(text, Span::new(0, text.len()), &mut problems);
+        (m, problems)
+    }
+
+    fn body<'t>(text: &'t str, m: &Message) -> &'t str {
+        let b = m.body.unwrap();
+        &text[b.start..b.end]
+    }
+
+    #[test]
+    fn request_and_response_as_in_the_doc() {
+        let text = "PATCH https://graph.microsoft.com/beta/provisioningPolicies/{a}/assignments/{b}\nContent-Type: application/json\nContent-length: 95\n\n{\n  \"groupId\": \"String\"\n}\n\nHTTP/1.1 200 OK\n\nContent-Type: application/json\n{\n  \"id\": \"1\"\n}\n";
+        let (m, p) = parse_all(text);
+        assert!(p.is_empty());
+        assert_eq!(m.len(), 2);
+        assert_eq!(
+            m[0].line,
+            StartLine::Request {
+                method: "PATCH".into(),
+                target: "https://graph.microsoft.com/beta/provisioningPolicies/{a}/assignments/{b}"
+                    .into()
+            }
+        );
+        assert_eq!(m[0].headers.len(), 2);
+        assert_eq!(m[0].headers[1].value, "95");
+        assert_eq!(body(text, &m[0]), "{\n  \"groupId\": \"String\"\n}");
+        assert_eq!(m[1].line, StartLine::Response { status: 200 });
+        assert_eq!(m[1].headers[0].name, "Content-Type");
+        assert_eq!(body(text, &m[1]), "{\n  \"id\": \"1\"\n}");
+    }
+
+    #[test]
+    fn separators_crlf_and_bodiless_messages() {
+        let text = "### first\r\nGET /a HTTP/1.1\r\nAccept: application/json\r\n\r\n###\r\n# a comment\r\nDELETE /b\r\n\r\nHTTP/1.1 204 No Content\r\n";
+        let (m, p) = parse_all(text);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(m.len(), 3);
+        assert!(m.iter().all(|m| m.body.is_none()));
+        assert_eq!(m[2].line, StartLine::Response { status: 204 });
+        assert_eq!(&text[m[0].start.start..m[0].start.end], "GET /a HTTP/1.1");
+    }
+
+    #[test]
+    fn headers_without_a_request_line_are_one_finding_and_the_rest_is_read() {
+        let text =
+            "Content-Type: application/json\nAccept: */*\n\n{}\n###\nPATCH /x\n\n{\"a\": 1}\n";
+        let (m, p) = parse_all(text);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].rule, Rule::InvalidHttp);
+        assert_eq!(p[0].span.start, 0);
+        assert_eq!(m.len(), 1);
+        assert_eq!(body(text, &m[0]), "{\"a\": 1}");
+    }
+
+    #[test]
+    fn a_request_line_inside_a_json_string_stays_in_the_body() {
+        let text = "POST /x\n\n{\"a\": [\nGET /y\n]}\n";
+        let (m, _) = parse_all(text);
+        assert_eq!(m.len(), 1);
+        assert_eq!(body(text, &m[0]), "{\"a\": [\nGET /y\n]}");
+    }
+
+    #[test]
+    fn start_lines() {
+        assert!(start_line("GET /x").is_some());
+        assert!(start_line("PATCH https://h/v1.0/x?$select=a HTTP/1.1").is_some());
+        assert_eq!(
+            start_line("HTTP/2 404"),
+            Some(StartLine::Response { status: 404 })
+        );
+        assert!(start_line("get /x").is_none());
+        assert!(start_line("GET x").is_none());
+        assert!(start_line("HTTP/1.1 99 Bad").is_none());
+        assert!(start_line("Content-Type: x").is_none());
+    }
+}
