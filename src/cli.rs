@@ -101,13 +101,18 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
         conformant: args.format == OutputFormat::Human && !args.no_diff,
         max_file_size: args.max_file_size,
     };
+    let plan = match lint::Plan::new(&options, &catalog) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(err, "paylint: {e}");
+            return EXIT_TROUBLE;
+        }
+    };
     if let Err(e) = renderer.start(out) {
         let _ = writeln!(err, "paylint: cannot write the report: {e}");
         return EXIT_TROUBLE;
     }
-    let result = lint::run(&options, &catalog, &mut |report| {
-        renderer.file(out, &report)
-    });
+    let result = plan.run(&mut |report| renderer.file(out, &report));
     let summary = match result {
         Ok(s) => s,
         Err(e) => {

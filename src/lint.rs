@@ -138,39 +138,70 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// Checks every file under `options.paths`, calling `on_file` with each file's report in a
-/// stable order (a long NDJSON stream gives several reports, the last one closing the file).
-/// Returns the run's counts.
+/// A run whose arguments have been checked: every path exists and `--resource` names a
+/// resource. Nothing has been read or reported yet.
+pub struct Plan<'a> {
+    ctx: Ctx<'a>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(options: &'a Options, catalog: &'a Catalog) -> Result<Plan<'a>, RunError> {
+        let missing = discover::missing(&options.paths);
+        if !missing.is_empty() {
+            return Err(RunError::NoSuchPath(
+                missing.into_iter().map(Path::to_path_buf).collect(),
+            ));
+        }
+        let resource = match &options.resource {
+            Some(name) => {
+                Some(
+                    catalog
+                        .resource(name)
+                        .ok_or_else(|| RunError::UnknownResource {
+                            name: name.clone(),
+                            known: catalog.names().into_iter().map(str::to_string).collect(),
+                        })?,
+                )
+            }
+            None => None,
+        };
+        Ok(Plan {
+            ctx: Ctx {
+                catalog,
+                overrides: Overrides {
+                    resource,
+                    direction: options.direction,
+                },
+                options,
+            },
+        })
+    }
+
+    /// Checks every file, calling `on_file` with each file's report in a stable order (a long
+    /// NDJSON stream gives several reports, the last one closing the file). Returns the counts;
+    /// fails only if `on_file` does.
+    pub fn run(
+        &self,
+        on_file: &mut dyn FnMut(FileReport) -> std::io::Result<()>,
+    ) -> Result<Summary, RunError> {
+        run_plan(&self.ctx, on_file)
+    }
+}
+
+/// Checks the arguments and runs (see [`Plan`]).
 pub fn run(
     options: &Options,
     catalog: &Catalog,
     on_file: &mut dyn FnMut(FileReport) -> std::io::Result<()>,
 ) -> Result<Summary, RunError> {
-    let missing = discover::missing(&options.paths);
-    if !missing.is_empty() {
-        return Err(RunError::NoSuchPath(
-            missing.into_iter().map(Path::to_path_buf).collect(),
-        ));
-    }
-    let resource = match &options.resource {
-        Some(name) => Some(
-            catalog
-                .resource(name)
-                .ok_or_else(|| RunError::UnknownResource {
-                    name: name.clone(),
-                    known: catalog.names().into_iter().map(str::to_string).collect(),
-                })?,
-        ),
-        None => None,
-    };
-    let ctx = Ctx {
-        catalog,
-        overrides: Overrides {
-            resource,
-            direction: options.direction,
-        },
-        options,
-    };
+    Plan::new(options, catalog)?.run(on_file)
+}
+
+fn run_plan(
+    ctx: &Ctx<'_>,
+    on_file: &mut dyn FnMut(FileReport) -> std::io::Result<()>,
+) -> Result<Summary, RunError> {
+    let options = ctx.options;
     let mut summary = Summary::default();
     let failed: std::cell::RefCell<Option<std::io::Error>> = std::cell::RefCell::new(None);
     let mut emit = |report: FileReport| {
@@ -183,12 +214,12 @@ pub fn run(
     };
     for found in discover::walk(&options.paths) {
         match found {
-            Found::File { path, format } => check_isolated(path, format, &ctx, &mut emit),
+            Found::File { path, format } => check_isolated(path, format, ctx, &mut emit),
             Found::Stdin => {
                 let stdin = std::io::stdin();
                 let path = PathBuf::from("-");
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    stream(&path, stdin.lock(), &ctx, &mut emit)
+                    stream(&path, stdin.lock(), ctx, &mut emit)
                 }));
                 if let Err(panic) = outcome {
                     emit(panicked(path, panic));
@@ -254,8 +285,19 @@ fn check_isolated(
     }
 }
 
-/// Opens a file for reading, refusing what is not a regular file.
+/// Opens a file for reading, refusing what is not a regular file. The type is checked before
+/// opening: opening a FIFO blocks until something writes to it.
 fn open(path: &Path) -> Result<(std::fs::File, u64), (String, &'static str)> {
+    let not_regular = || {
+        (
+            "not a regular file (a device, FIFO or socket); skipped".to_string(),
+            "name only regular files",
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => return Err(not_regular()),
+        _ => {}
+    }
     let file = std::fs::File::open(path).map_err(|e| {
         (
             format!("cannot open the file: {e}"),
@@ -269,10 +311,7 @@ fn open(path: &Path) -> Result<(std::fs::File, u64), (String, &'static str)> {
         )
     })?;
     if !meta.is_file() {
-        return Err((
-            "not a regular file (a device, FIFO or socket); skipped".into(),
-            "name only regular files",
-        ));
+        return Err(not_regular());
     }
     Ok((file, meta.len()))
 }
@@ -420,8 +459,8 @@ fn check_payload(
                         out.push(rules::internal_error::diagnose(&m));
                     }
                 }
-                Ok(_) => {}
-                Err(unknown) => out.push(*unknown),
+                Err(unknown) if is_object => out.push(*unknown),
+                _ => {}
             }
             if ctx.options.conformant && anchor.is_none() && out.len() > first {
                 let fixes = out[first..].iter().filter_map(|d| d.fix.as_ref());

@@ -333,8 +333,11 @@ fn read_only(doc: &Document, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let subject = target.subject("");
-    for m in members {
-        if read_only.contains(&m.key.as_str()) {
+    let mut seen: Vec<&str> = Vec::new();
+    // The last occurrence of a repeated key is the one parsers keep; report it once.
+    for m in members.iter().rev() {
+        if read_only.contains(&m.key.as_str()) && !seen.contains(&m.key.as_str()) {
+            seen.push(&m.key);
             let pointer = pointer_join("", &m.key);
             out.push(rules::read_only_field::diagnose(m, &pointer, "", &subject));
         }
