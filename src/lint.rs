@@ -442,6 +442,14 @@ fn check_payload(
         None => (None, None),
     };
     check::message::check(payload, body_text, operation.map(|(_, o)| o), out);
+    // A response that says its body is not JSON (an HTML error page, say) has no body to check.
+    if payload.direction == Some(crate::diagnostic::Direction::Response)
+        && payload
+            .header("content-type")
+            .is_some_and(|h| !rules::content_type::is_json(&h.value))
+    {
+        return;
+    }
     let (text, range) = match &payload.body {
         Some(Body::InFile(span)) => (source.text.as_str(), *span),
         Some(Body::Embedded { text, .. }) => (text.as_str(), Span::new(0, text.len())),

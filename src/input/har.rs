@@ -308,6 +308,12 @@ fn headers(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Ve
 /// `"base64"`. `None` when there is no text, the text is blank, or it cannot be read (then with
 /// a finding at the field).
 fn body(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Body> {
+    // A browser capture is full of HTML, scripts and images: not JSON payloads, not checked.
+    if let Some(Kind::String(mime)) = field(members, "mimeType").map(|m| &m.value.kind) {
+        if !mime.trim().is_empty() && !crate::rules::content_type::is_json(mime) {
+            return None;
+        }
+    }
     let text = field(members, "text")?;
     let text_pointer = format!("{pointer}/text");
     let Kind::String(raw) = &text.value.kind else {
