@@ -1,9 +1,11 @@
 //! The command line: arguments, the choice of renderer and colours, and the exit status.
 //! Writes only to the streams it is given.
 
+use crate::baseline::{self, Baseline};
 use crate::catalog::Catalog;
+use crate::config::{Config, FailOn};
 use crate::diagnostic::Direction;
-use crate::lint::{self, Options};
+use crate::lint::{self, FixMode, Options};
 use crate::render::{human::Human, json::Json, Renderer};
 use clap::{Parser, ValueEnum};
 use std::io::Write;
@@ -11,9 +13,20 @@ use std::path::PathBuf;
 
 /// Lint captured API payloads against their resource schemas and operations.
 #[derive(Debug, Parser)]
-#[command(name = "paylint", version, about, long_about = None)]
+#[command(
+    name = "paylint",
+    version,
+    about,
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub struct Args {
-    /// Files or folders to check (folders are walked for .json files).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Files or folders to check (folders are walked for the formats paylint reads); `-` reads
+    /// NDJSON from standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -46,6 +59,58 @@ pub struct Args {
     /// Files larger than this many bytes are reported and not read.
     #[arg(long, default_value_t = 64 * 1024 * 1024, value_name = "BYTES")]
     pub max_file_size: u64,
+
+    /// Configuration file (default: paylint.toml in this folder or the nearest one above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Set a rule's level: RULE=error|warning|off. Repeatable; wins over the configuration.
+    #[arg(long = "rule", value_name = "RULE=LEVEL")]
+    pub rules: Vec<String>,
+
+    /// Skip files matching this glob (relative to the configuration's folder). Repeatable.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// Which findings make the exit status 1 (default: error, or the configuration's).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Report and fail only on findings not recorded in this baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in a baseline file (then exit 0 unless paylint failed).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Apply the safe fixes in place (.json, .http, .md): @odata.type case or missing `#`, and
+    /// near-miss field names with a single candidate. Writes atomically.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: show the safe fixes as a diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
+
+    /// Show counts of findings by rule.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Findings only: no summary, no diff.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Manpage,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,65 +140,112 @@ pub struct Terminal {
 
 /// Runs paylint with parsed arguments; returns the exit status.
 pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let catalog = match Catalog::load(&args.schemas) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(err, "paylint: {e}");
-            return EXIT_TROUBLE;
+    match &args.command {
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "paylint", out);
+            return EXIT_CLEAN;
         }
-    };
+        Some(Command::Manpage) => {
+            let cmd = <Args as clap::CommandFactory>::command();
+            return match clap_mangen::Man::new(cmd).render(out) {
+                Ok(()) => EXIT_CLEAN,
+                Err(e) => {
+                    let _ = writeln!(err, "paylint: cannot write the manual page: {e}");
+                    EXIT_TROUBLE
+                }
+            };
+        }
+        None => {}
+    }
+    match lint_with(args, term, out) {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(err, "paylint: {message}");
+            EXIT_TROUBLE
+        }
+    }
+}
+
+fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let mut config = Config::discover(args.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
+    for spec in &args.rules {
+        config.set_rule(spec)?;
+    }
+    config.add_excludes(&args.excludes)?;
+    if let Some(f) = args.fail_on {
+        config.fail_on = f;
+    }
+    // Folders from the command line come last, so their files win.
+    let mut schema_dirs = config.schemas.clone();
+    schema_dirs.extend(args.schemas.iter().cloned());
+    let catalog = Catalog::load(&schema_dirs).map_err(|e| e.to_string())?;
+    let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => term.stdout_is_tty && !term.no_color,
     };
+    let show_diff = !args.no_diff && !args.quiet;
     let mut renderer: Box<dyn Renderer> = match args.format {
         OutputFormat::Human => Box::new(Human {
             color,
-            show_diff: !args.no_diff,
+            show_diff,
+            quiet: args.quiet,
+            statistics: args.statistics,
         }),
-        OutputFormat::Json => Box::<Json>::default(),
+        OutputFormat::Json => Box::new(Json::new(args.statistics)),
     };
+    let fix = match (args.fix, args.diff) {
+        (false, _) => FixMode::Off,
+        (true, false) => FixMode::Apply,
+        (true, true) => FixMode::Diff,
+    };
+    let fail_on = config.fail_on;
     let options = Options {
         paths: args.paths,
         resource: args.resource,
         direction: args.direction,
-        conformant: args.format == OutputFormat::Human && !args.no_diff,
+        conformant: args.format == OutputFormat::Human && show_diff,
         max_file_size: args.max_file_size,
+        config,
+        fix,
     };
-    let plan = match lint::Plan::new(&options, &catalog) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = writeln!(err, "paylint: {e}");
-            return EXIT_TROUBLE;
+    let plan = lint::Plan::new(&options, &catalog).map_err(|e| e.to_string())?;
+    let write_error = |e: std::io::Error| format!("cannot write the report: {e}");
+    renderer.start(out).map_err(write_error)?;
+    let mut recorded: Vec<baseline::Entry> = Vec::new();
+    let recording = args.write_baseline.is_some();
+    let summary = plan
+        .run(baseline.as_mut(), &mut |report| {
+            if recording {
+                recorded.extend(
+                    report
+                        .diagnostics
+                        .iter()
+                        .map(|d| baseline::Entry::new(&report.path, d)),
+                );
+            }
+            renderer.file(out, &report)
+        })
+        .map_err(|e| e.to_string())?;
+    renderer
+        .finish(out, &summary)
+        .and_then(|_| out.flush())
+        .map_err(write_error)?;
+    if let Some(path) = &args.write_baseline {
+        baseline::write(path, recorded)?;
+        if summary.internal_errors == 0 {
+            return Ok(EXIT_CLEAN);
         }
-    };
-    if let Err(e) = renderer.start(out) {
-        let _ = writeln!(err, "paylint: cannot write the report: {e}");
-        return EXIT_TROUBLE;
     }
-    let result = plan.run(&mut |report| renderer.file(out, &report));
-    let summary = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "paylint: {e}");
-            return EXIT_TROUBLE;
-        }
-    };
-    if let Err(e) = renderer.finish(out, &summary).and_then(|_| out.flush()) {
-        let _ = writeln!(err, "paylint: cannot write the report: {e}");
-        return EXIT_TROUBLE;
-    }
-    if summary.internal_errors > 0 {
-        let _ = writeln!(
-            err,
-            "paylint: failed on {} file(s); see the internal-error findings",
-            summary.internal_errors
-        );
+    Ok(if summary.internal_errors > 0 {
         EXIT_TROUBLE
-    } else if summary.errors > 0 {
+    } else if summary.errors > 0 || (fail_on == FailOn::Warning && summary.warnings > 0) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
+    })
 }

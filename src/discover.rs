@@ -14,6 +14,8 @@ pub enum Found {
     File {
         path: PathBuf,
         format: Option<Format>,
+        /// Named on the command line (not found by walking a folder).
+        named: bool,
     },
     /// `-`: an NDJSON stream on standard input.
     Stdin,
@@ -45,6 +47,7 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
         let named: Option<Found> = (!is_dir).then(|| Found::File {
             path: root.clone(),
             format: Format::for_walked(root),
+            named: true,
         });
         let walked = is_dir.then(|| {
             WalkDir::new(root)
@@ -59,6 +62,7 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                         Format::for_walked(e.path()).map(|f| Found::File {
                             path: e.into_path(),
                             format: Some(f),
+                            named: false,
                         })
                     }
                     Ok(_) => None,

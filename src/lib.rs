@@ -5,9 +5,11 @@
 //! [`catalog`], and [`render`] turns the resulting [`diagnostic`]s into a report. [`lint`]
 //! connects the stages; [`cli`] is the command line. The library never prints and never exits.
 
+pub mod baseline;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod discover;

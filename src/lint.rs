@@ -2,8 +2,10 @@
 //! finished report per file to the caller. Each stage lives in its own module; this one only
 //! connects them and keeps the counts.
 
+use crate::baseline::Baseline;
 use crate::catalog::Catalog;
 use crate::check;
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Direction, Severity};
 use crate::discover::{self, Found};
 use crate::fix;
@@ -17,7 +19,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 /// What to check and how.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
     /// Check every body as this resource (by name).
@@ -27,6 +29,20 @@ pub struct Options {
     pub conformant: bool,
     /// Files larger than this are reported, not read.
     pub max_file_size: u64,
+    /// Rule severities, per-path overrides, include and exclude globs.
+    pub config: Config,
+    pub fix: FixMode,
+}
+
+/// What `--fix` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FixMode {
+    #[default]
+    Off,
+    /// Write the safe fixes into the files (atomically), then report what is left.
+    Apply,
+    /// Show the safe fixes as a diff; write nothing.
+    Diff,
 }
 
 impl Default for Options {
@@ -37,6 +53,8 @@ impl Default for Options {
             direction: None,
             conformant: true,
             max_file_size: 64 * 1024 * 1024,
+            config: Config::default(),
+            fix: FixMode::Off,
         }
     }
 }
@@ -58,6 +76,8 @@ pub struct FileReport {
     pub line_base: usize,
     /// More reports of the same file follow; only the last one counts the file.
     pub continuation: bool,
+    /// Safe fixes written into the file by `--fix`.
+    pub fixes: usize,
 }
 
 impl FileReport {
@@ -71,6 +91,7 @@ impl FileReport {
             conformant: None,
             line_base: 0,
             continuation: false,
+            fixes: 0,
         }
     }
 
@@ -81,7 +102,7 @@ impl FileReport {
 }
 
 /// Counts for the whole run.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub files: usize,
     pub payloads: usize,
@@ -89,6 +110,14 @@ pub struct Summary {
     pub warnings: usize,
     /// Files on which paylint itself failed (the run exits 2).
     pub internal_errors: usize,
+    /// Findings by rule id.
+    pub by_rule: std::collections::BTreeMap<&'static str, usize>,
+    /// Findings the baseline forgave, and baseline entries no finding matched (now fixed).
+    pub suppressed: usize,
+    pub baseline_fixed: usize,
+    /// Safe fixes written by `--fix`, and the files they were written to.
+    pub fixes: usize,
+    pub files_fixed: usize,
 }
 
 impl Summary {
@@ -96,6 +125,8 @@ impl Summary {
         if !report.continuation {
             self.files += 1;
         }
+        self.fixes += report.fixes;
+        self.files_fixed += usize::from(report.fixes > 0);
         self.payloads += report.payloads;
         for d in &report.diagnostics {
             match d.severity {
@@ -105,6 +136,7 @@ impl Summary {
             if d.rule == rules::Rule::InternalError {
                 self.internal_errors += 1;
             }
+            *self.by_rule.entry(d.rule.id()).or_default() += 1;
         }
     }
 }
@@ -182,9 +214,10 @@ impl<'a> Plan<'a> {
     /// fails only if `on_file` does.
     pub fn run(
         &self,
+        baseline: Option<&mut Baseline>,
         on_file: &mut dyn FnMut(FileReport) -> std::io::Result<()>,
     ) -> Result<Summary, RunError> {
-        run_plan(&self.ctx, on_file)
+        run_plan(&self.ctx, baseline, on_file)
     }
 }
 
@@ -194,27 +227,43 @@ pub fn run(
     catalog: &Catalog,
     on_file: &mut dyn FnMut(FileReport) -> std::io::Result<()>,
 ) -> Result<Summary, RunError> {
-    Plan::new(options, catalog)?.run(on_file)
+    Plan::new(options, catalog)?.run(None, on_file)
 }
 
 fn run_plan(
     ctx: &Ctx<'_>,
+    mut baseline: Option<&mut Baseline>,
     on_file: &mut dyn FnMut(FileReport) -> std::io::Result<()>,
 ) -> Result<Summary, RunError> {
     let options = ctx.options;
     let mut summary = Summary::default();
     let failed: std::cell::RefCell<Option<std::io::Error>> = std::cell::RefCell::new(None);
-    let mut emit = |report: FileReport| {
+    let config = &options.config;
+    let mut emit = |mut report: FileReport| {
         if failed.borrow().is_none() {
+            apply_policy(config, &mut report);
+            if let Some(b) = baseline.as_deref_mut() {
+                b.filter(&report.path, &mut report.diagnostics);
+            }
             summary.add(&report);
             if let Err(e) = on_file(report) {
                 *failed.borrow_mut() = Some(e);
             }
         }
     };
+
     for found in discover::walk(&options.paths) {
         match found {
-            Found::File { path, format } => check_isolated(path, format, ctx, &mut emit),
+            Found::File {
+                path,
+                format,
+                named,
+            } => {
+                if config.excluded(&path) || (!named && !config.included(&path)) {
+                    continue;
+                }
+                check_isolated(path, format, ctx, &mut emit)
+            }
             Found::Stdin => {
                 let stdin = std::io::stdin();
                 let path = PathBuf::from("-");
@@ -238,10 +287,30 @@ fn run_plan(
             break;
         }
     }
+    if let Some(b) = baseline {
+        summary.suppressed = b.suppressed;
+        summary.baseline_fixed = b.fixed();
+    }
     match failed.into_inner() {
         Some(e) => Err(RunError::Output(e)),
         None => Ok(summary),
     }
+}
+
+/// Severities from the configuration: a rule turned off is dropped, others take their level.
+fn apply_policy(config: &Config, report: &mut FileReport) {
+    if config.is_default_policy() {
+        return;
+    }
+    report
+        .diagnostics
+        .retain_mut(|d| match config.severity(d.rule, &report.path) {
+            Some(sev) => {
+                d.severity = sev;
+                true
+            }
+            None => false,
+        });
 }
 
 /// What every file of a run is checked with.
@@ -373,12 +442,25 @@ fn check_file(
         Ok(b) => b,
         Err(e) => return emit(unreadable(path, e)),
     };
+    check_bytes(path, bytes, format, ctx, true, emit)
+}
+
+/// Checks a file's bytes. With `--fix`, writes the safe fixes and checks the result once more
+/// (`may_fix` is then false), reporting what is left.
+fn check_bytes(
+    path: PathBuf,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+    ctx: &Ctx<'_>,
+    may_fix: bool,
+    emit: &mut dyn FnMut(FileReport),
+) {
     let mut report = FileReport::new(path);
     let (source, undecodable) = input::decode(report.path.clone(), bytes);
     if let Some(d) = undecodable {
         report.payloads = 1;
         report.diagnostics.push(d);
-        return emit(finish(report, source, Vec::new(), ctx.options));
+        return emit(finish(report, source, Edits::default(), ctx.options));
     }
     let format = format.unwrap_or_else(|| Format::for_named(&source.path, &source.text));
     if format == Format::Ndjson {
@@ -392,7 +474,54 @@ fn check_file(
     }
     let parsed = input::read(format, &source);
     let edits = check_parsed(&mut report, &source, parsed, ctx);
+    if may_fix && ctx.options.fix == FixMode::Apply && !edits.safe.is_empty() {
+        let fixed = fix::apply(&source.text, &sorted(edits.safe.clone()));
+        if fixed != source.text {
+            let mut bytes = Vec::with_capacity(fixed.len() + 3);
+            if source.bom {
+                bytes.extend_from_slice(b"\xEF\xBB\xBF");
+            }
+            bytes.extend_from_slice(fixed.as_bytes());
+            match fix::write_atomic(&report.path, &bytes) {
+                Ok(()) => {
+                    let count = edits.safe.len();
+                    let mut counted = |mut r: FileReport| {
+                        if !r.continuation {
+                            r.fixes = count;
+                        }
+                        emit(r)
+                    };
+                    return check_bytes(
+                        report.path.clone(),
+                        bytes,
+                        Some(format),
+                        ctx,
+                        false,
+                        &mut counted,
+                    );
+                }
+                Err(e) => report
+                    .diagnostics
+                    .push(located(rules::unreadable_file::diagnose(
+                        format!("cannot write the fixes (the file is unchanged): {e}"),
+                        "check that the folder is writable",
+                    ))),
+            }
+        }
+    }
     emit(finish(report, source, edits, ctx.options))
+}
+
+/// Edits towards a conformant file: all of them (for the diff), and the safe ones (for --fix).
+#[derive(Debug, Default)]
+struct Edits {
+    all: Vec<fix::Edit>,
+    safe: Vec<fix::Edit>,
+}
+
+fn sorted(mut edits: Vec<fix::Edit>) -> Vec<fix::Edit> {
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    edits
 }
 
 /// Checks the payloads a reader found; returns the edits towards a conformant file.
@@ -401,7 +530,7 @@ fn check_parsed(
     source: &SourceFile,
     parsed: Parsed,
     ctx: &Ctx<'_>,
-) -> Vec<fix::Edit> {
+) -> Edits {
     report.payloads += parsed.payloads.len();
     // A reader's finding belongs to the message it lies in (the last one starting before it).
     for mut d in parsed.problems {
@@ -413,7 +542,7 @@ fn check_parsed(
             .map_or(0, |p| p.index);
         report.diagnostics.push(d);
     }
-    let mut edits = Vec::new();
+    let mut edits = Edits::default();
     for payload in &parsed.payloads {
         let first = report.diagnostics.len();
         check_payload(payload, source, ctx, &mut report.diagnostics, &mut edits);
@@ -429,7 +558,7 @@ fn check_payload(
     source: &SourceFile,
     ctx: &Ctx<'_>,
     out: &mut Vec<Diagnostic>,
-    edits: &mut Vec<fix::Edit>,
+    edits: &mut Edits,
 ) {
     let operation = match route::operation(ctx.catalog, payload) {
         Some(Err(unknown)) => return out.push(*unknown),
@@ -470,9 +599,18 @@ fn check_payload(
                 Err(unknown) if is_object => out.push(*unknown),
                 _ => {}
             }
-            if ctx.options.conformant && anchor.is_none() && out.len() > first {
-                let fixes = out[first..].iter().filter_map(|d| d.fix.as_ref());
-                edits.extend(fix::plan(text, &doc.root, &fix::select(fixes, false)));
+            if anchor.is_none() && out.len() > first {
+                let fixes = || out[first..].iter().filter_map(|d| d.fix.as_ref());
+                if ctx.options.conformant {
+                    edits
+                        .all
+                        .extend(fix::plan(text, &doc.root, &fix::select(fixes(), false)));
+                }
+                if ctx.options.fix != FixMode::Off {
+                    edits
+                        .safe
+                        .extend(fix::plan(text, &doc.root, &fix::select(fixes(), true)));
+                }
             }
         }
     }
@@ -534,11 +672,11 @@ fn stream(path: &Path, mut reader: impl BufRead, ctx: &Ctx<'_>, emit: &mut dyn F
                 format!("line {line_no} is longer than the {limit}-byte limit; not checked"),
                 "raise --max-file-size if this line should be checked",
             ));
-            Vec::new()
+            Edits::default()
         } else if let Some(d) = undecodable {
             report.payloads = 1;
             report.diagnostics.push(d);
-            Vec::new()
+            Edits::default()
         } else {
             let parsed = input::ndjson::read_line(&source.text, index);
             let edits = check_parsed(&mut report, &source, parsed, ctx);
@@ -605,7 +743,7 @@ fn read_line_capped(
 fn finish(
     mut report: FileReport,
     source: SourceFile,
-    mut edits: Vec<fix::Edit>,
+    edits: Edits,
     options: &Options,
 ) -> FileReport {
     if report.diagnostics.is_empty() {
@@ -622,9 +760,14 @@ fn finish(
     report.diagnostics.sort_by(|a, b| {
         (a.line, a.column, a.payload, a.rule).cmp(&(b.line, b.column, b.payload, b.rule))
     });
-    if options.conformant && !edits.is_empty() {
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
-        let fixed = fix::apply(&source.text, &edits);
+    // The diff shows every fix, or with `--fix --diff` only the safe ones --fix would write.
+    let shown = if options.fix == FixMode::Diff {
+        edits.safe
+    } else {
+        edits.all
+    };
+    if options.conformant && !shown.is_empty() {
+        let fixed = fix::apply(&source.text, &sorted(shown));
         if fixed != source.text {
             report.conformant = Some(fixed);
         }

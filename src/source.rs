@@ -11,6 +11,8 @@ pub struct SourceFile {
     /// The path as given on the command line joined with the walked part.
     pub path: PathBuf,
     pub text: String,
+    /// The file started with a UTF-8 byte order mark (removed from `text`).
+    pub bom: bool,
 }
 
 /// A 1-based line and column (column counted in characters, as editors do).

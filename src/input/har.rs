@@ -380,6 +380,7 @@ mod tests {
         SourceFile {
             path: "capture.har".into(),
             text: text.to_string(),
+            bom: false,
         }
     }
 

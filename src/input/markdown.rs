@@ -215,6 +215,7 @@ mod tests {
         read(&SourceFile {
             path: "doc.md".into(),
             text: text.to_string(),
+            bom: false,
         })
     }
 

@@ -163,7 +163,8 @@ pub fn read(format: Format, source: &SourceFile) -> Parsed {
 /// Bytes to text: a UTF-8 byte order mark is dropped (RFC 8259 lets a parser ignore it); other
 /// encodings are an `invalid-json` finding (the text is then a lossy copy, for display only).
 pub fn decode(path: PathBuf, mut bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if bom {
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
@@ -172,9 +173,9 @@ pub fn decode(path: PathBuf, mut bytes: Vec<u8>) -> (SourceFile, Option<Diagnost
             let bytes = text.as_bytes();
             let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
             let finding = rules::invalid_json::not_utf8(offset, looks_utf16(bytes), true);
-            (SourceFile { path, text }, Some(finding))
+            (SourceFile { path, text, bom }, Some(finding))
         }
-        Ok(text) => (SourceFile { path, text }, None),
+        Ok(text) => (SourceFile { path, text, bom }, None),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
@@ -184,7 +185,7 @@ pub fn decode(path: PathBuf, mut bytes: Vec<u8>) -> (SourceFile, Option<Diagnost
             let has_nul = bytes.contains(&0);
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let finding = rules::invalid_json::not_utf8(offset, utf16, has_nul);
-            (SourceFile { path, text }, Some(finding))
+            (SourceFile { path, text, bom }, Some(finding))
         }
     }
 }

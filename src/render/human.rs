@@ -11,6 +11,10 @@ use std::io::{self, Write};
 pub struct Human {
     pub color: bool,
     pub show_diff: bool,
+    /// Findings only: no summary line.
+    pub quiet: bool,
+    /// Counts by rule before the summary.
+    pub statistics: bool,
 }
 
 impl Human {
@@ -126,6 +130,32 @@ impl Renderer for Human {
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        if self.statistics {
+            let width = s.by_rule.values().max().map_or(1, |n| n.to_string().len());
+            for (rule, n) in &s.by_rule {
+                writeln!(out, "{n:>width$}  {rule}")?;
+            }
+            if !s.by_rule.is_empty() {
+                writeln!(out)?;
+            }
+        }
+        if self.quiet {
+            return Ok(());
+        }
+        if s.suppressed > 0 || s.baseline_fixed > 0 {
+            writeln!(
+                out,
+                "baseline: {} findings suppressed, {} baseline entries now fixed",
+                s.suppressed, s.baseline_fixed
+            )?;
+        }
+        if s.fixes > 0 {
+            writeln!(
+                out,
+                "fixed: {} safe fixes written to {} files",
+                s.fixes, s.files_fixed
+            )?;
+        }
         let line = format!(
             "{} files, {} payloads: {} errors, {} warnings",
             s.files, s.payloads, s.errors, s.warnings

@@ -42,6 +42,17 @@ impl<'a> JsonDiagnostic<'a> {
 #[derive(Default)]
 pub struct Json {
     written: usize,
+    /// Add `statistics` (findings by rule) to the summary.
+    statistics: bool,
+}
+
+impl Json {
+    pub fn new(statistics: bool) -> Self {
+        Json {
+            written: 0,
+            statistics,
+        }
+    }
 }
 
 impl Renderer for Json {
@@ -64,10 +75,26 @@ impl Renderer for Json {
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
-        writeln!(
-            out,
-            "\n],\n\"summary\":{{\"files\":{},\"payloads\":{},\"errors\":{},\"warnings\":{}}}}}",
-            s.files, s.payloads, s.errors, s.warnings
-        )
+        let mut summary = serde_json::json!({
+            "files": s.files, "payloads": s.payloads, "errors": s.errors, "warnings": s.warnings,
+        });
+        let extra = summary.as_object_mut().expect("an object");
+        if s.suppressed > 0 || s.baseline_fixed > 0 {
+            extra.insert("baseline_suppressed".into(), s.suppressed.into());
+            extra.insert("baseline_fixed".into(), s.baseline_fixed.into());
+        }
+        if s.fixes > 0 {
+            extra.insert("fixes".into(), s.fixes.into());
+        }
+        if self.statistics {
+            extra.insert("statistics".into(), serde_json::to_value(&s.by_rule)?);
+        }
+        out.write_all(if self.written == 0 {
+            b"],\n\"summary\":"
+        } else {
+            b"\n],\n\"summary\":"
+        })?;
+        serde_json::to_writer(&mut *out, &summary)?;
+        writeln!(out, "}}")
     }
 }

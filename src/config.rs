@@ -1,0 +1,299 @@
+//! Configuration: `paylint.toml` (found upward from the working directory, or `--config FILE`)
+//! and the policy it gives — rule severities, per-path overrides, include and exclude globs,
+//! extra catalog folders and `fail-on`. Command-line flags are merged on top by `cli`.
+
+use crate::diagnostic::Severity;
+use crate::rules::Rule;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "paylint.toml";
+
+/// A configuration that cannot be used (exit 2); names the file and the key.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "bad configuration in {}: {}",
+            self.file.display(),
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A rule's level as written in the configuration or on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+}
+
+/// Which findings fail the run (exit 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+}
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    fail_on: Option<FailOn>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    schemas: Vec<PathBuf>,
+    #[serde(default)]
+    rules: BTreeMap<String, Level>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, Level>,
+}
+
+/// The policy a run applies to its findings and its walk.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub file: Option<PathBuf>,
+    /// Globs are matched against paths relative to this folder.
+    pub root: PathBuf,
+    pub fail_on: FailOn,
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    exclude_patterns: Vec<String>,
+    /// Extra catalog folders, resolved against the configuration's folder.
+    pub schemas: Vec<PathBuf>,
+    rules: BTreeMap<Rule, Level>,
+    overrides: Vec<(GlobSet, BTreeMap<Rule, Level>)>,
+}
+
+impl Config {
+    /// `--config FILE`, else `paylint.toml` in the working directory or the nearest folder above
+    /// it, else the defaults.
+    pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Config, ConfigError> {
+        if let Some(file) = explicit {
+            return Config::load(file);
+        }
+        for dir in cwd.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+        }
+        Ok(Config {
+            root: cwd.to_path_buf(),
+            ..Config::default()
+        })
+    }
+
+    pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        let err = |message: String| ConfigError {
+            file: file.to_path_buf(),
+            message,
+        };
+        let text =
+            std::fs::read_to_string(file).map_err(|e| err(format!("cannot read it: {e}")))?;
+        Config::parse(&text, file)
+    }
+
+    pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
+        let err = |message: String| ConfigError {
+            file: file.to_path_buf(),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| err(describe_toml_error(&e)))?;
+        let root = file
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let root = std::path::absolute(&root).unwrap_or(root);
+        let globs = |key: &str, patterns: &[String]| -> Result<Option<GlobSet>, ConfigError> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            build_globs(patterns)
+                .map(Some)
+                .map_err(|m| err(format!("`{key}`: {m}")))
+        };
+        let mut overrides = Vec::new();
+        for (i, o) in raw.overrides.iter().enumerate() {
+            let key = format!("overrides[{i}]");
+            let set = build_globs(&o.files).map_err(|m| err(format!("`{key}.files`: {m}")))?;
+            overrides.push((
+                set,
+                rule_levels(&o.rules, &format!("{key}.rules")).map_err(err)?,
+            ));
+        }
+        Ok(Config {
+            file: Some(file.to_path_buf()),
+            fail_on: raw.fail_on.unwrap_or_default(),
+            include: globs("include", &raw.include)?,
+            exclude: globs("exclude", &raw.exclude)?,
+            exclude_patterns: raw.exclude.clone(),
+            schemas: raw.schemas.iter().map(|s| root.join(s)).collect(),
+            rules: rule_levels(&raw.rules, "rules").map_err(err)?,
+            overrides,
+            root,
+        })
+    }
+
+    /// `--rule RULE=LEVEL` from the command line: wins over the file.
+    pub fn set_rule(&mut self, spec: &str) -> Result<(), String> {
+        let (id, level) = spec.split_once('=').ok_or_else(|| {
+            format!("`--rule {spec}`: write RULE=LEVEL, e.g. read-only-field=error")
+        })?;
+        let rule = Rule::from_id(id.trim()).ok_or_else(|| unknown_rule(id.trim(), "--rule"))?;
+        let level = Level::parse(level.trim())
+            .ok_or_else(|| format!("`--rule {spec}`: the level must be error, warning or off"))?;
+        self.rules.insert(rule, level);
+        // A command-line level also wins over per-path overrides of the file.
+        for (_, rules) in &mut self.overrides {
+            rules.remove(&rule);
+        }
+        Ok(())
+    }
+
+    /// `--exclude GLOB` from the command line: added to the file's.
+    pub fn add_excludes(&mut self, patterns: &[String]) -> Result<(), String> {
+        if patterns.is_empty() {
+            return Ok(());
+        }
+        let mut all = self.exclude_patterns.clone();
+        all.extend(patterns.iter().cloned());
+        self.exclude = Some(build_globs(&all).map_err(|m| format!("`--exclude`: {m}"))?);
+        self.exclude_patterns = all;
+        Ok(())
+    }
+
+    /// The path matched by globs: relative to the configuration's folder when under it.
+    fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        match std::path::absolute(path) {
+            Ok(abs) => match abs.strip_prefix(&self.root) {
+                Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
+                Err(_) => std::borrow::Cow::Owned(abs),
+            },
+            Err(_) => std::borrow::Cow::Borrowed(path),
+        }
+    }
+
+    /// Is this file (walked or named) excluded?
+    pub fn excluded(&self, path: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|set| {
+            let rel = self.relative(path);
+            set.is_match(&*rel)
+                || rel
+                    .ancestors()
+                    .skip(1)
+                    .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+        })
+    }
+
+    /// Is a walked file included (every file is, when `include` is not set)?
+    pub fn included(&self, path: &Path) -> bool {
+        self.include
+            .as_ref()
+            .is_none_or(|set| set.is_match(&*self.relative(path)))
+    }
+
+    /// The severity of `rule` for `path`, or `None` when it is turned off.
+    pub fn severity(&self, rule: Rule, path: &Path) -> Option<Severity> {
+        let mut level = self.rules.get(&rule).copied();
+        if !self.overrides.is_empty() {
+            let rel = self.relative(path);
+            for (set, rules) in &self.overrides {
+                if let Some(l) = rules.get(&rule) {
+                    if set.is_match(&*rel) {
+                        level = Some(*l);
+                    }
+                }
+            }
+        }
+        match level {
+            None => Some(rule.default_severity()),
+            Some(Level::Error) => Some(Severity::Error),
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Off) => None,
+        }
+    }
+
+    /// Does nothing change the default severities?
+    pub fn is_default_policy(&self) -> bool {
+        self.rules.is_empty() && self.overrides.is_empty()
+    }
+}
+
+fn build_globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| format!("bad glob `{p}`: {e}"))?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn rule_levels(raw: &BTreeMap<String, Level>, key: &str) -> Result<BTreeMap<Rule, Level>, String> {
+    raw.iter()
+        .map(|(id, level)| {
+            Ok((
+                Rule::from_id(id).ok_or_else(|| unknown_rule(id, key))?,
+                *level,
+            ))
+        })
+        .collect()
+}
+
+fn unknown_rule(id: &str, key: &str) -> String {
+    let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+    format!("`{key}`: unknown rule `{id}` (rules: {})", ids.join(", "))
+}
+
+/// toml's message, which names the key and its line, on one line.
+fn describe_toml_error(e: &toml::de::Error) -> String {
+    e.to_string()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
