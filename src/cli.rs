@@ -117,6 +117,9 @@ pub enum Command {
 pub enum OutputFormat {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -197,6 +200,9 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
             statistics: args.statistics,
         }),
         OutputFormat::Json => Box::new(Json::new(args.statistics)),
+        OutputFormat::Sarif => Box::new(crate::render::sarif::Sarif::new()),
+        OutputFormat::Junit => Box::new(crate::render::junit::Junit::new()),
+        OutputFormat::Github => Box::new(crate::render::github::Github::new()),
     };
     let fix = match (args.fix, args.diff) {
         (false, _) => FixMode::Off,

@@ -1,8 +1,11 @@
 //! Renderers: turn file reports and the run's summary into one output format. They are
 //! interchangeable; none of them decides what is a finding.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::lint::{FileReport, Summary};
 use std::io::{self, Write};

@@ -1,0 +1,252 @@
+//! `--format junit`: JUnit XML, for CI test-report views (Jenkins, GitLab, Azure DevOps, the
+//! JUnit report actions). Each file is a test suite and each payload in it a test case:
+//!
+//! ```xml
+//! <testsuites name="paylint">
+//!   <testsuite name="corpus/x.json" tests="2" failures="1" errors="0" skipped="0">
+//!     <testcase name="payload 0" classname="corpus/x.json">
+//!       <failure message="unknown field `groupID` …" type="unknown-field">…</failure>
+//!     </testcase>
+//!     <testcase name="payload 1" classname="corpus/x.json"/>
+//!   </testsuite>
+//! </testsuites>
+//! ```
+//!
+//! - Payloads are numbered from 0, as `payload` in the JSON report. A payload without findings is
+//!   a passing test case. A file-level finding (an unreadable file) belongs to payload 0, so such
+//!   a file still has one test case.
+//! - Every error-severity finding is a `<failure>` (`message` the message and hint, `type` the
+//!   rule id, the text `FILE:LINE:COLUMN: error[RULE] message` and the JSON Pointer).
+//!   `failures` counts failing test cases (never more than `tests`), not failure elements.
+//! - Warnings do not fail a test case: each is a line `FILE:LINE:COLUMN: warning[RULE] message`
+//!   in the test case's `<system-out>`, so they stay visible without turning CI red.
+//! - The root `<testsuites>` carries no totals: suites are written as files finish, so the
+//!   totals are unknown when it opens (the attributes are optional; consumers add up the suites).
+//! - A file's reports may come in several parts (a long NDJSON stream); its findings are
+//!   gathered until the last part, then its suite is written.
+//! - Text and attributes are escaped for XML 1.0; line breaks and tabs in attributes are written
+//!   as character references so parsers keep them; characters XML 1.0 cannot carry at all
+//!   (control characters) are written as `\u{…}`.
+
+use super::sarif::artifact;
+use super::Renderer;
+use crate::diagnostic::Severity;
+use crate::lint::{FileReport, Summary};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+pub struct Junit {
+    /// The working directory: files are named relative to it.
+    base: Option<PathBuf>,
+    pending: Option<Pending>,
+}
+
+/// A file whose suite has not been written yet.
+struct Pending {
+    path: PathBuf,
+    payloads: usize,
+    findings: Vec<Finding>,
+}
+
+/// What the suite shows of one diagnostic.
+struct Finding {
+    payload: usize,
+    severity: Severity,
+    rule: &'static str,
+    message: String,
+    line: usize,
+    column: usize,
+    pointer: String,
+}
+
+impl Junit {
+    pub fn new() -> Self {
+        Junit::with_base(std::env::current_dir().ok())
+    }
+
+    pub fn with_base(base: Option<PathBuf>) -> Self {
+        Junit {
+            base,
+            pending: None,
+        }
+    }
+
+    fn suite(&self, out: &mut dyn Write, file: Pending) -> io::Result<()> {
+        let name = artifact(&file.path, self.base.as_deref()).display;
+        let mut by_payload: BTreeMap<usize, Vec<&Finding>> = BTreeMap::new();
+        for f in &file.findings {
+            by_payload.entry(f.payload).or_default().push(f);
+        }
+        let tests = by_payload
+            .keys()
+            .next_back()
+            .map_or(file.payloads, |last| file.payloads.max(last + 1));
+        let failures = by_payload
+            .values()
+            .filter(|fs| fs.iter().any(|f| f.severity == Severity::Error))
+            .count();
+        let mut xml = String::new();
+        xml.push_str("  <testsuite name=\"");
+        escape(&name, true, &mut xml);
+        xml.push_str(&format!(
+            "\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
+        ));
+        let none = Vec::new();
+        for payload in 0..tests {
+            let findings = by_payload.get(&payload).unwrap_or(&none);
+            xml.push_str(&format!(
+                "    <testcase name=\"payload {payload}\" classname=\""
+            ));
+            escape(&name, true, &mut xml);
+            if findings.is_empty() {
+                xml.push_str("\"/>\n");
+                continue;
+            }
+            xml.push_str("\">\n");
+            let place = |f: &Finding| {
+                let label = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                format!(
+                    "{name}:{}:{}: {label}[{}] {}",
+                    f.line, f.column, f.rule, f.message
+                )
+            };
+            for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+                xml.push_str("      <failure message=\"");
+                escape(&f.message, true, &mut xml);
+                xml.push_str("\" type=\"");
+                escape(f.rule, true, &mut xml);
+                xml.push_str("\">");
+                let mut text = place(f);
+                if !f.pointer.is_empty() {
+                    text.push_str(&format!("\nat {}", f.pointer));
+                }
+                escape(&text, false, &mut xml);
+                xml.push_str("</failure>\n");
+            }
+            let warnings: Vec<String> = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .map(|f| place(f))
+                .collect();
+            if !warnings.is_empty() {
+                xml.push_str("      <system-out>");
+                escape(&warnings.join("\n"), false, &mut xml);
+                xml.push_str("</system-out>\n");
+            }
+            xml.push_str("    </testcase>\n");
+        }
+        xml.push_str("  </testsuite>\n");
+        out.write_all(xml.as_bytes())
+    }
+}
+
+impl Default for Junit {
+    fn default() -> Self {
+        Junit::new()
+    }
+}
+
+impl Renderer for Junit {
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"paylint\">\n",
+        )
+    }
+
+    fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        if self.pending.as_ref().is_some_and(|p| p.path != report.path) {
+            // A file ended without a closing report: write it before starting the next.
+            let done = self.pending.take().expect("checked");
+            self.suite(out, done)?;
+        }
+        let pending = self.pending.get_or_insert_with(|| Pending {
+            path: report.path.clone(),
+            payloads: 0,
+            findings: Vec::new(),
+        });
+        pending.payloads += report.payloads;
+        pending
+            .findings
+            .extend(report.diagnostics.iter().map(|d| Finding {
+                payload: d.payload,
+                severity: d.severity,
+                rule: d.rule.id(),
+                message: d.full_message(),
+                line: d.line,
+                column: d.column,
+                pointer: d.pointer.clone(),
+            }));
+        if !report.continuation {
+            let done = self.pending.take().expect("just inserted");
+            self.suite(out, done)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        if let Some(done) = self.pending.take() {
+            self.suite(out, done)?;
+        }
+        out.write_all(b"</testsuites>\n")
+    }
+}
+
+/// Appends `s` escaped for XML 1.0 text or a double-quoted attribute.
+pub fn escape(s: &str, attribute: bool, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            // Parsers turn a raw CR into LF, and line breaks and tabs in attributes into spaces.
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\t' | '\n' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn esc(s: &str, attribute: bool) -> String {
+        let mut out = String::new();
+        escape(s, attribute, &mut out);
+        out
+    }
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(
+            esc(r#"a<b>&"c"'d'"#, true),
+            "a&lt;b&gt;&amp;&quot;c&quot;'d'"
+        );
+        assert_eq!(esc(r#"]]> "q""#, false), "]]&gt; \"q\"");
+    }
+
+    #[test]
+    fn line_breaks_survive_in_attributes_and_text() {
+        assert_eq!(esc("a\nb\r\tc", true), "a&#10;b&#13;&#9;c");
+        assert_eq!(esc("a\nb\r\tc", false), "a\nb&#13;\tc");
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_spelled_out() {
+        assert_eq!(
+            esc("a\u{0}b\u{1b}c\u{FFFF}", false),
+            "a\\u{0000}b\\u{001B}c\\u{FFFF}"
+        );
+        assert_eq!(esc("é 😀", true), "é 😀");
+    }
+}

@@ -1,0 +1,662 @@
+//! The machine-readable report formats, each checked against what its consumer reads:
+//! `--format sarif` against the OASIS SARIF 2.1.0 JSON Schema (tests/data), `--format junit` with
+//! a strict XML 1.0 parser and the JUnit structure CI services read, and `--format github` with a
+//! port of the Actions runner's workflow-command parser. The JSON report is the reference for
+//! what each should say.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------------------------
+// SARIF
+
+/// The schema as shipped in tests/data (see tests/data/README.md), compiled twice: with the
+/// draft it declares (draft-04), and with draft-07, whose vocabulary knows the `uri-reference`
+/// format the schema uses for `artifactLocation.uri` (draft-04 ignores that format). The schema
+/// uses no keyword whose meaning differs between the two, so both must accept paylint's logs.
+/// It has no external references: nothing is fetched.
+fn sarif_validators() -> [jsonschema::Validator; 2] {
+    let text = std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json"))
+        .expect("tests/data/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
+    [jsonschema::Draft::Draft4, jsonschema::Draft::Draft7].map(|draft| {
+        jsonschema::options()
+            .with_draft(draft)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("the SARIF schema compiles")
+    })
+}
+
+fn assert_valid_sarif(log: &Value) {
+    for validator in sarif_validators() {
+        let errors: Vec<String> = validator
+            .iter_errors(log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "not valid SARIF 2.1.0:\n{}",
+            errors.join("\n")
+        );
+    }
+}
+
+fn sarif_in(dir: &Path, args: &[&str], code: i32) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "sarif"]);
+    let r = run_in(dir, &all);
+    assert_eq!(r.code, code, "paylint {all:?}\n{}\n{}", r.stdout, r.stderr);
+    serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", r.stdout, r.stderr))
+}
+
+fn results(log: &Value) -> &Vec<Value> {
+    log["runs"][0]["results"].as_array().expect("results")
+}
+
+fn fingerprint(result: &Value) -> &str {
+    result["partialFingerprints"]["paylint/v1"]
+        .as_str()
+        .expect("a paylint/v1 fingerprint")
+}
+
+#[test]
+fn sarif_of_the_corpus_is_valid_sarif_2_1_0() {
+    let log = sarif_in(&root(), &["corpus"], 1);
+    assert_valid_sarif(&log);
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["runs"].as_array().unwrap().len(), 1);
+    let rules: BTreeSet<&str> = results(&log)
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.len() >= 10,
+        "the corpus has findings of many rules: {rules:?}"
+    );
+}
+
+/// The check has teeth: the schema rejects what a code-scanning service would.
+#[test]
+fn the_schema_check_rejects_broken_sarif() {
+    let validators = sarif_validators();
+    let log = sarif_in(&root(), &["corpus/invalid"], 1);
+    assert!(validators.iter().all(|v| v.is_valid(&log)));
+    type Breaker = (&'static str, fn(&mut Value));
+    let broken: [Breaker; 5] = [
+        ("an unknown level", |l| {
+            l["runs"][0]["results"][0]["level"] = "fatal".into()
+        }),
+        ("a URI with a space", |l| {
+            l["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                ["uri"] = "a b.json".into()
+        }),
+        ("line 0", |l| {
+            l["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+                0.into()
+        }),
+        ("no message", |l| {
+            l["runs"][0]["results"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("message");
+        }),
+        ("an unknown property", |l| {
+            l["runs"][0]["results"][0]["pointer"] = "/x".into()
+        }),
+    ];
+    for (what, break_it) in broken {
+        let mut bad = log.clone();
+        break_it(&mut bad);
+        assert!(
+            validators.iter().any(|v| !v.is_valid(&bad)),
+            "{what} passed the schema"
+        );
+    }
+}
+
+#[test]
+fn sarif_without_findings_and_from_stdin_is_valid_too() {
+    let clean = sarif_in(&root(), &["corpus/valid"], 0);
+    assert_valid_sarif(&clean);
+    assert!(results(&clean).is_empty());
+    assert_eq!(
+        clean["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+
+    let mut child = command_in(&root(), &["-", "--format", "sarif"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"groupID\": 1}")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_sarif(&log);
+    assert!(!results(&log).is_empty());
+    for r in results(&log) {
+        let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uri"], "stdin");
+        assert!(artifact.get("uriBaseId").is_none(), "{artifact}");
+    }
+}
+
+#[test]
+fn sarif_describes_every_rule_and_matches_the_json_report() {
+    let log = sarif_in(&root(), &["corpus"], 1);
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "paylint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), paylint::rules::Rule::ALL.len());
+    for (rule, descriptor) in paylint::rules::Rule::ALL.iter().zip(rules) {
+        let info = rule.info();
+        assert_eq!(descriptor["id"], info.id);
+        assert_eq!(descriptor["shortDescription"]["text"], info.summary);
+        assert_eq!(descriptor["fullDescription"]["text"], info.explanation);
+        assert_eq!(
+            descriptor["defaultConfiguration"]["level"],
+            info.severity.as_str()
+        );
+    }
+    assert_eq!(log["runs"][0]["columnKind"], "unicodeCodePoints");
+    let base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("%SRCROOT% is given");
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+
+    let json = json(&["corpus"], 1);
+    let diags = json.diags();
+    let results = results(&log);
+    assert_eq!(results.len(), diags.len());
+    for (r, d) in results.iter().zip(&diags) {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert_eq!(r["ruleId"], d.rule.as_str());
+        assert_eq!(r["level"], d.severity.as_str());
+        assert_eq!(r["message"]["text"], d.message.as_str());
+        let location = &r["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], d.file.as_str());
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(location["region"]["startLine"], d.line);
+        assert_eq!(location["region"]["startColumn"], d.column);
+        let p = &r["properties"];
+        assert_eq!(p["pointer"], d.pointer.as_str());
+        assert_eq!(p["payload"], d.payload);
+        assert_eq!(p["resource"].as_str(), d.resource.as_deref());
+        assert_eq!(p["direction"].as_str(), d.direction.as_deref());
+        let print = fingerprint(r);
+        assert!(
+            print.len() == 16 && print.chars().all(|c| c.is_ascii_hexdigit()),
+            "{print}"
+        );
+    }
+    // Every result has its own fingerprint.
+    let prints: BTreeSet<&str> = results.iter().map(fingerprint).collect();
+    assert_eq!(prints.len(), results.len());
+}
+
+#[test]
+fn sarif_fingerprints_do_not_change_when_lines_move() {
+    let dir = TempDir::new().unwrap();
+    let body = format!(
+        "{{\"groupID\": \"{GROUP}\",\n \"extra\": 1,\n \"groupId\": \"{GROUP}\",\n \"groupId\": \"{GROUP}\"}}\n"
+    );
+    write(dir.path(), "body.json", &body);
+    let before = sarif_in(dir.path(), &["body.json"], 1);
+    // Reformat: the same findings, on other lines and columns.
+    write(dir.path(), "body.json", format!("\n\n\n   {body}"));
+    let after = sarif_in(dir.path(), &["body.json"], 1);
+    assert_valid_sarif(&after);
+    let key = |log: &Value| -> Vec<(String, String, u64)> {
+        results(log)
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    fingerprint(r).to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (b, a) = (key(&before), key(&after));
+    assert!(b.len() >= 3, "{b:?}");
+    assert_eq!(b.len(), a.len());
+    for ((rule_b, print_b, line_b), (rule_a, print_a, line_a)) in b.iter().zip(&a) {
+        assert_eq!(rule_b, rule_a);
+        assert_eq!(
+            print_b, print_a,
+            "{rule_b} moved from line {line_b} to {line_a}"
+        );
+        assert_eq!(line_a, &(line_b + 3));
+    }
+    let distinct: BTreeSet<&String> = a.iter().map(|(_, p, _)| p).collect();
+    assert_eq!(distinct.len(), a.len(), "{a:?}");
+    // The same fingerprints as a baseline records.
+    let r = run_in(
+        dir.path(),
+        &["body.json", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let baseline: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    let recorded: BTreeSet<&str> = baseline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(recorded, distinct.iter().map(|s| s.as_str()).collect());
+}
+
+#[test]
+fn sarif_uris_are_percent_encoded_references_relative_to_the_working_directory() {
+    let dir = TempDir::new().unwrap();
+    let cwd = std::fs::canonicalize(dir.path()).unwrap();
+    write(&cwd, "sub dir/a b#1%é.json", "{\"groupID\": 1}");
+    let absolute = cwd.join("sub dir/a b#1%é.json");
+    for arg in [
+        "sub dir/a b#1%é.json",
+        "./sub dir/a b#1%é.json",
+        absolute.to_str().unwrap(),
+        "sub dir",
+    ] {
+        let log = sarif_in(&cwd, &[arg], 1);
+        assert_valid_sarif(&log);
+        for r in results(&log) {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(
+                artifact["uri"], "sub%20dir/a%20b%231%25%C3%A9.json",
+                "{arg}"
+            );
+            assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+        }
+    }
+    // Outside the working directory: an absolute file URI.
+    let elsewhere = TempDir::new().unwrap();
+    let log = sarif_in(elsewhere.path(), &[absolute.to_str().unwrap()], 1);
+    assert_valid_sarif(&log);
+    let artifact = &results(&log)[0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    let uri = artifact["uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/sub%20dir/a%20b%231%25%C3%A9.json"),
+        "{uri}"
+    );
+    assert!(artifact.get("uriBaseId").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// JUnit XML
+
+fn junit_in(dir: &Path, args: &[&str], code: i32) -> String {
+    let mut all = args.to_vec();
+    all.extend(["--format", "junit"]);
+    let r = run_in(dir, &all);
+    assert_eq!(r.code, code, "paylint {all:?}\n{}\n{}", r.stdout, r.stderr);
+    r.stdout
+}
+
+fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> &'a str {
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("<{}> has no `{name}`", node.tag_name().name()))
+}
+
+fn count(node: roxmltree::Node<'_, '_>, name: &str) -> usize {
+    attr(node, name).parse().unwrap()
+}
+
+fn elements<'a, 'i>(
+    node: roxmltree::Node<'a, 'i>,
+    name: &'static str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+    node.children()
+        .filter(move |n| n.is_element() && n.tag_name().name() == name)
+}
+
+/// Checks the JUnit structure (the elements and attributes CI services read, nothing else) and
+/// returns, per suite name, its test cases: `(name, [(failure type, message)], system-out)`.
+type Case = (String, Vec<(String, String)>, Option<String>);
+
+fn junit_suites(xml: &str) -> BTreeMap<String, (usize, usize, Vec<Case>)> {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let mut suites = BTreeMap::new();
+    for suite in root.children().filter(|n| n.is_element()) {
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        let name = attr(suite, "name").to_string();
+        let (tests, failures) = (count(suite, "tests"), count(suite, "failures"));
+        assert_eq!(count(suite, "errors"), 0);
+        let mut cases = Vec::new();
+        let mut failing = 0;
+        for (k, case) in suite.children().filter(|n| n.is_element()).enumerate() {
+            assert_eq!(case.tag_name().name(), "testcase");
+            assert_eq!(attr(case, "name"), format!("payload {k}"));
+            assert_eq!(attr(case, "classname"), name);
+            for child in case.children().filter(|n| n.is_element()) {
+                assert!(
+                    ["failure", "system-out"].contains(&child.tag_name().name()),
+                    "{child:?}"
+                );
+            }
+            let fails: Vec<(String, String)> = elements(case, "failure")
+                .map(|f| (attr(f, "type").to_string(), attr(f, "message").to_string()))
+                .collect();
+            failing += usize::from(!fails.is_empty());
+            let out: Vec<&str> = elements(case, "system-out")
+                .map(|n| n.text().unwrap_or(""))
+                .collect();
+            assert!(out.len() <= 1);
+            cases.push((
+                attr(case, "name").to_string(),
+                fails,
+                out.first().map(|s| s.to_string()),
+            ));
+        }
+        assert_eq!(cases.len(), tests, "{name}");
+        assert_eq!(failing, failures, "{name}");
+        assert!(
+            suites
+                .insert(name.clone(), (tests, failures, cases))
+                .is_none(),
+            "one suite per file: {name}"
+        );
+    }
+    suites
+}
+
+#[test]
+fn junit_of_the_corpus_has_a_suite_per_file_and_a_case_per_payload() {
+    let xml = junit_in(&root(), &["corpus"], 1);
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    let suites = junit_suites(&xml);
+    let report = json(&["corpus"], 1);
+    let (files, payloads, errors, warnings) = summary(&report.report());
+    assert_eq!(suites.len() as u64, files);
+    assert_eq!(
+        suites
+            .values()
+            .map(|(tests, _, _)| *tests as u64)
+            .sum::<u64>(),
+        payloads
+    );
+    let mut failures = 0;
+    let mut warning_lines = 0;
+    let mut by_file: HashMap<String, Vec<Diag>> = HashMap::new();
+    for d in report.diags() {
+        by_file.entry(d.file.clone()).or_default().push(d);
+    }
+    for (name, (_, _, cases)) in &suites {
+        let diags = by_file.remove(name).unwrap_or_default();
+        for (k, (_, fails, out)) in cases.iter().enumerate() {
+            let expected: Vec<(String, String)> = diags
+                .iter()
+                .filter(|d| d.payload as usize == k && d.severity == "error")
+                .map(|d| (d.rule.clone(), d.message.clone()))
+                .collect();
+            assert_eq!(fails, &expected, "{name} payload {k}");
+            failures += fails.len() as u64;
+            let warned: Vec<String> = diags
+                .iter()
+                .filter(|d| d.payload as usize == k && d.severity == "warning")
+                .map(|d| {
+                    format!(
+                        "{}:{}:{}: warning[{}] {}",
+                        d.file, d.line, d.column, d.rule, d.message
+                    )
+                })
+                .collect();
+            match out {
+                Some(text) => assert_eq!(text, &warned.join("\n")),
+                None => assert!(warned.is_empty(), "{warned:?}"),
+            }
+            warning_lines += warned.len() as u64;
+        }
+    }
+    assert!(
+        by_file.is_empty(),
+        "findings of files without a suite: {by_file:?}"
+    );
+    assert_eq!((failures, warning_lines), (errors, warnings));
+    assert!(warnings > 0 && errors > 0);
+
+    // A stream reported in parts is one suite with every payload.
+    let (tests, failures, _) = &suites["corpus/ndjson/captures.ndjson"];
+    let ndjson = json(&["corpus/ndjson/captures.ndjson"], 1);
+    assert_eq!(*tests as u64, summary(&ndjson.report()).1);
+    assert!(*failures >= 2 && failures < tests);
+}
+
+#[test]
+fn junit_of_clean_files_has_only_passing_cases() {
+    let suites = junit_suites(&junit_in(&root(), &["corpus/valid"], 0));
+    assert_eq!(suites.len() as u64, corpus_len("valid"));
+    for (name, (tests, failures, cases)) in suites {
+        assert!(tests >= 1, "{name}");
+        assert_eq!(failures, 0);
+        assert!(cases.iter().all(|(_, f, o)| f.is_empty() && o.is_none()));
+    }
+}
+
+fn corpus_len(which: &str) -> u64 {
+    std::fs::read_dir(root().join("corpus").join(which))
+        .unwrap()
+        .count() as u64
+}
+
+/// A file named with markup characters, holding keys with markup, line breaks and a control
+/// character, which the messages quote.
+fn awkward_file(dir: &Path) -> &'static str {
+    let name = "a,b:c%<&>'.json";
+    write(
+        dir,
+        name,
+        format!(
+            "{{\"groupId\": \"{GROUP}\", \"a<b&c>\\\"d'e\": 1, \"x%y:z,w\\nv\\r\\tu\\u0001\": 2, \"p%0Aq\": 3}}\n"
+        ),
+    );
+    name
+}
+
+#[test]
+fn junit_escapes_markup_line_breaks_and_control_characters() {
+    let dir = TempDir::new().unwrap();
+    let name = awkward_file(dir.path());
+    let xml = junit_in(dir.path(), &[name], 1);
+    let suites = junit_suites(&xml);
+    let (_, _, cases) = &suites[name];
+    let diags = json_in(dir.path(), &[name], 1).diags();
+    assert_eq!(diags.len(), 3);
+    let expected: Vec<(String, String)> = diags
+        .iter()
+        .map(|d| {
+            // XML 1.0 cannot carry U+0001 at all: it is spelled out.
+            (d.rule.clone(), d.message.replace('\u{1}', "\\u{0001}"))
+        })
+        .collect();
+    assert_eq!(cases[0].1, expected);
+    assert!(expected[1].1.contains("w\nv\r\tu\\u{0001}"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub Actions workflow commands
+
+/// A workflow command as the Actions runner reads it (`ActionCommand.TryParseV2`): the name up
+/// to the first space, properties split on `,` then on the first `=`, the data after the second
+/// `::`, each unescaped with plain replaces (`%25` last).
+#[derive(Debug, PartialEq)]
+struct WorkflowCommand {
+    name: String,
+    properties: BTreeMap<String, String>,
+    data: String,
+}
+
+fn parse_command(line: &str) -> Option<WorkflowCommand> {
+    let message = line.trim_start();
+    let rest = message.strip_prefix("::")?;
+    let end = rest.find("::")?;
+    let info = &rest[..end];
+    let (name, props) = match info.find(' ') {
+        Some(i) => (&info[..i], Some(&info[i + 1..])),
+        None => (info, None),
+    };
+    if !["error", "warning", "notice"].contains(&name) {
+        return None;
+    }
+    let mut properties = BTreeMap::new();
+    if let Some(props) = props {
+        for prop in props.trim().split(',').filter(|p| !p.is_empty()) {
+            let mut pair = prop.splitn(2, '=').filter(|p| !p.is_empty());
+            if let (Some(k), Some(v)) = (pair.next(), pair.next()) {
+                let v = v
+                    .replace("%0D", "\r")
+                    .replace("%0A", "\n")
+                    .replace("%3A", ":")
+                    .replace("%2C", ",")
+                    .replace("%25", "%");
+                properties.insert(k.to_lowercase(), v);
+            }
+        }
+    }
+    let data = rest[end + 2..]
+        .replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%25", "%");
+    Some(WorkflowCommand {
+        name: name.to_string(),
+        properties,
+        data,
+    })
+}
+
+fn github_in(dir: &Path, args: &[&str], code: i32) -> Vec<WorkflowCommand> {
+    let mut all = args.to_vec();
+    all.extend(["--format", "github"]);
+    let r = run_in(dir, &all);
+    assert_eq!(r.code, code, "paylint {all:?}\n{}\n{}", r.stdout, r.stderr);
+    r.stdout
+        .lines()
+        .map(|l| parse_command(l).unwrap_or_else(|| panic!("not a workflow command: {l:?}")))
+        .collect()
+}
+
+fn expected_command(d: &Diag) -> WorkflowCommand {
+    let properties = [
+        ("file", d.file.clone()),
+        ("line", d.line.to_string()),
+        ("col", d.column.to_string()),
+        ("title", format!("paylint {}", d.rule)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    WorkflowCommand {
+        name: d.severity.clone(),
+        properties,
+        data: d.message.clone(),
+    }
+}
+
+#[test]
+fn github_annotations_match_the_json_report() {
+    for path in ["corpus/http/invalid-several-problems.http", "corpus"] {
+        let commands = github_in(&root(), &[path], 1);
+        let diags = json(&[path], 1).diags();
+        assert_eq!(commands.len(), diags.len(), "{path}");
+        for (c, d) in commands.iter().zip(&diags) {
+            assert_eq!(c, &expected_command(d));
+        }
+        assert!(commands.iter().any(|c| c.name == "warning"), "{path}");
+        assert!(commands.iter().any(|c| c.name == "error"), "{path}");
+    }
+    // The exact text of the lines.
+    let file = "corpus/invalid/unknown-field-groupID.json";
+    let r = run(&[file, "--format", "github"]);
+    let expected: String = json(&[file], 1)
+        .diags()
+        .iter()
+        .map(|d| {
+            format!(
+                "::error file={file},line={},col={},title=paylint {}::{}\n",
+                d.line, d.column, d.rule, d.message
+            )
+        })
+        .collect();
+    assert!(expected.lines().count() >= 2);
+    assert_eq!(r.stdout, expected);
+    // Nothing is printed for a clean run.
+    assert!(github_in(&root(), &["corpus/valid"], 0).is_empty());
+}
+
+#[test]
+fn github_escapes_properties_and_data_as_the_runner_unescapes_them() {
+    let dir = TempDir::new().unwrap();
+    let name = awkward_file(dir.path());
+    let r = run_in(dir.path(), &[name, "--format", "github"]);
+    assert_eq!(r.code, 1);
+    // Three findings, three lines: line breaks in messages are escaped.
+    assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
+    assert!(r
+        .stdout
+        .starts_with("::error file=a%2Cb%3Ac%25<&>'.json,line=1,"));
+    assert!(
+        r.stdout.contains("`x%25y:z,w%0Av%0D\tu\u{1}`"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("`p%250Aq`"), "{}", r.stdout);
+    let commands = github_in(dir.path(), &[name], 1);
+    let diags = json_in(dir.path(), &[name], 1).diags();
+    assert_eq!(commands.len(), diags.len());
+    for (c, d) in commands.iter().zip(&diags) {
+        assert_eq!(c, &expected_command(d));
+    }
+}
+
+#[test]
+fn github_names_no_file_for_stdin() {
+    let mut child = command_in(&root(), &["-", "--format", "github"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"groupID\": 1}")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.is_empty());
+    for line in stdout.lines() {
+        let c = parse_command(line).unwrap();
+        assert_eq!(c.properties.keys().collect::<Vec<_>>(), ["title"], "{line}");
+    }
+}
