@@ -93,6 +93,15 @@ pub struct Args {
     #[arg(long, requires = "fix")]
     pub diff: bool,
 
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Check only the K-th of N shares of the files (by a hash of the path), to split a tree
+    /// across N jobs with no overlap and no gap.
+    #[arg(long, value_name = "K/N", value_parser = lint::Shard::parse)]
+    pub shard: Option<lint::Shard>,
+
     /// Show counts of findings by rule.
     #[arg(long)]
     pub statistics: bool,
@@ -117,6 +126,8 @@ pub enum Command {
 pub enum OutputFormat {
     Human,
     Json,
+    /// One finding per line (the JSON report's diagnostic objects), for merging by concatenation.
+    Jsonl,
     Sarif,
     Junit,
     Github,
@@ -200,6 +211,7 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
             statistics: args.statistics,
         }),
         OutputFormat::Json => Box::new(Json::new(args.statistics)),
+        OutputFormat::Jsonl => Box::new(crate::render::jsonl::JsonLines),
         OutputFormat::Sarif => Box::new(crate::render::sarif::Sarif::new()),
         OutputFormat::Junit => Box::new(crate::render::junit::Junit::new()),
         OutputFormat::Github => Box::new(crate::render::github::Github::new()),
@@ -218,6 +230,10 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
         max_file_size: args.max_file_size,
         config,
         fix,
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        shard: args.shard.unwrap_or_default(),
     };
     let plan = lint::Plan::new(&options, &catalog).map_err(|e| e.to_string())?;
     let write_error = |e: std::io::Error| format!("cannot write the report: {e}");

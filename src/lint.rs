@@ -14,6 +14,7 @@ use crate::json::{self, Span};
 use crate::route::{self, Overrides};
 use crate::rules;
 use crate::source::{LineIndex, SourceFile};
+use rayon::prelude::*;
 use std::io::{BufRead, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,53 @@ pub struct Options {
     /// Rule severities, per-path overrides, include and exclude globs.
     pub config: Config,
     pub fix: FixMode,
+    /// Worker threads for checking files.
+    pub threads: usize,
+    /// The share of the files this run takes.
+    pub shard: Shard,
+}
+
+/// `--shard K/N`: the K-th of N stable, disjoint shares of the files, chosen by a hash of the
+/// path (not the content), so N jobs split a tree with no overlap and no gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Default for Shard {
+    fn default() -> Self {
+        Shard { index: 1, count: 1 }
+    }
+}
+
+impl Shard {
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`--shard {s}`: write K/N with 1 <= K <= N, e.g. 2/4");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    pub fn takes(&self, path: &Path) -> bool {
+        if self.count == 1 {
+            return true;
+        }
+        let key = crate::baseline::portable_path(path);
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h % self.count == self.index - 1
+    }
 }
 
 /// What `--fix` asks for.
@@ -55,6 +103,8 @@ impl Default for Options {
             max_file_size: 64 * 1024 * 1024,
             config: Config::default(),
             fix: FixMode::Off,
+            threads: 1,
+            shard: Shard::default(),
         }
     }
 }
@@ -252,6 +302,28 @@ fn run_plan(
         }
     };
 
+    // Files are checked in parallel a batch at a time and reported in walk order, so the output
+    // is the same whatever the thread count and memory holds one batch. NDJSON streams and stdin
+    // are streamed on this thread, between batches.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.max(1))
+        .build()
+        .map_err(|e| RunError::Output(std::io::Error::other(e)))?;
+    let mut batch: Vec<(PathBuf, Option<Format>, bool)> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<(PathBuf, Option<Format>, bool)>,
+                 emit: &mut dyn FnMut(FileReport)| {
+        let reports: Vec<Vec<FileReport>> = pool.install(|| {
+            batch
+                .par_drain(..)
+                .map(|(path, format, named)| {
+                    let mut out = Vec::with_capacity(1);
+                    check_isolated(path, format, named, ctx, &mut |r| out.push(r));
+                    out
+                })
+                .collect()
+        });
+        reports.into_iter().flatten().for_each(emit);
+    };
     for found in discover::walk(&options.paths) {
         match found {
             Found::File {
@@ -259,12 +331,25 @@ fn run_plan(
                 format,
                 named,
             } => {
-                if config.excluded(&path) || (!named && !config.included(&path)) {
+                if config.excluded(&path)
+                    || (!named && !config.included(&path))
+                    || !options.shard.takes(&path)
+                {
                     continue;
                 }
-                check_isolated(path, format, ctx, &mut emit)
+                let streamed = format == Some(Format::Ndjson);
+                if streamed {
+                    flush(&mut batch, &mut emit);
+                    check_isolated(path, format, named, ctx, &mut emit);
+                } else {
+                    batch.push((path, format, named));
+                    if batch.len() == BATCH {
+                        flush(&mut batch, &mut emit);
+                    }
+                }
             }
             Found::Stdin => {
+                flush(&mut batch, &mut emit);
                 let stdin = std::io::stdin();
                 let path = PathBuf::from("-");
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -275,6 +360,7 @@ fn run_plan(
                 }
             }
             Found::Unwalkable { path, message } => {
+                flush(&mut batch, &mut emit);
                 let mut r = FileReport::new(path);
                 r.diagnostics.push(located(rules::unreadable_file::diagnose(
                     message,
@@ -287,6 +373,7 @@ fn run_plan(
             break;
         }
     }
+    flush(&mut batch, &mut emit);
     if let Some(b) = baseline {
         summary.suppressed = b.suppressed;
         summary.baseline_fixed = b.fixed();
@@ -312,6 +399,9 @@ fn apply_policy(config: &Config, report: &mut FileReport) {
             None => false,
         });
 }
+
+/// Files checked in parallel between two reports to the caller.
+const BATCH: usize = 512;
 
 /// What every file of a run is checked with.
 struct Ctx<'a> {
@@ -343,11 +433,12 @@ fn panicked(path: PathBuf, panic: Box<dyn std::any::Any + Send>) -> FileReport {
 fn check_isolated(
     path: PathBuf,
     format: Option<Format>,
+    named: bool,
     ctx: &Ctx<'_>,
     emit: &mut dyn FnMut(FileReport),
 ) {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        check_file(path.clone(), format, ctx, emit)
+        check_file(path.clone(), format, named, ctx, emit)
     }));
     if let Err(panic) = outcome {
         emit(panicked(path, panic));
@@ -356,16 +447,19 @@ fn check_isolated(
 
 /// Opens a file for reading, refusing what is not a regular file. The type is checked before
 /// opening: opening a FIFO blocks until something writes to it.
-fn open(path: &Path) -> Result<(std::fs::File, u64), (String, &'static str)> {
+fn open(path: &Path, named: bool) -> Result<(std::fs::File, u64), (String, &'static str)> {
     let not_regular = || {
         (
             "not a regular file (a device, FIFO or socket); skipped".to_string(),
             "name only regular files",
         )
     };
-    match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() => return Err(not_regular()),
-        _ => {}
+    // A walked file is known to be regular already (from the directory entry).
+    if named {
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => return Err(not_regular()),
+            _ => {}
+        }
     }
     let file = std::fs::File::open(path).map_err(|e| {
         (
@@ -416,6 +510,7 @@ fn read_bytes(
 fn check_file(
     path: PathBuf,
     format: Option<Format>,
+    named: bool,
     ctx: &Ctx<'_>,
     emit: &mut dyn FnMut(FileReport),
 ) {
@@ -425,7 +520,7 @@ fn check_file(
             .push(located(rules::unreadable_file::diagnose(message, hint)));
         r
     };
-    let (file, len) = match open(&path) {
+    let (file, len) = match open(&path, named) {
         Ok(f) => f,
         Err(e) => return emit(unreadable(path, e)),
     };

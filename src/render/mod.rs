@@ -4,6 +4,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod jsonl;
 pub mod junit;
 pub mod sarif;
 
