@@ -52,7 +52,9 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
         let walked = is_dir.then(|| {
             WalkDir::new(root)
                 .follow_links(false)
-                .sort_by_file_name()
+                // Siblings share their parent's path, so comparing whole paths orders them by
+                // name without parsing path components for every comparison.
+                .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
                 .into_iter()
                 .filter_entry(|e| {
                     e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')

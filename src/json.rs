@@ -507,8 +507,12 @@ pub fn pointer_join(base: &str, token: &str) -> String {
     out
 }
 
-fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
 }
 
 impl Node {
@@ -522,7 +526,7 @@ impl Node {
         for raw in pointer.strip_prefix('/')?.split('/') {
             let token = unescape_token(raw);
             node = match &node.kind {
-                Kind::Object(members) => &members.iter().rev().find(|m| m.key == token)?.value,
+                Kind::Object(members) => &members.iter().rev().find(|m| m.key == *token)?.value,
                 Kind::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };
@@ -535,7 +539,7 @@ impl Node {
         let (parent, last) = pointer.rsplit_once('/')?;
         let token = unescape_token(last);
         match &self.pointer(parent)?.kind {
-            Kind::Object(members) => members.iter().rev().find(|m| m.key == token),
+            Kind::Object(members) => members.iter().rev().find(|m| m.key == *token),
             _ => None,
         }
     }

@@ -302,78 +302,51 @@ fn run_plan(
         }
     };
 
-    // Files are checked in parallel a batch at a time and reported in walk order, so the output
-    // is the same whatever the thread count and memory holds one batch. NDJSON streams and stdin
-    // are streamed on this thread, between batches.
+    // A three-stage pipeline, so walking, checking and reporting overlap: a walker thread sends
+    // batches of files, a checker thread checks each batch in parallel on the pool, and this
+    // thread reports the results in walk order — the output is the same whatever the thread
+    // count, and memory holds a few batches. NDJSON streams, stdin and walk errors travel through
+    // the pipeline in order and are handled on this thread.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()
         .map_err(|e| RunError::Output(std::io::Error::other(e)))?;
-    let mut batch: Vec<(PathBuf, Option<Format>, bool)> = Vec::with_capacity(BATCH);
-    let flush = |batch: &mut Vec<(PathBuf, Option<Format>, bool)>,
-                 emit: &mut dyn FnMut(FileReport)| {
-        let reports: Vec<Vec<FileReport>> = pool.install(|| {
-            batch
-                .par_drain(..)
-                .map(|(path, format, named)| {
-                    let mut out = Vec::with_capacity(1);
-                    check_isolated(path, format, named, ctx, &mut |r| out.push(r));
-                    out
-                })
-                .collect()
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Stage>(2);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Stage>(2);
+        scope.spawn(move || walk_stage(options, work_tx));
+        let pool = &pool;
+        scope.spawn(move || {
+            for stage in work_rx {
+                let done = match stage {
+                    Stage::Batch(files) => Stage::Checked(pool.install(|| {
+                        files
+                            .into_par_iter()
+                            .map(|(path, format, named)| {
+                                let mut out = Vec::with_capacity(1);
+                                check_isolated(path, format, named, ctx, &mut |r| out.push(r));
+                                out
+                            })
+                            .collect()
+                    })),
+                    other => other,
+                };
+                if done_tx.send(done).is_err() {
+                    break;
+                }
+            }
         });
-        reports.into_iter().flatten().for_each(emit);
-    };
-    for found in discover::walk(&options.paths) {
-        match found {
-            Found::File {
-                path,
-                format,
-                named,
-            } => {
-                if config.excluded(&path)
-                    || (!named && !config.included(&path))
-                    || !options.shard.takes(&path)
-                {
-                    continue;
-                }
-                let streamed = format == Some(Format::Ndjson);
-                if streamed {
-                    flush(&mut batch, &mut emit);
-                    check_isolated(path, format, named, ctx, &mut emit);
-                } else {
-                    batch.push((path, format, named));
-                    if batch.len() == BATCH {
-                        flush(&mut batch, &mut emit);
-                    }
-                }
+        for stage in done_rx {
+            match stage {
+                Stage::Checked(reports) => reports.into_iter().flatten().for_each(&mut emit),
+                Stage::Serial(found) => serial(found, ctx, &mut emit),
+                Stage::Batch(_) => unreachable!("batches are checked before they are reported"),
             }
-            Found::Stdin => {
-                flush(&mut batch, &mut emit);
-                let stdin = std::io::stdin();
-                let path = PathBuf::from("-");
-                let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    stream(&path, stdin.lock(), ctx, &mut emit)
-                }));
-                if let Err(panic) = outcome {
-                    emit(panicked(path, panic));
-                }
-            }
-            Found::Unwalkable { path, message } => {
-                flush(&mut batch, &mut emit);
-                let mut r = FileReport::new(path);
-                r.diagnostics.push(located(rules::unreadable_file::diagnose(
-                    message,
-                    "fix the permissions or the link, or leave the path out",
-                )));
-                emit(r);
+            if failed.borrow().is_some() {
+                break; // dropping the receiver stops the other stages
             }
         }
-        if failed.borrow().is_some() {
-            break;
-        }
-    }
-    flush(&mut batch, &mut emit);
+    });
     if let Some(b) = baseline {
         summary.suppressed = b.suppressed;
         summary.baseline_fixed = b.fixed();
@@ -402,6 +375,90 @@ fn apply_policy(config: &Config, report: &mut FileReport) {
 
 /// Files checked in parallel between two reports to the caller.
 const BATCH: usize = 512;
+
+/// What travels through the pipeline.
+enum Stage {
+    /// Files to check in parallel: path, format, named on the command line.
+    Batch(Vec<(PathBuf, Option<Format>, bool)>),
+    /// Their reports, in order.
+    Checked(Vec<Vec<FileReport>>),
+    /// Handled on the reporting thread, in order: streams, stdin, walk errors.
+    Serial(Found),
+}
+
+/// The walker stage: discovery, minus excluded files and other shards, in batches.
+fn walk_stage(options: &Options, out: std::sync::mpsc::SyncSender<Stage>) {
+    let config = &options.config;
+    let mut batch = Vec::with_capacity(BATCH);
+    for found in discover::walk(&options.paths) {
+        let serial = match found {
+            Found::File {
+                path,
+                format,
+                named,
+            } => {
+                if config.excluded(&path)
+                    || (!named && !config.included(&path))
+                    || !options.shard.takes(&path)
+                {
+                    continue;
+                }
+                if format != Some(Format::Ndjson) {
+                    batch.push((path, format, named));
+                    if batch.len() == BATCH
+                        && out.send(Stage::Batch(std::mem::take(&mut batch))).is_err()
+                    {
+                        return;
+                    }
+                    continue;
+                }
+                Found::File {
+                    path,
+                    format,
+                    named,
+                }
+            }
+            other => other,
+        };
+        if !batch.is_empty() && out.send(Stage::Batch(std::mem::take(&mut batch))).is_err() {
+            return;
+        }
+        if out.send(Stage::Serial(serial)).is_err() {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = out.send(Stage::Batch(batch));
+    }
+}
+
+/// What is not checked in a batch: an NDJSON stream (streamed, report by report), stdin, a
+/// folder that could not be walked.
+fn serial(found: Found, ctx: &Ctx<'_>, emit: &mut dyn FnMut(FileReport)) {
+    match found {
+        Found::File {
+            path,
+            format,
+            named,
+        } => check_isolated(path, format, named, ctx, emit),
+        Found::Stdin => {
+            let stdin = std::io::stdin();
+            let path = PathBuf::from("-");
+            let outcome = catch_unwind(AssertUnwindSafe(|| stream(&path, stdin.lock(), ctx, emit)));
+            if let Err(panic) = outcome {
+                emit(panicked(path, panic));
+            }
+        }
+        Found::Unwalkable { path, message } => {
+            let mut r = FileReport::new(path);
+            r.diagnostics.push(located(rules::unreadable_file::diagnose(
+                message,
+                "fix the permissions or the link, or leave the path out",
+            )));
+            emit(r);
+        }
+    }
+}
 
 /// What every file of a run is checked with.
 struct Ctx<'a> {
@@ -445,20 +502,32 @@ fn check_isolated(
     }
 }
 
-/// Opens a file for reading, refusing what is not a regular file. The type is checked before
-/// opening: opening a FIFO blocks until something writes to it.
-fn open(path: &Path, named: bool) -> Result<(std::fs::File, u64), (String, &'static str)> {
-    let not_regular = || {
-        (
-            "not a regular file (a device, FIFO or socket); skipped".to_string(),
-            "name only regular files",
-        )
-    };
-    // A walked file is known to be regular already (from the directory entry).
+/// Bytes of the first read of a file (most payload files are smaller).
+const FIRST_READ: usize = 16 * 1024;
+
+fn read_retrying(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match file.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Opens a file for reading. A named file is first checked to be a regular file (opening a
+/// FIFO would block until something writes to it) and its size is known; a walked one is regular
+/// by its directory entry, and is not stat'ed (one syscall less per file).
+fn open(path: &Path, named: bool) -> Result<(std::fs::File, Option<u64>), (String, &'static str)> {
+    let mut size = None;
     if named {
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => return Err(not_regular()),
-            _ => {}
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() {
+                return Err((
+                    "not a regular file (a device, FIFO or socket); skipped".to_string(),
+                    "name only regular files",
+                ));
+            }
+            size = Some(meta.len());
         }
     }
     let file = std::fs::File::open(path).map_err(|e| {
@@ -467,37 +536,60 @@ fn open(path: &Path, named: bool) -> Result<(std::fs::File, u64), (String, &'sta
             "fix its permissions, or leave it out of the paths you lint",
         )
     })?;
-    let meta = file.metadata().map_err(|e| {
-        (
-            format!("cannot read the file: {e}"),
-            "check the file system",
-        )
-    })?;
-    if !meta.is_file() {
-        return Err(not_regular());
-    }
-    Ok((file, meta.len()))
+    Ok((file, size))
 }
 
-/// Reads a file whole, refusing one larger than the limit (without reading it).
+/// Reads a file whole, refusing one larger than the limit without reading it. A small file is
+/// read with one `read`: a short read of a regular file is its end.
 fn read_bytes(
-    file: std::fs::File,
-    len: u64,
+    mut file: std::fs::File,
+    size: Option<u64>,
     limit: u64,
 ) -> Result<Vec<u8>, (String, &'static str)> {
-    if len > limit {
-        return Err((
+    let too_big = |len: u64| {
+        (
             format!("the file is {len} bytes, over the {limit}-byte limit; not read"),
             "raise --max-file-size if this file should be checked",
-        ));
-    }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
+        )
+    };
+    let failed = |e: std::io::Error| {
         (
             format!("cannot read the file: {e}"),
             "check the file system",
         )
-    })?;
+    };
+    if let Some(len) = size.filter(|&len| len > limit) {
+        return Err(too_big(len));
+    }
+    // One read into this thread's buffer; a short read of a regular file is its end.
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; FIRST_READ]);
+    }
+    let first = size.map_or(FIRST_READ as u64, |len| len + 1).min(limit + 1) as usize;
+    let (mut bytes, n) = if first <= FIRST_READ {
+        BUFFER.with_borrow_mut(|buf| {
+            let n = read_retrying(&mut file, &mut buf[..first]).map_err(failed)?;
+            Ok((buf[..n].to_vec(), n))
+        })?
+    } else {
+        let mut bytes = vec![0u8; first];
+        let n = read_retrying(&mut file, &mut bytes).map_err(failed)?;
+        bytes.truncate(n);
+        (bytes, n)
+    };
+    if n < first {
+        return Ok(bytes);
+    }
+    if size.is_none() {
+        let len = file.metadata().map_err(failed)?.len();
+        if len > limit {
+            return Err(too_big(len));
+        }
+    }
+    (&mut file)
+        .take(limit + 1 - n as u64)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
     if bytes.len() as u64 > limit {
         return Err((
             format!("the file grew over the {limit}-byte limit while being read"),

@@ -57,6 +57,10 @@ pub struct Resource {
     pub odata_type: Option<String>,
     pub operations: Vec<Operation>,
     validators: Mutex<HashMap<Vec<String>, Arc<jsonschema::Validator>>>,
+    /// Worked out once at load: read-only top-level properties, and what a body without an
+    /// operation requires (no direction, request, response).
+    read_only: Vec<String>,
+    bare_required: [Vec<String>; 3],
 }
 
 impl fmt::Debug for Resource {
@@ -153,7 +157,19 @@ impl Catalog {
                 odata_type,
                 operations: ops,
                 validators: Mutex::new(HashMap::new()),
+                read_only: Vec::new(),
+                bare_required: Default::default(),
             };
+            let mut resource = resource;
+            resource.read_only = resource.find_read_only();
+            resource.bare_required = [None, Some(Direction::Request), Some(Direction::Response)]
+                .map(|direction| {
+                    resource.compute_required(Exchange {
+                        direction,
+                        operation: None,
+                        status: None,
+                    })
+                });
             // Compile a user's schema once, so an error surfaces at load naming the file. Built-in
             // ones were compiled by the test suite; they are compiled on first use only.
             if !built_in {
@@ -309,6 +325,18 @@ impl Resource {
     /// exchange adds. Without an operation, only what every operation of that direction requires
     /// (and without a direction, what both directions require).
     pub fn required(&self, ex: Exchange<'_>) -> Vec<String> {
+        if ex.operation.is_none() {
+            let i = match ex.direction {
+                None => 0,
+                Some(Direction::Request) => 1,
+                Some(Direction::Response) => 2,
+            };
+            return self.bare_required[i].clone();
+        }
+        self.compute_required(ex)
+    }
+
+    fn compute_required(&self, ex: Exchange<'_>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let bodies: Vec<Option<&operation::BodySpec>> = match (ex.operation, ex.direction) {
             (Some(op), Some(Direction::Request)) => vec![op.request.as_ref()],
@@ -365,6 +393,11 @@ impl Resource {
             return Ok(v.clone());
         }
         let mut schema = self.schema.clone();
+        // The draft is chosen below; without `$schema` the compiler does not build the
+        // metaschema's registry on every run (a few milliseconds at start-up).
+        if let Some(obj) = schema.as_object_mut() {
+            obj.remove("$schema");
+        }
         if !extra_required.is_empty() {
             let obj = schema.as_object_mut().expect("checked at load");
             let mut req: Vec<Value> = obj
@@ -440,14 +473,18 @@ impl Resource {
     }
 
     /// Top-level properties marked `"readOnly": true`.
-    pub fn read_only(&self) -> Vec<&str> {
+    pub fn read_only(&self) -> &[String] {
+        &self.read_only
+    }
+
+    fn find_read_only(&self) -> Vec<String> {
         self.subschema("")
             .and_then(|s| s.get("properties"))
             .and_then(Value::as_object)
             .map(|p| {
                 p.iter()
                     .filter(|(_, s)| self.resolve(s).get("readOnly") == Some(&Value::Bool(true)))
-                    .map(|(k, _)| k.as_str())
+                    .map(|(k, _)| k.clone())
                     .collect()
             })
             .unwrap_or_default()

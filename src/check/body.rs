@@ -336,7 +336,7 @@ fn read_only(doc: &Document, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<&str> = Vec::new();
     // The last occurrence of a repeated key is the one parsers keep; report it once.
     for m in members.iter().rev() {
-        if read_only.contains(&m.key.as_str()) && !seen.contains(&m.key.as_str()) {
+        if read_only.contains(&m.key) && !seen.contains(&m.key.as_str()) {
             seen.push(&m.key);
             let pointer = pointer_join("", &m.key);
             out.push(rules::read_only_field::diagnose(m, &pointer, "", &subject));

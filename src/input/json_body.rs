@@ -22,10 +22,14 @@ pub fn read(source: &SourceFile) -> Parsed {
 
 /// `x.request.json` is a request body, `x.response.json` a response body.
 pub fn direction_from_name(path: &Path) -> Option<Direction> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if name.ends_with(".request.json") {
+    let name = super::file_name(path);
+    let ends = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    if ends(".request.json") {
         Some(Direction::Request)
-    } else if name.ends_with(".response.json") {
+    } else if ends(".response.json") {
         Some(Direction::Response)
     } else {
         None

@@ -79,14 +79,22 @@ pub enum Format {
 impl Format {
     /// The format a walked file is read as, by extension; `None` when a folder walk skips it.
     pub fn for_walked(path: &std::path::Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "json" => Format::JsonBody,
-            "http" | "rest" => Format::Http,
-            "md" | "markdown" => Format::Markdown,
-            "har" => Format::Har,
-            "ndjson" | "jsonl" => Format::Ndjson,
-            _ => return None,
+        let name = file_name(path);
+        let dot = name.iter().rposition(|&b| b == b'.').filter(|&i| i > 0)?;
+        let ext = &name[dot + 1..];
+        let is = |e: &str| ext.eq_ignore_ascii_case(e.as_bytes());
+        Some(if is("json") {
+            Format::JsonBody
+        } else if is("http") || is("rest") {
+            Format::Http
+        } else if is("md") || is("markdown") {
+            Format::Markdown
+        } else if is("har") {
+            Format::Har
+        } else if is("ndjson") || is("jsonl") {
+            Format::Ndjson
+        } else {
+            return None;
         })
     }
 
@@ -126,6 +134,15 @@ impl Format {
         }
         Format::JsonBody
     }
+}
+
+/// The bytes of a path's last component, found without parsing every component (this runs for
+/// every walked file).
+pub fn file_name(path: &std::path::Path) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let trimmed = bytes.strip_suffix(b"/").unwrap_or(bytes);
+    trimmed.rsplit(|&b| b == b'/').next().unwrap_or(trimmed)
 }
 
 /// Payloads of one file, plus findings about what could not be read as a payload.
