@@ -83,6 +83,9 @@ pub struct Fix {
     pub action: FixAction,
 }
 
+/// The payload index of a finding nobody has placed yet (the engine then places it).
+pub const UNASSIGNED: usize = usize::MAX;
+
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub rule: Rule,
@@ -96,7 +99,7 @@ pub struct Diagnostic {
     pub pointer: String,
     pub resource: Option<String>,
     pub direction: Option<Direction>,
-    /// Index of the payload in its file.
+    /// Index of the payload in its file ([`UNASSIGNED`] until a reader or the engine sets it).
     pub payload: usize,
     pub fix: Option<Fix>,
     /// 1-based position of `span.start`, filled in once per file before rendering.
@@ -120,7 +123,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             resource: None,
             direction: None,
-            payload: 0,
+            payload: UNASSIGNED,
             fix: None,
             line: 0,
             column: 0,

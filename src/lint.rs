@@ -271,6 +271,39 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// Checks `text` as the file `path` would be checked (format by extension, else by content),
+/// without touching the file system: for benchmarks, fuzzing and embedding. Options that name
+/// paths are ignored; an unknown `resource` is ignored too.
+pub fn check_text(
+    catalog: &Catalog,
+    options: &Options,
+    path: &Path,
+    text: &[u8],
+) -> Vec<FileReport> {
+    let ctx = Ctx {
+        catalog,
+        overrides: Overrides {
+            resource: options
+                .resource
+                .as_deref()
+                .and_then(|n| catalog.resource(n)),
+            direction: options.direction,
+        },
+        options,
+    };
+    let mut out = Vec::new();
+    let format = Format::for_walked(path);
+    check_bytes(
+        path.to_path_buf(),
+        text.to_vec(),
+        format,
+        &ctx,
+        false,
+        &mut |r| out.push(r),
+    );
+    out
+}
+
 /// Checks the arguments and runs (see [`Plan`]).
 pub fn run(
     options: &Options,
@@ -471,6 +504,7 @@ struct Ctx<'a> {
 fn located(mut d: Diagnostic) -> Diagnostic {
     d.line = 1;
     d.column = 1;
+    d.payload = 0;
     d
 }
 
@@ -719,8 +753,13 @@ fn check_parsed(
     ctx: &Ctx<'_>,
 ) -> Edits {
     report.payloads += parsed.payloads.len();
-    // A reader's finding belongs to the message it lies in (the last one starting before it).
+    // A reader's finding belongs to the message it lies in (the last one starting before it),
+    // unless the reader placed it.
     for mut d in parsed.problems {
+        if d.payload != crate::diagnostic::UNASSIGNED {
+            report.diagnostics.push(d);
+            continue;
+        }
         d.payload = parsed
             .payloads
             .iter()
@@ -832,6 +871,7 @@ fn stream(path: &Path, mut reader: impl BufRead, ctx: &Ctx<'_>, emit: &mut dyn F
                 ));
                 r.diagnostics[0].line = line_no + 1;
                 r.diagnostics[0].column = 1;
+                r.diagnostics[0].payload = index;
                 emit(r);
                 break;
             }
@@ -938,6 +978,9 @@ fn finish(
     }
     let lines = LineIndex::new(&source.text);
     for d in &mut report.diagnostics {
+        if d.payload == crate::diagnostic::UNASSIGNED {
+            d.payload = 0;
+        }
         if d.line == 0 {
             let p = lines.position(&source.text, d.span.start);
             d.line = p.line + report.line_base;

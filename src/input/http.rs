@@ -59,6 +59,14 @@ pub struct Linker {
 }
 
 impl Linker {
+    /// Method and URL of the last request seen: what a response answers.
+    pub fn answered(&self) -> (Option<String>, Option<String>) {
+        match &self.last_request {
+            Some((m, u)) => (Some(m.clone()), Some(u.clone())),
+            None => (None, None),
+        }
+    }
+
     pub fn payload(&mut self, index: usize, m: Message, truncated: bool) -> Payload {
         let (direction, status) = match &m.line {
             StartLine::Request { method, target } => {
@@ -147,7 +155,8 @@ pub fn start_line(line: &str) -> Option<StartLine> {
 }
 
 fn header(line: &str) -> Option<(&str, &str)> {
-    let (name, value) = line.split_once(':')?;
+    // Leading white space is the indentation of an example inside a Markdown list.
+    let (name, value) = line.trim_start().split_once(':')?;
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     (!name.is_empty() && name.chars().all(token)).then(|| (name, value.trim()))
 }

@@ -7,7 +7,7 @@
 //! and HTML are told apart as CommonMark does; positions stay lines of the `.md` file.
 
 use super::http::{self, Linker};
-use super::{Body, Parsed};
+use super::{Body, Parsed, Payload};
 use crate::diagnostic::Direction;
 use crate::json::{self, Kind, Span};
 use crate::rules;
@@ -70,7 +70,17 @@ pub fn read(source: &SourceFile) -> Parsed {
 fn annotation(text: &str, block: Span, parsed: &mut Parsed) -> Option<Annotation> {
     let raw = &text[block.start..block.end];
     let trimmed = raw.trim();
-    let inner = trimmed.strip_prefix("<!--")?.strip_suffix("-->")?;
+    let opened = trimmed.strip_prefix("<!--")?;
+    let Some(inner) = opened.strip_suffix("-->") else {
+        if opened.trim_start().starts_with('{') && !opened.contains("-->") {
+            parsed.problems.push(rules::invalid_markdown::diagnose(
+                Span::new(block.start, block.start + 4),
+                "this example annotation's comment is never closed: the rest of the doc is hidden in it",
+                "end the annotation with `-->`",
+            ));
+        }
+        return None;
+    };
     let inner_start = block.start + (raw.len() - raw.trim_start().len()) + 4;
     let lead = inner.len() - inner.trim_start().len();
     if !inner.trim_start().starts_with('{') {
@@ -176,30 +186,23 @@ fn example(
                     content.start + inside.trim_end().len(),
                 )
             });
-            let mut payload = linker.payload(
-                parsed.payloads.len(),
-                http::Message {
-                    start: Span::new(fence.start, open_end.saturating_sub(1).max(fence.start)),
-                    line: match direction {
-                        Direction::Request => http::StartLine::Request {
-                            method: String::new(),
-                            target: String::new(),
-                        },
-                        Direction::Response => http::StartLine::Response { status: 0 },
-                    },
-                    headers: Vec::new(),
-                    body,
-                },
-                note.truncated,
-            );
-            // A bare JSON example says nothing of method, status or headers.
-            payload.headers = None;
-            payload.status = None;
-            if direction == Direction::Request {
-                payload.method = None;
-                payload.url = None;
-            }
-            payload.body = body.map(Body::InFile);
+            // A bare JSON example says nothing of method, status or headers; a response
+            // still answers the request before it.
+            let (method, url) = match direction {
+                Direction::Request => (None, None),
+                Direction::Response => linker.answered(),
+            };
+            let payload = Payload {
+                index: parsed.payloads.len(),
+                start: Span::new(fence.start, open_end.saturating_sub(1).max(fence.start)),
+                body: body.map(Body::InFile),
+                direction: Some(direction),
+                method,
+                url,
+                status: None,
+                headers: None,
+                truncated: note.truncated,
+            };
             parsed.payloads.push(payload);
         }
         _ => {}

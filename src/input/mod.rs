@@ -158,12 +158,13 @@ pub fn read(format: Format, source: &SourceFile) -> Parsed {
     match format {
         Format::JsonBody if har::looks_like_har(&source.text) => {
             let parsed = har::read(source);
-            if parsed.payloads.is_empty()
-                && !parsed
-                    .problems
-                    .iter()
-                    .any(|d| d.rule == rules::Rule::InvalidJson)
-            {
+            // Not HAR after all (no `log.entries`): a body that mentions those words.
+            let not_har = parsed.payloads.is_empty()
+                && parsed.problems.iter().any(|d| {
+                    d.rule == rules::Rule::InvalidHar
+                        && matches!(d.pointer.as_str(), "" | "/log" | "/log/entries")
+                });
+            if not_har {
                 json_body::read(source)
             } else {
                 parsed
