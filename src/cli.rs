@@ -243,12 +243,13 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
     let summary = plan
         .run(baseline.as_mut(), &mut |report| {
             if recording {
-                recorded.extend(
-                    report
-                        .diagnostics
-                        .iter()
-                        .map(|d| baseline::Entry::new(&report.path, d)),
-                );
+                // All current findings, those a baseline suppressed included.
+                let all = if report.suppressed.is_empty() {
+                    &report.diagnostics
+                } else {
+                    &report.suppressed
+                };
+                recorded.extend(all.iter().map(|d| baseline::Entry::new(&report.path, d)));
             }
             renderer.file(out, &report)
         })

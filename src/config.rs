@@ -149,7 +149,10 @@ impl Config {
             })
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        let root = std::path::absolute(&root).unwrap_or(root);
+        // Resolved once (symlinks, `..`), like the working directory that file paths start from.
+        let root = std::fs::canonicalize(&root)
+            .or_else(|_| std::path::absolute(&root).map(|p| normalize(&p)))
+            .unwrap_or(root);
         let globs = |key: &str, patterns: &[String]| -> Result<Option<GlobSet>, ConfigError> {
             if patterns.is_empty() {
                 return Ok(None);
@@ -210,7 +213,7 @@ impl Config {
 
     /// The path matched by globs: relative to the configuration's folder when under it.
     fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
-        match std::path::absolute(path) {
+        match std::path::absolute(path).map(|p| normalize(&p)) {
             Ok(abs) => match abs.strip_prefix(&self.root) {
                 Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
                 Err(_) => std::borrow::Cow::Owned(abs),
@@ -263,6 +266,22 @@ impl Config {
     pub fn is_default_policy(&self) -> bool {
         self.rules.is_empty() && self.overrides.is_empty()
     }
+}
+
+/// `a/b/../c` -> `a/c`, without asking the file system (this runs for every file).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn build_globs(patterns: &[String]) -> Result<GlobSet, String> {

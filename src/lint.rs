@@ -128,6 +128,9 @@ pub struct FileReport {
     pub continuation: bool,
     /// Safe fixes written into the file by `--fix`.
     pub fixes: usize,
+    /// When a baseline suppressed some findings: all the findings, before it did (what
+    /// `--write-baseline` records).
+    pub suppressed: Vec<Diagnostic>,
 }
 
 impl FileReport {
@@ -142,6 +145,7 @@ impl FileReport {
             line_base: 0,
             continuation: false,
             fixes: 0,
+            suppressed: Vec::new(),
         }
     }
 
@@ -326,7 +330,14 @@ fn run_plan(
         if failed.borrow().is_none() {
             apply_policy(config, &mut report);
             if let Some(b) = baseline.as_deref_mut() {
+                let before = report.diagnostics.clone();
                 b.filter(&report.path, &mut report.diagnostics);
+                if report.diagnostics.len() < before.len() {
+                    report.suppressed = before;
+                    if report.diagnostics.is_empty() {
+                        report.conformant = None; // nothing left to show a diff for
+                    }
+                }
             }
             summary.add(&report);
             if let Err(e) = on_file(report) {
@@ -824,6 +835,20 @@ fn check_payload(
                 }
                 Err(unknown) if is_object => out.push(*unknown),
                 _ => {}
+            }
+            // Rules turned off neither report nor fix.
+            let policy = &ctx.options.config;
+            if !policy.is_default_policy() {
+                let path = &source.path;
+                let mut kept = out.split_off(first);
+                kept.retain_mut(|d| match policy.severity(d.rule, path) {
+                    Some(sev) => {
+                        d.severity = sev;
+                        true
+                    }
+                    None => false,
+                });
+                out.extend(kept);
             }
             if anchor.is_none() && out.len() > first {
                 let fixes = || out[first..].iter().filter_map(|d| d.fix.as_ref());
