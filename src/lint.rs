@@ -403,18 +403,21 @@ fn run_plan(
 
 /// Severities from the configuration: a rule turned off is dropped, others take their level.
 fn apply_policy(config: &Config, report: &mut FileReport) {
+    apply_levels(config, &report.path, &mut report.diagnostics);
+}
+
+/// Levels from the configuration for the findings of `path`.
+fn apply_levels(config: &Config, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
     if config.is_default_policy() {
         return;
     }
-    report
-        .diagnostics
-        .retain_mut(|d| match config.severity(d.rule, &report.path) {
-            Some(sev) => {
-                d.severity = sev;
-                true
-            }
-            None => false,
-        });
+    diagnostics.retain_mut(|d| match config.severity(d.rule, path) {
+        Some(sev) => {
+            d.severity = sev;
+            true
+        }
+        None => false,
+    });
 }
 
 /// Files checked in parallel between two reports to the caller.
@@ -837,19 +840,9 @@ fn check_payload(
                 _ => {}
             }
             // Rules turned off neither report nor fix.
-            let policy = &ctx.options.config;
-            if !policy.is_default_policy() {
-                let path = &source.path;
-                let mut kept = out.split_off(first);
-                kept.retain_mut(|d| match policy.severity(d.rule, path) {
-                    Some(sev) => {
-                        d.severity = sev;
-                        true
-                    }
-                    None => false,
-                });
-                out.extend(kept);
-            }
+            let mut own = out.split_off(first);
+            apply_levels(&ctx.options.config, &source.path, &mut own);
+            out.extend(own);
             if anchor.is_none() && out.len() > first {
                 let fixes = || out[first..].iter().filter_map(|d| d.fix.as_ref());
                 if ctx.options.conformant {
