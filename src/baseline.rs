@@ -12,15 +12,20 @@ use std::path::Path;
 /// FNV is written out here because it is tiny, stable across releases and platforms (unlike
 /// std's hasher), and needs no crate.
 pub fn fingerprint(file: &str, d: &Diagnostic) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let payload = d.payload.to_string();
-    for part in [file, d.rule.id(), &d.pointer, &payload] {
+    format!("{:016x}", fnv1a(&[file, d.rule.id(), &d.pointer, &payload]))
+}
+
+/// FNV-1a (64 bits) of `parts`, each followed by a 0xff separator byte.
+pub fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
         for b in part.bytes().chain([0xff]) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    format!("{h:016x}")
+    h
 }
 
 /// The file path as fingerprints and reports outside the tool know it: `/` separators, no

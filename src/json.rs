@@ -507,7 +507,8 @@ pub fn pointer_join(base: &str, token: &str) -> String {
     out
 }
 
-fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
+/// Undoes [`push_escaped_token`] for one token of a JSON Pointer.
+pub fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains('~') {
         std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
     } else {

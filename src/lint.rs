@@ -73,11 +73,7 @@ impl Shard {
             return true;
         }
         let key = crate::baseline::portable_path(path);
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in key.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        let h = crate::baseline::fnv1a(&[&key]);
         h % self.count == self.index - 1
     }
 }
@@ -306,15 +302,6 @@ pub fn check_text(
         &mut |r| out.push(r),
     );
     out
-}
-
-/// Checks the arguments and runs (see [`Plan`]).
-pub fn run(
-    options: &Options,
-    catalog: &Catalog,
-    on_file: &mut dyn FnMut(FileReport) -> std::io::Result<()>,
-) -> Result<Summary, RunError> {
-    Plan::new(options, catalog)?.run(None, on_file)
 }
 
 fn run_plan(

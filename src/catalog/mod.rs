@@ -429,7 +429,7 @@ impl Resource {
             return Some(schema);
         }
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token = crate::json::unescape_token(raw);
             let next = if let Ok(i) = token.parse::<usize>() {
                 schema
                     .get("prefixItems")
@@ -438,7 +438,7 @@ impl Resource {
             } else {
                 schema
                     .get("properties")
-                    .and_then(|p| p.get(&token))
+                    .and_then(|p| p.get(token.as_ref()))
                     .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
             };
             schema = self.resolve(next?);

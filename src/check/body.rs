@@ -190,7 +190,7 @@ fn split_pointer(pointer: &str) -> Option<(String, String)> {
     let (parent, last) = pointer.rsplit_once('/')?;
     Some((
         parent.to_string(),
-        last.replace("~1", "/").replace("~0", "~"),
+        crate::json::unescape_token(last).into_owned(),
     ))
 }
 
