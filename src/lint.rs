@@ -537,6 +537,38 @@ fn check_isolated(
     }
 }
 
+/// Faults a test can inject into a debug build, to prove that the run survives them. Release
+/// builds compile this to nothing.
+mod test_hooks {
+    /// Runs before a file is opened:
+    /// - `PAYLINT_TEST_PANIC_ON=NAME`: checking a file named NAME panics;
+    /// - `PAYLINT_TEST_VANISH=NAME`: a file named NAME is deleted after the walk found it and
+    ///   before it is read.
+    #[cfg(debug_assertions)]
+    pub fn before_read(path: &std::path::Path) {
+        use std::ffi::OsString;
+        use std::sync::OnceLock;
+        static HOOKS: OnceLock<[Option<OsString>; 2]> = OnceLock::new();
+        let [panic_on, vanish] = HOOKS.get_or_init(|| {
+            [
+                std::env::var_os("PAYLINT_TEST_PANIC_ON"),
+                std::env::var_os("PAYLINT_TEST_VANISH"),
+            ]
+        });
+        let name = path.file_name();
+        if name.is_some() && name == panic_on.as_deref() {
+            panic!("test hook: PAYLINT_TEST_PANIC_ON={}", path.display());
+        }
+        if name.is_some() && name == vanish.as_deref() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
+    pub fn before_read(_: &std::path::Path) {}
+}
+
 /// Bytes of the first read of a file (most payload files are smaller).
 const FIRST_READ: usize = 16 * 1024;
 
@@ -566,10 +598,16 @@ fn open(path: &Path, named: bool) -> Result<(std::fs::File, Option<u64>), (Strin
         }
     }
     let file = std::fs::File::open(path).map_err(|e| {
-        (
-            format!("cannot open the file: {e}"),
-            "fix its permissions, or leave it out of the paths you lint",
-        )
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                "the file was removed or renamed after it was found; lint again if that was a mistake"
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                "fix its permissions, or leave it out of the paths you lint"
+            }
+            _ => "check the file system, or leave the file out of the paths you lint",
+        };
+        (format!("cannot open the file: {e}"), hint)
     })?;
     Ok((file, size))
 }
@@ -641,6 +679,7 @@ fn check_file(
     ctx: &Ctx<'_>,
     emit: &mut dyn FnMut(FileReport),
 ) {
+    test_hooks::before_read(&path);
     let unreadable = |path: PathBuf, (message, hint): (String, &str)| {
         let mut r = FileReport::new(path);
         r.diagnostics
