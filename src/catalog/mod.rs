@@ -5,6 +5,7 @@
 //! catalog when it is loaded; validators are compiled on first use, once per required-property
 //! set, and shared.
 
+pub mod index;
 pub mod operation;
 
 use crate::diagnostic::Direction;

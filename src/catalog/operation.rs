@@ -1,24 +1,24 @@
 //! Operations of a resource: method, path template, and which properties each direction
 //! requires. Also matches a request's method and URL to a template.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One operation as written in `NAME.operations.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
     pub name: String,
     pub method: String,
     pub path: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<BodySpec>,
     /// Documented statuses; `null` for a status without a body (204).
     #[serde(default)]
     pub responses: BTreeMap<String, Option<BodySpec>>,
 }
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(Debug, Serialize, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct BodySpec {
     #[serde(default)]
