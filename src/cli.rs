@@ -120,6 +120,34 @@ pub enum Command {
     },
     /// Print the manual page (roff).
     Manpage,
+    /// Build or inspect the catalog of resources.
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogCommand,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum CatalogCommand {
+    /// Turn OData CSDL metadata ($metadata XML) into a catalog folder: a schema per entity and
+    /// complex type, and an index of their operations.
+    Import {
+        /// The CSDL (EDMX) XML file.
+        #[arg(value_name = "METADATA")]
+        metadata: PathBuf,
+        /// The catalog folder to write (created; an earlier import there is replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// List the resources and operations the catalog knows.
+    List {
+        /// Catalog folders to add to the built-in catalog, as for linting. Repeatable.
+        #[arg(long = "schemas", value_name = "DIR")]
+        schemas: Vec<PathBuf>,
+        /// Only resources whose name contains this text (case-insensitive).
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,6 +198,15 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
                 }
             };
         }
+        Some(Command::Catalog { action }) => {
+            return match catalog_command(action, out) {
+                Ok(()) => EXIT_CLEAN,
+                Err(message) => {
+                    let _ = writeln!(err, "paylint: {message}");
+                    EXIT_TROUBLE
+                }
+            };
+        }
         None => {}
     }
     match lint_with(args, term, out) {
@@ -177,6 +214,36 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
         Err(message) => {
             let _ = writeln!(err, "paylint: {message}");
             EXIT_TROUBLE
+        }
+    }
+}
+
+fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), String> {
+    let write_error = |e: std::io::Error| format!("cannot write: {e}");
+    match action {
+        CatalogCommand::Import { .. } => Err("IMPORT-PENDING".to_string()),
+        CatalogCommand::List { schemas, filter } => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the working directory: {e}"))?;
+            let config = Config::discover(None, &cwd).map_err(|e| e.to_string())?;
+            let mut dirs = config.schemas.clone();
+            dirs.extend(schemas.iter().cloned());
+            let catalog = Catalog::load(&dirs).map_err(|e| e.to_string())?;
+            let needle = filter.as_deref().map(str::to_ascii_lowercase);
+            for r in catalog.resources() {
+                if needle
+                    .as_deref()
+                    .is_some_and(|n| !r.name.to_ascii_lowercase().contains(n))
+                {
+                    continue;
+                }
+                let ty = r.odata_type.as_deref().unwrap_or("(no @odata.type)");
+                writeln!(out, "{}  {ty}  ({})", r.name, r.source).map_err(write_error)?;
+                for op in &r.operations {
+                    writeln!(out, "    {:<6} {}", op.method, op.path).map_err(write_error)?;
+                }
+            }
+            Ok(())
         }
     }
 }

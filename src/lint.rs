@@ -205,11 +205,34 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::NoSuchPath(paths) => {
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                write!(f, "no such file or folder: {} (check the path)", shown.join(", "))
+                write!(
+                    f,
+                    "no such file or folder: {} (check the path)",
+                    shown.join(", ")
+                )
+            }
+            RunError::UnknownResource { name, known }
+                if known.len() > 1
+                    && known.iter().all(|k| {
+                        k.rsplit('.')
+                            .next()
+                            .is_some_and(|s| s.eq_ignore_ascii_case(name))
+                    }) =>
+            {
+                write!(
+                    f,
+                    "`--resource {name}` is ambiguous: {}; give the qualified name",
+                    known.join(", ")
+                )
             }
             RunError::UnknownResource { name, known } => write!(
                 f,
-                "unknown resource `{name}` for --resource; the catalog has: {} (add one with --schemas DIR)",
+                "unknown resource `{name}` for --resource; {}: {} (add one with --schemas DIR)",
+                if known.len() < 10 {
+                    "the catalog has"
+                } else {
+                    "closest names"
+                },
                 known.join(", ")
             ),
             RunError::Catalog(e) => write!(f, "{e}"),
@@ -219,6 +242,25 @@ impl std::fmt::Display for RunError {
 }
 
 impl std::error::Error for RunError {}
+
+/// What to suggest for an unknown `--resource`: the resources of that unqualified name when
+/// there are several, else the whole catalog when it is small, else the ten closest names.
+fn candidates(catalog: &Catalog, name: &str) -> Vec<String> {
+    let same = catalog.resources_named(name);
+    if same.len() > 1 {
+        return same.into_iter().map(str::to_string).collect();
+    }
+    let mut names: Vec<&str> = catalog.names();
+    if names.len() > 10 {
+        let lower = name.to_ascii_lowercase();
+        names.sort_by_key(|n| {
+            let short = n.rsplit('.').next().unwrap_or(n).to_ascii_lowercase();
+            strsim::levenshtein(&lower, &short)
+        });
+        names.truncate(10);
+    }
+    names.into_iter().map(str::to_string).collect()
+}
 
 /// A run whose arguments have been checked: every path exists and `--resource` names a
 /// resource. Nothing has been read or reported yet.
@@ -241,7 +283,7 @@ impl<'a> Plan<'a> {
                         .resource(name)
                         .ok_or_else(|| RunError::UnknownResource {
                             name: name.clone(),
-                            known: catalog.names().into_iter().map(str::to_string).collect(),
+                            known: candidates(catalog, name),
                         })?,
                 )
             }

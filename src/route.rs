@@ -52,10 +52,15 @@ pub fn route<'a>(
     overrides: Overrides<'a>,
     operation: Option<(&'a Resource, &'a Operation)>,
 ) -> Result<Target<'a>, Box<Diagnostic>> {
+    let direction = payload.direction.or(overrides.direction);
     let exchange = Exchange {
-        direction: payload.direction.or(overrides.direction),
+        direction,
         operation: operation.map(|(_, o)| o),
         status: payload.status,
+        select: match direction {
+            Some(Direction::Response) => payload.url.as_deref().and_then(selected),
+            _ => None,
+        },
     };
     let odata_type = root.pointer("/@odata.type").and_then(|n| match &n.kind {
         Kind::String(s) => Some(s.as_str()),
@@ -69,6 +74,16 @@ pub fn route<'a>(
             [only] => Some(only),
             _ => None,
         });
+    // A derived type may stand in for its base: a body that names one is checked as it.
+    let resource = match (resource, odata_type) {
+        (Some(base), Some(t)) => Some(
+            catalog
+                .by_exact_odata_type(t)
+                .filter(|derived| derived.derives_from(&base.name))
+                .unwrap_or(base),
+        ),
+        (r, _) => r,
+    };
     match resource {
         Some(resource) => Ok(Target {
             resource,
@@ -105,4 +120,43 @@ pub fn by_odata_type<'a>(catalog: &'a Catalog, odata_type: &str) -> Option<&'a R
     };
     let name = |t: &str| t.rsplit('.').next().unwrap_or(t).to_ascii_lowercase();
     unique(&|t| t.eq_ignore_ascii_case(bare)).or_else(|| unique(&|t| name(t) == name(bare)))
+}
+
+/// The properties `$select` names in a request URL's query (`?$select=id,groupId`), if any.
+/// Paths into complex properties (`address/city`) select their top-level property.
+pub fn selected(url: &str) -> Option<Vec<String>> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    let value = query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        let k = k.replace("%24", "$");
+        (k.eq_ignore_ascii_case("$select") || k.eq_ignore_ascii_case("select")).then_some(v)
+    })?;
+    let value = value
+        .replace("%2C", ",")
+        .replace("%2c", ",")
+        .replace("%2F", "/");
+    let names: Vec<String> = value
+        .split(',')
+        .map(|s| s.trim().split('/').next().unwrap_or("").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!names.is_empty() && !names.iter().any(|n| n == "*")).then_some(names)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn select_lists_top_level_properties() {
+        assert_eq!(
+            super::selected("/a/b?$select=id,groupId&$top=1"),
+            Some(vec!["id".to_string(), "groupId".to_string()])
+        );
+        assert_eq!(
+            super::selected("/a?%24select=address%2Fcity%2Cid"),
+            Some(vec!["address".to_string(), "id".to_string()])
+        );
+        assert_eq!(super::selected("/a?$select=*"), None);
+        assert_eq!(super::selected("/a?$top=1"), None);
+        assert_eq!(super::selected("/a"), None);
+    }
 }

@@ -80,6 +80,42 @@ impl Operation {
         })
     }
 
+    /// Number of path segments of the template.
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// The same path template, whatever its parameters are called.
+    pub fn same_template(&self, other: &Operation) -> bool {
+        self.segments == other.segments
+    }
+
+    /// Merges an overlay's operation: its name, and its required properties added to each
+    /// direction and status it names.
+    pub fn tighten(&mut self, overlay: Operation) {
+        self.name = overlay.name;
+        fn add(into: &mut BodySpec, from: &BodySpec) {
+            for p in &from.required {
+                if !into.required.contains(p) {
+                    into.required.push(p.clone());
+                }
+            }
+        }
+        if let Some(req) = &overlay.request {
+            add(self.request.get_or_insert_with(BodySpec::default), req);
+        }
+        for (status, body) in overlay.responses {
+            match (self.responses.get_mut(&status), body) {
+                (Some(Some(into)), Some(from)) => add(into, &from),
+                (Some(_), None) => {}
+                (None, body) => {
+                    self.responses.insert(status, body);
+                }
+                (Some(slot @ None), Some(from)) => *slot = Some(from),
+            }
+        }
+    }
+
     /// Does `method` + `url` (a path or a full URL, with or without `/v1.0` or `/beta`, any
     /// query string) name this operation?
     pub fn matches(&self, method: &str, url: &str) -> bool {

@@ -3,6 +3,7 @@
 //! read-only properties in requests, near-miss names).
 
 use crate::catalog::{Exchange, Resource};
+
 use crate::diagnostic::{Diagnostic, Direction};
 use crate::json::{pointer_join, Document, Kind, Node, Span};
 use crate::rules::{self, type_mismatch::placeholder, unknown_field, Rule};
@@ -11,7 +12,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// What a body is checked as.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Target<'a> {
     pub resource: &'a Resource,
     pub exchange: Exchange<'a>,
@@ -92,7 +93,7 @@ pub fn check_schema(
     let required = if target.truncated {
         Vec::new()
     } else {
-        resource.required(target.exchange)
+        resource.required(&target.exchange)
     };
     let validator = resource.validator(&required)?;
     let value = doc.root.to_value();
@@ -126,7 +127,14 @@ enum RawError {
     },
     Const {
         pointer: String,
-        expected: Option<String>,
+        /// The allowed `@odata.type` values.
+        expected: Vec<String>,
+    },
+    /// A value of the right JSON type that a `format`, `enum`, `pattern` or range refuses.
+    Value {
+        pointer: String,
+        constraint: Constraint,
+        message: String,
     },
     Other {
         pointer: String,
@@ -167,15 +175,42 @@ fn collect(validator: &jsonschema::Validator, value: &Value) -> Vec<RawError> {
             {
                 raw.push(RawError::Const {
                     pointer,
-                    expected: expected_value.as_str().map(str::to_string),
+                    expected: expected_value
+                        .as_str()
+                        .map(str::to_string)
+                        .into_iter()
+                        .collect(),
                 })
             }
             ValidationErrorKind::Enum { options } if pointer.ends_with("/@odata.type") => {
                 raw.push(RawError::Const {
                     pointer,
-                    expected: options.get(0).and_then(Value::as_str).map(str::to_string),
+                    expected: strings(options),
                 })
             }
+            ValidationErrorKind::Enum { options } => raw.push(RawError::Value {
+                pointer,
+                constraint: Constraint::Members(strings(options)),
+                message: e.to_string(),
+            }),
+            ValidationErrorKind::Format { format } => raw.push(RawError::Value {
+                pointer,
+                constraint: Constraint::Format(format.clone()),
+                message: e.to_string(),
+            }),
+            ValidationErrorKind::Pattern { .. } => raw.push(RawError::Value {
+                pointer,
+                constraint: Constraint::Pattern,
+                message: e.to_string(),
+            }),
+            ValidationErrorKind::Minimum { .. }
+            | ValidationErrorKind::Maximum { .. }
+            | ValidationErrorKind::ExclusiveMinimum { .. }
+            | ValidationErrorKind::ExclusiveMaximum { .. } => raw.push(RawError::Value {
+                pointer,
+                constraint: Constraint::Range,
+                message: e.to_string(),
+            }),
             _ => raw.push(RawError::Other {
                 message: e.to_string(),
                 pointer,
@@ -183,6 +218,26 @@ fn collect(validator: &jsonschema::Validator, value: &Value) -> Vec<RawError> {
         }
     }
     raw
+}
+
+/// What a value of the right JSON type failed.
+enum Constraint {
+    Members(Vec<String>),
+    Format(String),
+    Pattern,
+    Range,
+}
+
+fn strings(options: &Value) -> Vec<String> {
+    options
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `"/a/b~1c"` -> `("/a", "b/c")`.
@@ -210,7 +265,7 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
     let mut proposals: Vec<Option<String>> = Vec::with_capacity(unknowns.len());
     let mut claims: HashMap<(String, String), usize> = HashMap::new();
     for (object, name) in &unknowns {
-        let known = resource.property_names(object);
+        let known = resource.property_names_in(object, Some(root));
         let (cands, _) = unknown_field::near_misses(name, &known);
         let present = |k: &str| {
             root.pointer(object)
@@ -237,7 +292,7 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
         if let Some(t) = &rename {
             renames.insert((object.to_string(), t.clone()), name.to_string());
         }
-        let known = resource.property_names(object);
+        let known = resource.property_names_in(object, Some(root));
         out.push(unknown_field::diagnose(
             member,
             &pointer,
@@ -264,8 +319,11 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
                     continue;
                 };
                 let prop_pointer = pointer_join(&object, &property);
-                let types = resource.types_at(&prop_pointer);
-                let value = placeholder(types.first().map_or("string", String::as_str), &property);
+                let types = resource.types_in(&prop_pointer, Some(root));
+                let value = match odata_type_choices(resource, root, &prop_pointer) {
+                    Some(first) if property == "@odata.type" => format!("\"{first}\""),
+                    _ => placeholder(types.first().map_or("string", String::as_str), &property),
+                };
                 let typo = renames
                     .get(&(object.clone(), property.clone()))
                     .map(String::as_str);
@@ -286,22 +344,45 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
                     continue;
                 };
                 let at = key_span(root, &pointer).unwrap_or(node.span);
-                let types = resource.types_at(&pointer);
+                let types = resource.types_in(&pointer, Some(root));
                 let subject = target.subject("");
                 out.push(rules::type_mismatch::diagnose(
                     at, &pointer, node, &types, &subject,
                 ));
             }
             RawError::Const { pointer, expected } => {
-                let (Some(member), Some(expected)) = (root.member(&pointer), expected) else {
+                let Some(member) = root.member(&pointer) else {
                     continue;
                 };
+                let Some(expected) = nearest_type(&member.value.kind, &expected) else {
+                    continue;
+                };
+                let named = if pointer == "/@odata.type" {
+                    resource.name.clone()
+                } else {
+                    format!("`{}`", pointer.trim_end_matches("/@odata.type"))
+                };
                 out.push(rules::wrong_odata_type::diagnose(
-                    member,
-                    &pointer,
-                    &expected,
-                    &resource.name,
+                    member, &pointer, &expected, &named,
                 ));
+            }
+            RawError::Value {
+                pointer,
+                constraint,
+                message,
+            } => {
+                if under_unknown(&pointer) {
+                    continue;
+                }
+                let at = key_span(root, &pointer)
+                    .or_else(|| root.pointer(&pointer).map(|n| n.span))
+                    .unwrap_or(root.span);
+                let (message, hint) = explain_value(resource, root, &pointer, constraint, message);
+                let mut d = rules::invalid_value::diagnose(at, &pointer, message);
+                if let Some(h) = hint {
+                    d = d.with_hint(h);
+                }
+                out.push(d);
             }
             RawError::Other { pointer, message } => {
                 if under_unknown(&pointer) {
@@ -317,6 +398,141 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
     // One cause, one finding: the same rule at the same pointer is reported once.
     let mut seen = std::collections::HashSet::new();
     out.retain(|d| seen.insert((d.rule, d.pointer.clone())));
+}
+
+/// Of the allowed `@odata.type` values, the one closest to what was found (so the hint and the
+/// fix propose the likely intended type).
+fn nearest_type(found: &Kind, expected: &[String]) -> Option<String> {
+    let Kind::String(found) = found else {
+        return expected.first().cloned();
+    };
+    let bare = found.trim_start_matches('#').to_ascii_lowercase();
+    expected
+        .iter()
+        .min_by_key(|e| strsim::levenshtein(&bare, &e.trim_start_matches('#').to_ascii_lowercase()))
+        .cloned()
+}
+
+/// The `@odata.type` values a dispatching schema at `pointer` (`/target/@odata.type`) allows.
+fn odata_type_choices(resource: &Resource, root: &Node, pointer: &str) -> Option<String> {
+    let parent = pointer.strip_suffix("/@odata.type")?;
+    let schema = resource.subschema_in(parent, None)?;
+    schema
+        .pointer("/properties/@odata.type/enum/0")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .filter(|_| root.pointer(parent).is_some())
+}
+
+/// A plain message for a value that a constraint refuses, naming the OData type when the
+/// schema says it (`x-odata-type`, `x-odata-enum`), and a hint.
+fn explain_value(
+    resource: &Resource,
+    root: &Node,
+    pointer: &str,
+    constraint: Constraint,
+    fallback: String,
+) -> (String, Option<String>) {
+    let schema = resource.subschema_in(pointer, Some(root));
+    let declared = |key: &str| {
+        // Look beside a `$ref` too: the property's own schema, before it is resolved.
+        let (parent, last) = pointer.rsplit_once('/')?;
+        let parent = resource.subschema_in(parent, Some(root))?;
+        let token = crate::json::unescape_token(last);
+        let own = parent
+            .get("properties")
+            .and_then(|p| p.get(token.as_ref()))
+            .or_else(|| parent.get("items"));
+        own.and_then(|s| s.get(key).or_else(|| s.get("items")?.get(key)))
+            .or_else(|| schema?.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let value = root.pointer(pointer).map(|n| match &n.kind {
+        Kind::String(s) => format!("`{s}`"),
+        _ => format!("`{}`", n.to_value()),
+    });
+    let shown = value.unwrap_or_else(|| "the value".to_string());
+    let where_ = if pointer.is_empty() {
+        "the body".to_string()
+    } else {
+        format!("`{pointer}`")
+    };
+    match constraint {
+        Constraint::Members(options) => {
+            let found = root.pointer(pointer).and_then(|n| match &n.kind {
+                Kind::String(s) => Some(s.clone()),
+                _ => None,
+            });
+            let of = declared("x-odata-enum")
+                .map(|e| format!(" of `{e}`"))
+                .unwrap_or_default();
+            let message = format!("{shown} is not a member{of} at {where_}");
+            let hint = match found.as_deref().map(|f| nearest_member(f, &options)) {
+                Some(Some(m)) => format!("did you mean `{m}`?"),
+                _ => format!("members: {}", list(&options)),
+            };
+            (message, Some(hint))
+        }
+        Constraint::Format(format) => match crate::catalog::edm::describe(&format) {
+            Some((ty, example)) => (
+                format!("{shown} at {where_} is not a valid {ty}"),
+                Some(format!("write it like `{example}`")),
+            ),
+            None => (fallback, None),
+        },
+        Constraint::Pattern => match (declared("x-odata-enum"), declared("x-odata-type")) {
+            (Some(e), _) => (
+                format!("{shown} at {where_} is not a comma-separated list of `{e}` members"),
+                None,
+            ),
+            (None, Some(ty)) => (
+                format!("{shown} at {where_} is not a valid {ty}"),
+                Some(match ty.as_str() {
+                    "Edm.Int64" => "write a number, or a string of digits".to_string(),
+                    "Edm.Double" | "Edm.Single" => {
+                        "write a number, or one of the strings `INF`, `-INF`, `NaN`".to_string()
+                    }
+                    _ => "write a number, or a string holding one".to_string(),
+                }),
+            ),
+            (None, None) => (fallback, None),
+        },
+        Constraint::Range => match declared("x-odata-type") {
+            Some(ty) => (
+                format!("{shown} at {where_} is out of range for {ty}"),
+                None,
+            ),
+            None => (fallback, None),
+        },
+    }
+}
+
+fn nearest_member<'o>(found: &str, options: &'o [String]) -> Option<&'o str> {
+    if let Some(same) = options.iter().find(|o| o.eq_ignore_ascii_case(found)) {
+        return Some(same);
+    }
+    options
+        .iter()
+        .map(|o| {
+            (
+                strsim::levenshtein(&found.to_ascii_lowercase(), &o.to_ascii_lowercase()),
+                o,
+            )
+        })
+        .filter(|(d, o)| *d <= 2.max(o.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o.as_str())
+}
+
+fn list(options: &[String]) -> String {
+    let shown: Vec<String> = options.iter().take(8).map(|o| format!("`{o}`")).collect();
+    let more = options.len().saturating_sub(8);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// The span of the key of the member at `pointer`, when the pointer names an object member.
