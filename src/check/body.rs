@@ -403,7 +403,7 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
 /// Of the allowed `@odata.type` values, the one closest to what was found (so the hint and the
 /// fix propose the likely intended type).
 fn nearest_type(found: &Kind, expected: &[String]) -> Option<String> {
-    let Kind::String(found) = found else {
+    let (Kind::String(found), [_, _, ..]) = (found, expected) else {
         return expected.first().cloned();
     };
     let bare = found.trim_start_matches('#').to_ascii_lowercase();
@@ -548,13 +548,13 @@ fn read_only(doc: &Document, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
     let Some(members) = doc.root.members() else {
         return;
     };
-    let subject = target.subject("");
     let mut seen: Vec<&str> = Vec::new();
     // The last occurrence of a repeated key is the one parsers keep; report it once.
     for m in members.iter().rev() {
         if read_only.contains(&m.key) && !seen.contains(&m.key.as_str()) {
             seen.push(&m.key);
             let pointer = pointer_join("", &m.key);
+            let subject = target.subject("");
             out.push(rules::read_only_field::diagnose(m, &pointer, "", &subject));
         }
     }
