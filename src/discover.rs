@@ -28,9 +28,12 @@ pub fn missing(paths: &[PathBuf]) -> Vec<&Path> {
     paths
         .iter()
         .filter(|p| {
+            // Only a path that is not there: one that cannot be looked at (permission denied)
+            // is walked and reported as unreadable, and the rest is checked.
             p.as_os_str() != "-"
                 && std::fs::metadata(p).is_err()
-                && std::fs::symlink_metadata(p).is_err()
+                && std::fs::symlink_metadata(p)
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
         })
         .map(PathBuf::as_path)
         .collect()

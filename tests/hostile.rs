@@ -511,6 +511,42 @@ fn a_five_megabyte_body_is_one_finding_and_a_short_diff() {
     assert!(r.stdout.ends_with(&want), "{}", r.stdout);
 }
 
+#[test]
+fn a_minified_megabyte_body_gives_a_short_human_report() {
+    // One line of 1.6 MB: the source line and the diff lines are cut, not printed whole.
+    let t = TempDir::new().unwrap();
+    let items: Vec<String> = (0..20_000)
+        .map(|i| format!(r#"{{"id":"item-{i:05}","displayName":"Item number {i}","value":{i}}}"#))
+        .collect();
+    let body = format!(
+        r##"{{"@odata.type":"#microsoft.graph.ProvisionPolicyAssignmentItem","extraItems":[{}],"groupID":"g"}}"##,
+        items.join(",")
+    );
+    assert!(body.len() > 1_000_000);
+    write(t.path(), "min.json", &body);
+    let mut cmd = command_in(t.path(), &["min.json", "--color", "never"]);
+    cmd.env_remove("RUST_BACKTRACE");
+    let r = run_with_timeout(cmd, Duration::from_secs(120)).expect("finishes");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.len() < 8192,
+        "{} bytes:\n{}",
+        r.stdout.len(),
+        &r.stdout[..r.stdout.len().min(3000)]
+    );
+    // The finding at the far end of the line is still pointed at: the caret sits under it.
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("error[unknown-field]: unknown field `groupID`"))
+        .expect("groupID finding");
+    let (source, caret) = (lines[at + 2], lines[at + 3]);
+    let col = caret.find('^').expect("caret"); // the caret line is ASCII: bytes are chars
+    let under: String = source.chars().skip(col).take(9).collect();
+    assert_eq!(under, "\"groupID\"", "{source}\n{caret}");
+    assert!(r.stdout.contains("more characters)"), "{}", r.stdout);
+}
+
 // ---------------------------------------------------------------------------------------------
 // A file far over the size limit is not read
 // ---------------------------------------------------------------------------------------------
@@ -641,9 +677,15 @@ fn permission_denied_is_a_finding_even_when_the_tests_run_as_root() {
     write(&locked_dir, "x.json", INVALID);
     chmod(&locked, 0o000);
     chmod(&locked_dir, 0o000);
-    // Walked, and the locked file named too. (A file inside the locked folder is not named:
-    // paylint takes a path it cannot stat for a missing one and stops with exit 2.)
-    let args = ["d", "d/a-locked.json", "--format", "json"];
+    // Walked, the locked file named too, and a file inside the locked folder named: a path that
+    // cannot be looked at is unreadable, not missing (no exit 2).
+    let args = [
+        "d",
+        "d/a-locked.json",
+        "d/c-locked-dir/x.json",
+        "--format",
+        "json",
+    ];
     // Modes do not stop root: run as `nobody` then, through setpriv.
     let privileged = std::fs::read(&locked).is_ok();
     let cmd = if !privileged {
@@ -687,6 +729,7 @@ fn permission_denied_is_a_finding_even_when_the_tests_run_as_root() {
             ("d/c-locked-dir", "unreadable-file"),
             ("d/invalid.json", "unknown-field"),
             ("d/a-locked.json", "unreadable-file"),
+            ("d/c-locked-dir/x.json", "unreadable-file"),
         ]
     );
     for d in d.iter().filter(|d| d.rule == "unreadable-file") {

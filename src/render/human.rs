@@ -62,7 +62,8 @@ impl Human {
                     .get(d.span.start..span_end)
                     .map_or(1, |s| s.chars().count())
                     .max(1);
-                let shown = line_text.replace('\t', " ");
+                let (shown, column) = window(&line_text.replace('\t', " "), d.column - 1);
+                let width = width.min(SNIPPET_WIDTH);
                 writeln!(out, "{gutter} {}", self.paint(blue, "|"))?;
                 writeln!(
                     out,
@@ -74,7 +75,7 @@ impl Human {
                     out,
                     "{gutter} {} {}{}",
                     self.paint(blue, "|"),
-                    " ".repeat(d.column - 1),
+                    " ".repeat(column),
                     self.paint(
                         Style::new().bold().fg_color(Some(color.into())),
                         &"^".repeat(width)
@@ -109,9 +110,52 @@ impl Human {
             } else {
                 Style::new()
             };
-            writeln!(out, "{}", self.paint(style, line.trim_end_matches('\r')))?;
+            let line = line.trim_end_matches('\r');
+            writeln!(
+                out,
+                "{}",
+                self.paint(style, &shorten(line, DIFF_LINE_WIDTH))
+            )?;
         }
         writeln!(out)
+    }
+}
+
+/// Characters of a source line shown around a finding; a longer line (a minified body) is cut
+/// to a window around the column.
+const SNIPPET_WIDTH: usize = 120;
+/// Characters of a diff line shown.
+const DIFF_LINE_WIDTH: usize = 200;
+
+/// The part of `line` shown for a finding at char `column`, and the column within it.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let total = line.chars().count();
+    if total <= SNIPPET_WIDTH {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(SNIPPET_WIDTH / 3)
+        .min(total - SNIPPET_WIDTH);
+    let mut shown: String = line.chars().skip(start).take(SNIPPET_WIDTH).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if start + SNIPPET_WIDTH < total {
+        shown.push('…');
+    }
+    (shown, column)
+}
+
+/// `line` cut to `width` characters, saying how many were left out.
+fn shorten(line: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    match line.char_indices().nth(width) {
+        None => line.into(),
+        Some((cut, _)) => {
+            let more = line[cut..].chars().count();
+            format!("{}… ({more} more characters)", &line[..cut]).into()
+        }
     }
 }
 
@@ -168,5 +212,25 @@ impl Renderer for Human {
             Style::new().bold().fg_color(Some(AnsiColor::Green.into()))
         };
         writeln!(out, "{}", self.paint(style, &line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_around_the_finding() {
+        let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
+        let (shown, col) = window(&line, 1000);
+        assert_eq!(shown.chars().nth(col), Some('X'));
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert!(shown.chars().count() <= SNIPPET_WIDTH + 2);
+        assert_eq!(window("short", 2), ("short".to_string(), 2));
+        let (start, col) = window(&line, 3);
+        assert_eq!(col, 3);
+        assert!(!start.starts_with('…'));
+        assert_eq!(shorten("abc", 5), "abc");
+        assert_eq!(shorten("abcdefg", 3), "abc… (4 more characters)");
     }
 }
