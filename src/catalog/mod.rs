@@ -520,26 +520,43 @@ fn check_schema(origin: &str, schema: &Value) -> Result<(), CatalogError> {
     Ok(())
 }
 
+/// The first `$ref` or `$dynamicRef` that leaves the document. Values of `const`, `enum`,
+/// `default` and `examples` are data, not schemas; but under `properties` (and the other
+/// keywords whose members are schemas) those words are property names and are searched.
 fn external_ref(v: &Value) -> Option<String> {
+    external_ref_in(v, false)
+}
+
+fn external_ref_in(v: &Value, members_are_schemas: bool) -> Option<String> {
     match v {
         Value::Object(map) => {
             for (k, v) in map {
-                if matches!(k.as_str(), "$ref" | "$dynamicRef") {
+                if !members_are_schemas && matches!(k.as_str(), "$ref" | "$dynamicRef") {
                     if let Some(r) = v.as_str() {
                         if !r.starts_with('#') {
                             return Some(r.to_string());
                         }
                     }
                 }
-                if k != "const" && k != "enum" && k != "examples" && k != "default" {
-                    if let Some(r) = external_ref(v) {
+                let data = matches!(k.as_str(), "const" | "enum" | "examples" | "default");
+                if members_are_schemas || !data {
+                    let children_are_schemas = !members_are_schemas
+                        && matches!(
+                            k.as_str(),
+                            "properties"
+                                | "patternProperties"
+                                | "$defs"
+                                | "definitions"
+                                | "dependentSchemas"
+                        );
+                    if let Some(r) = external_ref_in(v, children_are_schemas) {
                         return Some(r);
                     }
                 }
             }
             None
         }
-        Value::Array(items) => items.iter().find_map(external_ref),
+        Value::Array(items) => items.iter().find_map(|i| external_ref_in(i, false)),
         _ => None,
     }
 }
@@ -981,6 +998,14 @@ mod tests {
                 r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "properties": {"a": {"$ref": "other.json#/a"}}}"#,
                 "never fetches",
             ),
+            (
+                r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "properties": {"default": {"$ref": "http://127.0.0.1:9/y.json"}}}"#,
+                "never fetches",
+            ),
+            (
+                r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": {"enum": {"items": {"$ref": "file:///etc/passwd"}}}}"#,
+                "never fetches",
+            ),
             ("{", "not valid JSON"),
         ];
         for (text, needle) in cases {
@@ -988,6 +1013,9 @@ mod tests {
             assert_eq!(e.file, "test/X.schema.json");
             assert!(e.to_string().contains(needle), "{text}: {e}");
         }
+        // `$ref` inside data (`const`, `enum`) or as a property name is not a reference.
+        let data = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "properties": {"$ref": {"const": {"$ref": "http://x"}}, "k": {"enum": [{"$ref": "http://y"}]}}}"#;
+        assert!(Catalog::from_files(std::iter::once(file("D.schema.json", data))).is_ok());
         let e = Catalog::from_files(std::iter::once(file("notes.json", "{}"))).unwrap_err();
         assert!(e.message.contains("NAME.schema.json"));
     }
