@@ -354,17 +354,30 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
                 let Some(member) = root.member(&pointer) else {
                     continue;
                 };
-                let Some(expected) = nearest_type(&member.value.kind, &expected) else {
+                let Some(nearest) = nearest_type(&member.value.kind, &expected) else {
                     continue;
                 };
-                let named = if pointer == "/@odata.type" {
-                    resource.name.clone()
-                } else {
-                    format!("`{}`", pointer.trim_end_matches("/@odata.type"))
-                };
-                out.push(rules::wrong_odata_type::diagnose(
-                    member, &pointer, &expected, &named,
-                ));
+                let mut d =
+                    rules::wrong_odata_type::diagnose(member, &pointer, &nearest, &resource.name);
+                if let Some(object) = pointer
+                    .strip_suffix("/@odata.type")
+                    .filter(|o| !o.is_empty())
+                {
+                    // A value inside the body: it may name its declared type or a type derived
+                    // from it; say which.
+                    let is_other = matches!(
+                        rules::wrong_odata_type::classify(&member.value.kind, &nearest),
+                        rules::wrong_odata_type::Mismatch::OtherType
+                            | rules::wrong_odata_type::Mismatch::OtherNamespace
+                    );
+                    if is_other {
+                        d = d.with_hint(format!(
+                            "`{object}` takes one of {}",
+                            list(&canonical(&expected))
+                        ));
+                    }
+                }
+                out.push(d);
             }
             RawError::Value {
                 pointer,
@@ -523,6 +536,20 @@ fn nearest_member<'o>(found: &str, options: &'o [String]) -> Option<&'o str> {
         .filter(|(d, o)| *d <= 2.max(o.len() / 3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, o)| o.as_str())
+}
+
+/// Type names without their alias-qualified twins (`#graph.x` beside `#microsoft.graph.x`).
+fn canonical(names: &[String]) -> Vec<String> {
+    let last = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
+    names
+        .iter()
+        .filter(|n| {
+            !names
+                .iter()
+                .any(|m| m.len() > n.len() && last(m) == last(n))
+        })
+        .cloned()
+        .collect()
 }
 
 fn list(options: &[String]) -> String {
