@@ -1,6 +1,11 @@
 use clap::Parser;
 use std::io::{BufWriter, IsTerminal, Write};
 
+/// Checking a file allocates many small strings and frees them soon after; mimalloc's per-thread
+/// free lists make that a fraction of the system allocator's cost (measured with callgrind).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args = paylint::cli::Args::parse();
     let stdout = std::io::stdout();
