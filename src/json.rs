@@ -321,24 +321,34 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<String, ParseError> {
         let open = self.pos;
         self.pos += 1; // '"'
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         let mut run_start = self.pos;
         loop {
+            // Skip plain bytes in one tight scan; stop at a quote, a backslash or a control byte.
+            self.pos = skip_plain(self.bytes, self.pos);
             let Some(&b) = self.bytes.get(self.pos) else {
                 return Err(self.error_at(open, "unterminated string: no closing `\"`"));
             };
             match b {
                 b'"' => {
-                    out.push_str(&self.text[run_start..self.pos]);
+                    let run = &self.text[run_start..self.pos];
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        // Most strings have no escape: one allocation of the exact size.
+                        None => run.to_string(),
+                        Some(mut s) => {
+                            s.push_str(run);
+                            s
+                        }
+                    });
                 }
                 b'\\' => {
-                    out.push_str(&self.text[run_start..self.pos]);
-                    self.escape(&mut out)?;
+                    let s = out.get_or_insert_with(String::new);
+                    s.push_str(&self.text[run_start..self.pos]);
+                    self.escape(s)?;
                     run_start = self.pos;
                 }
-                0x00..=0x1f => {
+                _ => {
                     let what = if b == b'\n' {
                         "a line break inside a string (unterminated string?)".to_string()
                     } else {
@@ -346,7 +356,6 @@ impl<'a> Parser<'a> {
                     };
                     return Err(self.error_at(self.pos, what));
                 }
-                _ => self.pos += 1,
             }
         }
     }
@@ -582,9 +591,67 @@ impl Node {
     }
 }
 
+/// Bytes that end a plain run inside a string: `"`, `\\` and control characters.
+static STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// The position of the first byte at or after `pos` that ends a plain run (or the end), eight
+/// bytes at a time while none of them can: a word with no byte below 0x20, no `"` and no `\\`.
+fn skip_plain(bytes: &[u8], mut pos: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let v = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // Bytes below 0x20: (v - 0x20..) borrows into the high bit where the byte is < 0x20
+        // (bytes >= 0x80 are excluded by `!v`).
+        let control = v.wrapping_sub(LO * 0x20) & !v & HI;
+        let quote = has_zero(v ^ (LO * b'"' as u64));
+        let backslash = has_zero(v ^ (LO * b'\\' as u64));
+        if control | quote | backslash != 0 {
+            break;
+        }
+        pos += 8;
+    }
+    while pos < bytes.len() && !STOPS[bytes[pos] as usize] {
+        pos += 1;
+    }
+    pos
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_runs_stop_at_quotes_backslashes_and_control_bytes() {
+        for text in [
+            "abcdefghijklmnop\"",
+            "abc\\def",
+            "abcdefgh\tij",
+            "é€𝄞abcdefghijk\"",
+            "abcdefghijklmnopqrstuvwxyz",
+            "",
+            "\u{7f}\u{80}abcdefgh\u{1f}",
+        ] {
+            let b = text.as_bytes();
+            for start in 0..=b.len() {
+                let want = (start..b.len())
+                    .find(|&i| b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20)
+                    .unwrap_or(b.len());
+                assert_eq!(super::skip_plain(b, start), want, "{text:?} from {start}");
+            }
+        }
+    }
 
     #[test]
     fn spans_of_keys_and_values() {
