@@ -161,6 +161,9 @@ fn shorten(line: &str, width: usize) -> std::borrow::Cow<'_, str> {
 
 impl Renderer for Human {
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        if report.diagnostics.is_empty() && report.conformant.is_none() {
+            return Ok(());
+        }
         let path = report.display_path();
         for d in &report.diagnostics {
             self.diagnostic(out, &path, report, d)?;

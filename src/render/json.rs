@@ -65,6 +65,9 @@ impl Renderer for Json {
     }
 
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        if report.diagnostics.is_empty() {
+            return Ok(());
+        }
         let file = report.display_path();
         for d in &report.diagnostics {
             out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;

@@ -10,6 +10,9 @@ pub struct JsonLines;
 
 impl Renderer for JsonLines {
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        if report.diagnostics.is_empty() {
+            return Ok(());
+        }
         let file = report.display_path();
         for d in &report.diagnostics {
             serde_json::to_writer(&mut *out, &JsonDiagnostic::new(&file, d))?;
