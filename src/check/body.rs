@@ -262,11 +262,15 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
             _ => None,
         })
         .collect();
+    // Per unknown field: the names known where it is, its near misses, and the rename it asks.
+    let mut looked: Vec<(Vec<String>, Vec<String>, Option<unknown_field::Closeness>)> =
+        Vec::with_capacity(unknowns.len());
     let mut proposals: Vec<Option<String>> = Vec::with_capacity(unknowns.len());
     let mut claims: HashMap<(String, String), usize> = HashMap::new();
     for (object, name) in &unknowns {
         let known = resource.property_names_in(object, Some(root));
-        let (cands, _) = unknown_field::near_misses(name, &known);
+        let (cands, closeness) = unknown_field::near_misses(name, &known);
+        let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
         let present = |k: &str| {
             root.pointer(object)
                 .and_then(Node::members)
@@ -280,10 +284,13 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
             *claims.entry((object.to_string(), t.clone())).or_default() += 1;
         }
         proposals.push(target);
+        looked.push((known, cands, closeness));
     }
     let mut renames: HashMap<(String, String), String> = HashMap::new();
     let mut unknown_pointers = Vec::new();
-    for ((object, name), proposal) in unknowns.iter().zip(proposals) {
+    for (((object, name), proposal), (known, cands, closeness)) in
+        unknowns.iter().zip(proposals).zip(looked)
+    {
         let pointer = pointer_join(object, name);
         let Some(member) = root.member(&pointer) else {
             continue;
@@ -292,12 +299,12 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
         if let Some(t) = &rename {
             renames.insert((object.to_string(), t.clone()), name.to_string());
         }
-        let known = resource.property_names_in(object, Some(root));
         out.push(unknown_field::diagnose(
             member,
             &pointer,
             &target.subject(object),
             &known,
+            (&cands, closeness),
             object,
             rename.as_deref(),
         ));

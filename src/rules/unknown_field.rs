@@ -55,7 +55,10 @@ pub fn near_misses<'c>(name: &str, known: &'c [String]) -> (Vec<&'c str>, Option
             Closeness::CaseOnly
         } else if squash(cand) == squashed {
             Closeness::Separators
-        } else if budget > 0 && strsim::damerau_levenshtein(&squash(cand), &squashed) <= budget {
+        } else if budget > 0
+            && cand.len().abs_diff(name.len()) <= budget + 4
+            && strsim::damerau_levenshtein(&squash(cand), &squashed) <= budget
+        {
             Closeness::Typo
         } else {
             continue;
@@ -79,12 +82,12 @@ pub fn diagnose(
     pointer: &str,
     subject: &str,
     known: &[String],
+    (cands, closeness): (&[String], Option<Closeness>),
     object: &str,
     rename_to: Option<&str>,
 ) -> Diagnostic {
     let message = format!("unknown field `{}` in {subject}", member.key);
-    let (cands, closeness) = near_misses(&member.key, known);
-    let hint = match (cands.as_slice(), closeness) {
+    let hint = match (cands, closeness) {
         ([one], Some(Closeness::CaseOnly)) => {
             format!("did you mean `{one}`? It differs only in case")
         }
