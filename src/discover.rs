@@ -60,7 +60,8 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                 .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
                 .into_iter()
                 .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                    use std::os::unix::ffi::OsStrExt;
+                    e.depth() == 0 || e.file_name().as_bytes().first() != Some(&b'.')
                 })
                 .filter_map(|entry| match entry {
                     Ok(e) if e.file_type().is_file() => {
