@@ -77,6 +77,9 @@ pub struct Resource {
     read_only: OnceLock<Vec<String>>,
     /// What a body without an operation requires (no direction, request, response).
     bare_required: [Vec<String>; 3],
+    /// The validators for those three, once compiled: most bodies take one of them, without a
+    /// lock or a lookup.
+    bare_validators: [OnceLock<Arc<jsonschema::Validator>>; 3],
 }
 
 /// A schema in memory, or a file of an imported catalog read, checked and parsed on first use.
@@ -255,6 +258,7 @@ impl Catalog {
             }
         }
         resource.bare_required = Resource::all_bare_required(&resource.operations);
+        resource.bare_validators = Default::default();
         Ok(())
     }
 
@@ -627,6 +631,14 @@ fn compute_required(
     out
 }
 
+fn bare_index(direction: Option<Direction>) -> usize {
+    match direction {
+        None => 0,
+        Some(Direction::Request) => 1,
+        Some(Direction::Response) => 2,
+    }
+}
+
 impl Resource {
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -651,6 +663,7 @@ impl Resource {
             validators: Mutex::new(HashMap::new()),
             read_only: OnceLock::new(),
             bare_required,
+            bare_validators: Default::default(),
         }
     }
 
@@ -698,16 +711,22 @@ impl Resource {
     /// for its direction (and status); without an operation, only what every operation of that
     /// direction requires (and without a direction, what both directions require). A response
     /// to a request with `$select` needs only what was selected.
+    /// The validator for what `ex` requires.
+    pub fn validator_for(&self, ex: &Exchange<'_>) -> Result<Arc<jsonschema::Validator>, String> {
+        if ex.operation.is_none() && ex.select.is_none() {
+            let i = bare_index(ex.direction);
+            if let Some(v) = self.bare_validators[i].get() {
+                return Ok(v.clone());
+            }
+            let v = self.validator(&self.bare_required[i])?;
+            return Ok(self.bare_validators[i].get_or_init(|| v).clone());
+        }
+        self.validator(&self.required(ex))
+    }
+
     pub fn required(&self, ex: &Exchange<'_>) -> Vec<String> {
         let mut out = match ex.operation {
-            None => {
-                let i = match ex.direction {
-                    None => 0,
-                    Some(Direction::Request) => 1,
-                    Some(Direction::Response) => 2,
-                };
-                self.bare_required[i].clone()
-            }
+            None => self.bare_required[bare_index(ex.direction)].clone(),
             Some(op) => compute_required(&self.operations, ex.direction, Some(op), ex.status),
         };
         if let (Some(select), Some(Direction::Response)) = (&ex.select, ex.direction) {

@@ -90,12 +90,11 @@ pub fn check_schema(
     out: &mut Vec<Diagnostic>,
 ) -> Result<(), String> {
     let resource = target.resource;
-    let required = if target.truncated {
-        Vec::new()
+    let validator = if target.truncated {
+        resource.validator(&[])?
     } else {
-        resource.required(&target.exchange)
+        resource.validator_for(&target.exchange)?
     };
-    let validator = resource.validator(&required)?;
     let value = doc.root.to_value();
     let mut found = Vec::new();
     if !validator.is_valid(&value) {
