@@ -606,7 +606,7 @@ static STOPS: [bool; 256] = {
 
 /// The position of the first byte at or after `pos` that ends a plain run (or the end), eight
 /// bytes at a time while none of them can: a word with no byte below 0x20, no `"` and no `\\`.
-fn skip_plain(bytes: &[u8], mut pos: usize) -> usize {
+pub fn skip_plain(bytes: &[u8], mut pos: usize) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI;

@@ -39,6 +39,69 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
+impl JsonDiagnostic<'_> {
+    /// Appends the object, byte for byte what `serde_json::to_writer` writes for it, without
+    /// serde's per-field machinery (this runs for every finding of a large run).
+    pub fn write_to(&self, buf: &mut Vec<u8>) {
+        use std::io::Write as _;
+        buf.extend_from_slice(b"{\"rule\":");
+        push_str(buf, self.rule);
+        buf.extend_from_slice(b",\"severity\":");
+        push_str(buf, self.severity);
+        buf.extend_from_slice(b",\"message\":");
+        push_str(buf, &self.message);
+        buf.extend_from_slice(b",\"file\":");
+        push_str(buf, self.file);
+        let _ = write!(buf, ",\"line\":{},\"column\":{}", self.line, self.column);
+        buf.extend_from_slice(b",\"pointer\":");
+        push_str(buf, self.pointer);
+        buf.extend_from_slice(b",\"resource\":");
+        push_opt(buf, self.resource);
+        buf.extend_from_slice(b",\"direction\":");
+        push_opt(buf, self.direction);
+        let _ = write!(buf, ",\"payload\":{}}}", self.payload);
+    }
+}
+
+fn push_opt(buf: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(buf, s),
+        None => buf.extend_from_slice(b"null"),
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes it: `"`, `\\`, and control characters (the
+/// short forms `\\b \\f \\n \\r \\t`, else `\\u00XX`); everything else as is.
+pub fn push_str(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    buf.push(b'"');
+    let mut at = 0;
+    loop {
+        let end = crate::json::skip_plain(bytes, at);
+        buf.extend_from_slice(&bytes[at..end]);
+        let Some(&b) = bytes.get(end) else {
+            break;
+        };
+        match b {
+            b'"' => buf.extend_from_slice(b"\\\""),
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                buf.extend_from_slice(b"\\u00");
+                buf.push(HEX[(b >> 4) as usize]);
+                buf.push(HEX[(b & 0xf) as usize]);
+            }
+        }
+        at = end + 1;
+    }
+    buf.push(b'"');
+}
+
 #[derive(Default)]
 pub struct Json {
     written: usize,
@@ -69,12 +132,13 @@ impl Renderer for Json {
             return Ok(());
         }
         let file = report.display_path();
+        let mut buf = Vec::with_capacity(512 * report.diagnostics.len());
         for d in &report.diagnostics {
-            out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
-            serde_json::to_writer(&mut *out, &JsonDiagnostic::new(&file, d))?;
+            buf.extend_from_slice(if self.written == 0 { b"\n" } else { b",\n" });
+            JsonDiagnostic::new(&file, d).write_to(&mut buf);
             self.written += 1;
         }
-        Ok(())
+        out.write_all(&buf)
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
@@ -99,5 +163,44 @@ impl Renderer for Json {
         })?;
         serde_json::to_writer(&mut *out, &summary)?;
         writeln!(out, "}}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_objects_are_what_serde_json_writes() {
+        let strings = [
+            "plain",
+            "",
+            "quote \" backslash \\ slash /",
+            "tabs\tlines\r\nbell\u{7}nul\u{0}\u{1f}\u{8}\u{c}",
+            "unicode é € 𝄞 \u{7f} \u{2028}",
+            "a long message with `code` spans; did you mean `groupId`? It differs only in case",
+        ];
+        for s in strings {
+            for opt in [None, Some(s)] {
+                let d = JsonDiagnostic {
+                    rule: "unknown-field",
+                    severity: "error",
+                    message: s.to_string(),
+                    file: s,
+                    line: 12,
+                    column: 345,
+                    pointer: s,
+                    resource: opt,
+                    direction: opt,
+                    payload: 7,
+                };
+                let mut ours = Vec::new();
+                d.write_to(&mut ours);
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    serde_json::to_string(&d).unwrap()
+                );
+            }
+        }
     }
 }

@@ -14,11 +14,12 @@ impl Renderer for JsonLines {
             return Ok(());
         }
         let file = report.display_path();
+        let mut buf = Vec::with_capacity(512 * report.diagnostics.len());
         for d in &report.diagnostics {
-            serde_json::to_writer(&mut *out, &JsonDiagnostic::new(&file, d))?;
-            out.write_all(b"\n")?;
+            JsonDiagnostic::new(&file, d).write_to(&mut buf);
+            buf.push(b'\n');
         }
-        Ok(())
+        out.write_all(&buf)
     }
 
     fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
