@@ -7,6 +7,7 @@
 //! far heavier trees or accept JSON5/JSONC, which a conformance linter must not.
 
 use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
 
 /// Nesting deeper than this is an error, not a stack overflow (serde_json's own limit).
 pub const MAX_DEPTH: usize = 128;
@@ -205,6 +206,8 @@ impl<'a> Parser<'a> {
         self.enter(depth)?;
         self.pos += 1; // '{'
         let mut members: Vec<Member> = Vec::new();
+        // The last span of each key, once the object is large (see `INDEXED_KEYS`).
+        let mut keys: Option<HashMap<String, Span>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -233,7 +236,22 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            if let Some(earlier) = find_key(&members, &key) {
+            let earlier = match keys.as_mut() {
+                Some(keys) => keys.insert(key.clone(), key_span),
+                None => {
+                    let earlier = find_key(&members, &key);
+                    if members.len() >= INDEXED_KEYS {
+                        let mut built: HashMap<String, Span> = members
+                            .iter()
+                            .map(|m| (m.key.clone(), m.key_span))
+                            .collect();
+                        built.insert(key.clone(), key_span);
+                        keys = Some(built);
+                    }
+                    earlier
+                }
+            };
+            if let Some(earlier) = earlier {
                 self.duplicates.push(DuplicateKey {
                     object_pointer: self.pointer(),
                     key: key.clone(),
@@ -488,6 +506,12 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// From this many members on, an object finds repeated keys in a hash index instead of scanning
+/// its members for each key, which is quicker for small objects but quadratic: a hostile 1.5 MB
+/// body of 100,000 distinct keys took a minute to parse in a debug build (now 0.1 s).
+const INDEXED_KEYS: usize = 16;
+
+/// The last span of `key` among `members`.
 fn find_key(members: &[Member], key: &str) -> Option<Span> {
     members
         .iter()
