@@ -181,6 +181,10 @@ pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Mes
     let mut out = Vec::new();
     let mut current: Option<Message> = None;
     let mut body: Option<Span> = None;
+    let mut scan = BodyScan::default();
+    // The first non-blank line after a run of blank lines, once looked up (so a long run is
+    // looked through once, not once per line).
+    let mut next_filled: Option<usize> = None;
     let mut state = State::Seeking;
     let finish =
         |current: &mut Option<Message>, body: &mut Option<Span>, out: &mut Vec<Message>| {
@@ -199,7 +203,7 @@ pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Mes
         }
         let blank = s.trim().is_empty();
         if let Some(start) = (!blank).then(|| start_line(s)).flatten() {
-            if state != State::Body || body_may_end(text, body) {
+            if state != State::Body || body_may_end(text, body, &mut scan) {
                 finish(&mut current, &mut body, &mut out);
                 current = Some(Message {
                     start: line.span,
@@ -231,10 +235,19 @@ pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Mes
             State::Skipping => {}
             State::Headers { seen } => {
                 if blank {
-                    let next = all[i + 1..]
-                        .iter()
-                        .map(|l| &text[l.span.start..l.span.end])
-                        .find(|l| !l.trim().is_empty());
+                    let filled = match next_filled {
+                        Some(j) if j > i => j,
+                        _ => {
+                            let j = (i + 1..all.len())
+                                .find(|&j| {
+                                    !text[all[j].span.start..all[j].span.end].trim().is_empty()
+                                })
+                                .unwrap_or(all.len());
+                            next_filled = Some(j);
+                            j
+                        }
+                    };
+                    let next = all.get(filled).map(|l| &text[l.span.start..l.span.end]);
                     if !seen
                         && next.is_some_and(|n| {
                             header(n).is_some() && !n.trim_start().starts_with(['{', '['])
@@ -271,31 +284,47 @@ pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Mes
     out
 }
 
+/// How far `body_may_end` has read the body starting at `start`: each byte of a body is read
+/// once, however many start lines it holds (reading it whole each time was quadratic).
+#[derive(Default)]
+struct BodyScan {
+    start: usize,
+    upto: usize,
+    depth: i64,
+    in_string: bool,
+    escaped: bool,
+}
+
 /// A start line inside a body begins a new message unless the body so far is an unfinished JSON
 /// value (a line such as `GET /x` inside a string or array stays part of the body).
-fn body_may_end(text: &str, body: Option<Span>) -> bool {
+fn body_may_end(text: &str, body: Option<Span>, scan: &mut BodyScan) -> bool {
     let Some(b) = body else { return true };
-    let mut depth: i64 = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in text[b.start..b.end].bytes() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
+    if scan.start != b.start || !(b.start..=b.end).contains(&scan.upto) {
+        *scan = BodyScan {
+            start: b.start,
+            upto: b.start,
+            ..BodyScan::default()
+        };
+    }
+    for c in text[scan.upto..b.end].bytes() {
+        if scan.in_string {
+            match (scan.escaped, c) {
+                (true, _) => scan.escaped = false,
+                (false, b'\\') => scan.escaped = true,
+                (false, b'"') => scan.in_string = false,
                 _ => {}
             }
             continue;
         }
         match c {
-            b'"' => in_string = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth -= 1,
+            b'"' => scan.in_string = true,
+            b'{' | b'[' => scan.depth += 1,
+            b'}' | b']' => scan.depth -= 1,
             _ => {}
         }
     }
-    depth <= 0 && !in_string
+    scan.upto = b.end;
+    scan.depth <= 0 && !scan.in_string
 }
 
 fn extend(body: &mut Option<Span>, text: &str, line: Span) {
