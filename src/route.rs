@@ -25,23 +25,33 @@ pub fn operation<'a>(
         return None;
     };
     Some(catalog.operation(method, url).ok_or_else(|| {
-        let known: Vec<String> = catalog
+        let mut all: Vec<(usize, &Operation)> = catalog
             .resources()
             .iter()
-            .flat_map(|r| {
-                r.operations
-                    .iter()
-                    .map(|o| format!("{} {}", o.method, o.path))
-            })
+            .flat_map(|r| &r.operations)
+            .map(|o| (o.distance(method, url), o))
+            .collect();
+        let total = all.len();
+        // Stable: equally near operations keep the catalog's order.
+        all.sort_by_key(|(d, _)| *d);
+        let nearest: Vec<String> = all
+            .iter()
+            .take(NEAREST_OPERATIONS)
+            .map(|(_, o)| format!("{} {}", o.method, o.path))
             .collect();
         Box::new(rules::unknown_operation::diagnose(
             payload.start,
             method,
             url,
-            &known,
+            &nearest,
+            total,
         ))
     }))
 }
+
+/// How many operations an `unknown-operation` finding suggests (an imported catalog has
+/// thousands).
+const NEAREST_OPERATIONS: usize = 3;
 
 /// The target to check `root` against, or the finding that says why there is none. A message
 /// routed to an operation is checked as that operation's resource.

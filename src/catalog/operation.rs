@@ -132,6 +132,28 @@ impl Operation {
                 Segment::Literal(l) => l.eq_ignore_ascii_case(s),
             })
     }
+
+    /// How far `method` + `url` is from this operation, for suggesting the nearest ones when
+    /// none matches (smaller is nearer): the segments past the common prefix on either side,
+    /// plus one when the method differs.
+    pub fn distance(&self, method: &str, url: &str) -> usize {
+        let segs: Vec<&str> = request_path(url)
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        let common = self
+            .segments
+            .iter()
+            .zip(&segs)
+            .take_while(|(t, s)| match t {
+                Segment::Param => true,
+                Segment::Literal(l) => l.eq_ignore_ascii_case(s),
+            })
+            .count();
+        (self.segments.len() - common)
+            + (segs.len() - common)
+            + usize::from(!self.method.eq_ignore_ascii_case(method))
+    }
 }
 
 fn template_segments(path: &str) -> Vec<Segment> {
@@ -199,5 +221,27 @@ mod tests {
         assert!(!op.matches("PATCH", "/provisioningPolicies/p1/assignments"));
         assert!(!op.matches("PATCH", "/provisioningPolicies/p1/assignments/a1/extra"));
         assert!(!op.matches("PATCH", "/v2.0/provisioningPolicies/p1/assignments/a1"));
+    }
+
+    #[test]
+    fn distance_counts_unmatched_segments_and_a_different_method() {
+        let op = op();
+        assert_eq!(
+            op.distance("PATCH", "/v1.0/provisioningPolicies/p/assignments/a"),
+            0
+        );
+        assert_eq!(
+            op.distance("GET", "/provisioningPolicies/p/assignments/a"),
+            1
+        );
+        assert_eq!(
+            op.distance("PATCH", "/provisioningPolicies/p/assignments"),
+            1
+        );
+        assert_eq!(
+            op.distance("PATCH", "/provisioningPolicies/p/assignment/a"),
+            4
+        );
+        assert_eq!(op.distance("PATCH", "/users/u"), 6);
     }
 }

@@ -13,11 +13,16 @@ scheme, host, `/v1.0` or `/beta` and the query string are ignored). A message th
 gets this one warning and no body checks: add the operation to the catalog, or check the path.",
 };
 
-pub fn diagnose(at: Span, method: &str, url: &str, known: &[String]) -> Diagnostic {
-    let hint = if known.is_empty() {
-        "the catalog has no operations; add NAME.operations.json".to_string()
-    } else {
-        format!("known operations: {}", known.join("; "))
+/// `nearest`: the operations nearest to `method` + `url`, nearest first; `total`: how many
+/// the catalog has.
+pub fn diagnose(at: Span, method: &str, url: &str, nearest: &[String], total: usize) -> Diagnostic {
+    let hint = match total {
+        0 => "the catalog has no operations; add NAME.operations.json".to_string(),
+        n if n <= nearest.len() => format!("known operations: {}", nearest.join("; ")),
+        n => format!(
+            "nearest of the catalog's {n} operations: {} (all: `paylint catalog list`)",
+            nearest.join("; ")
+        ),
     };
     Diagnostic::new(
         Rule::UnknownOperation,
