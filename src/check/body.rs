@@ -314,6 +314,13 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
             .iter()
             .any(|u| p == u || (p.starts_with(u.as_str()) && p[u.len()..].starts_with('/')))
     };
+    let odata_type_refused: Vec<String> = raw
+        .iter()
+        .filter_map(|r| match r {
+            RawError::Const { pointer, .. } => Some(pointer.clone()),
+            _ => None,
+        })
+        .collect();
     for r in raw {
         match r {
             RawError::Unknown { .. } => {}
@@ -343,7 +350,9 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
                 ));
             }
             RawError::Type { pointer } => {
-                if under_unknown(&pointer) {
+                // A non-string `@odata.type` that a const or enum also refuses is one finding,
+                // wrong-odata-type, not a second one telling to quote it.
+                if under_unknown(&pointer) || odata_type_refused.contains(&pointer) {
                     continue;
                 }
                 let Some(node) = root.pointer(&pointer) else {
