@@ -221,7 +221,30 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
 fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), String> {
     let write_error = |e: std::io::Error| format!("cannot write: {e}");
     match action {
-        CatalogCommand::Import { .. } => Err("IMPORT-PENDING".to_string()),
+        CatalogCommand::Import { metadata, out: dir } => {
+            let started = std::time::Instant::now();
+            let file = std::fs::File::open(metadata)
+                .map_err(|e| format!("cannot open {}: {e}", metadata.display()))?;
+            let name = metadata.display().to_string();
+            let imported = crate::catalog::import::import(std::io::BufReader::new(file), &name)
+                .map_err(|e| format!("cannot import {name}: {e}"))?;
+            let stats = crate::catalog::import::write(&imported, dir)?;
+            writeln!(
+                out,
+                "imported {name} into {}: {} entity types, {} complex types, {} enum types, \
+                 {} operations, {} bytes in {:.2} s",
+                dir.display(),
+                stats.entity_types,
+                stats.complex_types,
+                stats.enum_types,
+                stats.operations,
+                stats.bytes_written,
+                started.elapsed().as_secs_f64()
+            )
+            .map_err(write_error)?;
+            writeln!(out, "lint with: paylint --schemas {} PATHS", dir.display())
+                .map_err(write_error)
+        }
         CatalogCommand::List { schemas, filter } => {
             let cwd = std::env::current_dir()
                 .map_err(|e| format!("cannot read the working directory: {e}"))?;

@@ -627,22 +627,24 @@ impl<'a, 'm> Operations<'a, 'm> {
             });
     }
 
-    /// (what a response requires: the key and the non-nullable structural properties; what a
-    /// PUT request requires: the non-nullable properties that are not read-only).
+    /// (what a response requires: the key; what a PUT request requires: the non-nullable
+    /// properties that are not read-only).
+    ///
+    /// A response requires only the key because `Nullable="false"` says a property is never
+    /// null, not that it is sent: Graph returns a default subset (`GET /me` has no `birthday` or
+    /// `hireDate`, both non-nullable, unless they are selected), so requiring them would flag
+    /// every real response.
     fn bodies(&mut self, ty: &'m str) -> (Vec<String>, Vec<String>) {
         let mapper = self.mapper;
         self.bodies
             .entry(ty)
             .or_insert_with(|| {
                 let eff = &mapper.eff[ty];
-                let mut resp = eff.key.clone();
+                let resp = eff.key.clone();
                 let mut put = Vec::new();
                 for (&name, (p, ann)) in &eff.props {
                     if p.nullable {
                         continue;
-                    }
-                    if !resp.iter().any(|r| r == name) {
-                        resp.push(name.to_string());
                     }
                     if !eff.read_only(name, ann) {
                         put.push(name.to_string());
@@ -1375,13 +1377,8 @@ mod tests {
                 .clone()
         };
         let json = |o: &OperationSpec| serde_json::to_value(o).unwrap();
-        let resp = json!([
-            "id",
-            "activeDays",
-            "aliases",
-            "createdDateTime",
-            "displayName"
-        ]);
+        // Responses require the key only (non-nullable is not "always sent").
+        let resp = json!(["id"]);
         let p = "/provisioningPolicies/{provisioningPoliciesId}";
         assert_eq!(
             json(&find("microsoft.graph.provisioningPolicy", "POST")),
@@ -1415,10 +1412,7 @@ mod tests {
             patch.name,
             "update:/provisioningPolicies/{provisioningPoliciesId}/assignments/{assignmentsId}"
         );
-        assert_eq!(
-            patch.responses["200"].as_ref().unwrap().required,
-            ["id", "groupId"]
-        );
+        assert_eq!(patch.responses["200"].as_ref().unwrap().required, ["id"]);
         // A singleton: GET and PATCH.
         let me = find("microsoft.graph.user", "PATCH");
         assert_eq!(me.path, "/me");

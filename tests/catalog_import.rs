@@ -1,0 +1,780 @@
+//! `paylint catalog import` end to end: the fixture CSDL (tests/data/csdl/fixture.xml) is imported
+//! with the real binary, then payloads are linted with the imported catalog. The mapping of each
+//! CSDL construct to a schema is unit-tested in src/catalog/import.rs; these tests check what a
+//! user sees: routing, findings and their hints, overlays, laziness, and the corpus parity with
+//! the hand-written catalog.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn fixture() -> PathBuf {
+    root().join("tests/data/csdl/fixture.xml")
+}
+
+/// Imports the fixture into `dir/graph`.
+fn import(dir: &Path) -> PathBuf {
+    let out = dir.join("graph");
+    let r = run_in(
+        dir,
+        &[
+            "catalog",
+            "import",
+            fixture().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    out
+}
+
+fn lint(dir: &Path, catalog: &Path, args: &[&str], code: i32) -> Vec<Diag> {
+    let mut all = vec!["--schemas", catalog.to_str().unwrap()];
+    all.extend(args);
+    json_in(dir, &all, code).diags()
+}
+
+/// (rule, line, column, pointer) of a finding.
+type At<'a> = (&'a str, u64, u64, &'a str);
+
+fn ats(d: &[Diag]) -> Vec<At<'_>> {
+    d.iter().map(Diag::at).collect()
+}
+
+const POLICY: &str = "#microsoft.graph.provisioningPolicy";
+
+#[test]
+fn import_writes_a_catalog_that_list_shows() {
+    let t = TempDir::new().unwrap();
+    let out = t.path().join("graph");
+    let r = run_in(
+        t.path(),
+        &[
+            "catalog",
+            "import",
+            fixture().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("entity types"), "{}", r.stdout);
+    assert!(out.join("paylint-catalog.json").is_file());
+    assert!(out
+        .join("microsoft.graph.ProvisionPolicyAssignmentItem.schema.json")
+        .is_file());
+
+    let r = run_in(
+        t.path(),
+        &["catalog", "list", "--schemas", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r
+        .stdout
+        .contains("microsoft.graph.ProvisionPolicyAssignmentItem  #microsoft.graph.ProvisionPolicyAssignmentItem"));
+    assert!(
+        r.stdout.contains(
+            "PATCH  /provisioningPolicies/{provisioningPoliciesId}/assignments/{assignmentsId}"
+        ),
+        "{}",
+        r.stdout
+    );
+    // The imported resource of the same @odata.type replaces the built-in one.
+    assert!(
+        !r.stdout.contains("\nProvisionPolicyAssignmentItem "),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(
+        t.path(),
+        &[
+            "catalog",
+            "list",
+            "--schemas",
+            out.to_str().unwrap(),
+            "--filter",
+            "mailfolder",
+        ],
+    );
+    assert!(
+        r.stdout.starts_with("microsoft.graph.mailFolder "),
+        "{}",
+        r.stdout
+    );
+    assert!(r
+        .stdout
+        .contains("GET    /me/mailFolders/{mailFoldersId}/childFolders/{childFoldersId}"));
+    assert_eq!(r.stdout.lines().filter(|l| !l.starts_with(' ')).count(), 1);
+
+    // Importing again into the same folder works; into a folder of other things it is refused.
+    let again = run_in(
+        t.path(),
+        &[
+            "catalog",
+            "import",
+            fixture().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    write(t.path(), "notes/readme.txt", "mine");
+    let refused = run_in(
+        t.path(),
+        &[
+            "catalog",
+            "import",
+            fixture().to_str().unwrap(),
+            "--out",
+            "notes",
+        ],
+    );
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("notes"), "{}", refused.stderr);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("notes/readme.txt")).unwrap(),
+        "mine"
+    );
+    // A file that is not CSDL is an error naming it.
+    write(t.path(), "bad.xml", "<edmx:Edmx><unclosed");
+    let bad = run_in(
+        t.path(),
+        &["catalog", "import", "bad.xml", "--out", "bad-out"],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("bad.xml"), "{}", bad.stderr);
+}
+
+/// The corpus gives the same findings with the imported catalog (plus an overlay that says what
+/// the doc page says: groupId is sent in the PATCH body and returned) as with the hand-written one,
+/// but for bare bodies lacking groupId (see below).
+#[test]
+fn the_corpus_gives_the_same_findings_with_the_imported_catalog() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    let overlay = t.path().join("overlay");
+    write(
+        &overlay,
+        "microsoft.graph.ProvisionPolicyAssignmentItem.overlay.json",
+        r#"{
+  "resource": "microsoft.graph.ProvisionPolicyAssignmentItem",
+  "operations": [
+    {
+      "name": "update_provisionpolicyassignmentitem",
+      "method": "PATCH",
+      "path": "/provisioningPolicies/{provisioningPoliciesId}/assignments/{ProvisionPolicyAssignmentItemId}",
+      "request": { "required": ["groupId"] },
+      "responses": { "200": { "required": ["groupId"] } }
+    }
+  ]
+}"#,
+    );
+    let corpus = root().join("corpus");
+    let corpus = corpus.to_str().unwrap();
+    let key = |d: &Diag| {
+        (
+            d.file.clone(),
+            d.line,
+            d.column,
+            d.rule.clone(),
+            d.pointer.clone(),
+            d.severity.clone(),
+        )
+    };
+    let with = |extra: &[&str]| -> BTreeSet<_> {
+        let mut args = vec![corpus, "--resource", "ProvisionPolicyAssignmentItem"];
+        args.extend(extra);
+        json_in(t.path(), &args, 1)
+            .diags()
+            .iter()
+            .map(key)
+            .collect()
+    };
+    let hand_written = with(&[]);
+    let imported = with(&[
+        "--schemas",
+        graph.to_str().unwrap(),
+        "--schemas",
+        overlay.to_str().unwrap(),
+    ]);
+    assert!(hand_written.len() > 20, "{hand_written:?}");
+    // One difference, by design: a bare body (no request line or status to route it) must
+    // carry what every body of the resource carries. The hand-written catalog knows only the
+    // PATCH, so that is groupId; the imported one also knows the create (POST) and the GET,
+    // whose bodies need not carry it, so that is nothing.
+    let bare_missing_group_id = |d: &&(String, u64, u64, String, String, String)| {
+        d.0.ends_with(".json") && d.3 == "missing-required" && d.4 == "/groupId"
+    };
+    let only_hand_written: Vec<_> = hand_written.difference(&imported).collect();
+    assert!(
+        only_hand_written.iter().all(bare_missing_group_id),
+        "{only_hand_written:#?}"
+    );
+    assert!(
+        only_hand_written
+            .iter()
+            .any(|d| d.0.ends_with("missing-groupid.json")),
+        "{only_hand_written:#?}"
+    );
+    assert_eq!(
+        imported.difference(&hand_written).collect::<Vec<_>>(),
+        Vec::<&(String, u64, u64, String, String, String)>::new()
+    );
+    // The findings name the imported resource.
+    let d = json_in(
+        t.path(),
+        &[
+            &format!("{corpus}/invalid/unknown-field-group_id.json"),
+            "--resource",
+            "ProvisionPolicyAssignmentItem",
+            "--schemas",
+            graph.to_str().unwrap(),
+        ],
+        1,
+    )
+    .diags();
+    assert_eq!(
+        d[0].resource.as_deref(),
+        Some("microsoft.graph.ProvisionPolicyAssignmentItem")
+    );
+
+    // Without the overlay the PATCH request does not require groupId (CSDL cannot say so).
+    write(
+        t.path(),
+        "patch.http",
+        "PATCH /provisioningPolicies/p/assignments/a\nContent-Type: application/json\n\n{}\n",
+    );
+    assert!(lint(t.path(), &graph, &["patch.http"], 0).is_empty());
+    let d = lint(
+        t.path(),
+        &graph,
+        &["patch.http", "--schemas", overlay.to_str().unwrap()],
+        1,
+    );
+    assert_eq!(ats(&d), vec![("missing-required", 4, 1, "/groupId")]);
+}
+
+#[test]
+fn a_derived_complex_value_is_checked_as_the_type_its_odata_type_names() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    let body = |target: &str| {
+        format!(
+            "{{\n  \"@odata.type\": \"{POLICY}\",\n  \"displayName\": \"p\",\n  \"target\": {target}\n}}\n"
+        )
+    };
+    let cases: Vec<(&str, String, Vec<At>)> = vec![
+        (
+            "ok-group.json",
+            body(
+                r##"{"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "01234567-89ab-cdef-0123-456789abcdef"}"##,
+            ),
+            vec![],
+        ),
+        (
+            "ok-alias.json",
+            body(r##"{"@odata.type": "#graph.allDevicesAssignmentTarget"}"##),
+            vec![],
+        ),
+        (
+            "ok-derived-twice.json",
+            body(
+                r##"{"@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget", "groupId": "01234567-89ab-cdef-0123-456789abcdef"}"##,
+            ),
+            vec![],
+        ),
+        ("ok-null.json", body("null"), vec![]),
+        (
+            "missing-type.json",
+            body(r#"{"groupId": "01234567-89ab-cdef-0123-456789abcdef"}"#),
+            vec![("missing-required", 4, 13, "/target/@odata.type")],
+        ),
+        (
+            "not-derived.json",
+            body(r##"{"@odata.type": "#microsoft.graph.keyValuePair", "name": "x"}"##),
+            vec![("wrong-odata-type", 4, 14, "/target/@odata.type")],
+        ),
+        (
+            "abstract.json",
+            body(r##"{"@odata.type": "#microsoft.graph.assignmentTarget"}"##),
+            vec![("wrong-odata-type", 4, 14, "/target/@odata.type")],
+        ),
+        (
+            "unknown-in-derived.json",
+            body(
+                r##"{"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupID": "01234567-89ab-cdef-0123-456789abcdef"}"##,
+            ),
+            // Complex values are not required to be whole: no missing-required for groupId.
+            vec![("unknown-field", 4, 71, "/target/groupID")],
+        ),
+        (
+            "bad-guid.json",
+            body(
+                r##"{"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "not-a-guid"}"##,
+            ),
+            vec![("invalid-value", 4, 71, "/target/groupId")],
+        ),
+    ];
+    for (name, text, _) in &cases {
+        write(t.path(), name, text);
+    }
+    for (name, _, want) in &cases {
+        let code = if want.is_empty() { 0 } else { 1 };
+        let d = lint(t.path(), &graph, &[name], code);
+        assert_eq!(ats(&d), *want, "{name}: {d:#?}");
+        for d in &d {
+            assert_eq!(
+                d.resource.as_deref(),
+                Some("microsoft.graph.provisioningPolicy"),
+                "{name}"
+            );
+        }
+        match *name {
+            "not-derived.json" => {
+                assert!(
+                    d[0].message
+                        .contains("#microsoft.graph.groupAssignmentTarget")
+                        && d[0]
+                            .message
+                            .contains("#microsoft.graph.allDevicesAssignmentTarget")
+                        && !d[0].message.contains("#graph."),
+                    "{}",
+                    d[0].message
+                );
+            }
+            "unknown-in-derived.json" => {
+                assert!(
+                    d[0].message.contains("did you mean `groupId`?"),
+                    "{}",
+                    d[0].message
+                );
+            }
+            "bad-guid.json" => {
+                assert!(
+                    d[0].message.contains("not a valid Edm.Guid")
+                        && d[0]
+                            .message
+                            .contains("01234567-89ab-cdef-0123-456789abcdef"),
+                    "{}",
+                    d[0].message
+                );
+            }
+            "missing-type.json" => {
+                assert!(d[0].message.contains("@odata.type"), "{}", d[0].message);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn primitive_values_are_checked_in_their_odata_forms() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    // The required non-nullable properties, then `extra` (a later key replaces an earlier one).
+    let sample = |extra: &str| {
+        let mut body: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r##"{"@odata.type": "#microsoft.graph.primitiveSample", "anInt32": 1, "aDouble": 1.5, "aPolygon": {}, "states": []}"##,
+        )
+        .unwrap();
+        let extra: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&format!("{{{extra}}}")).unwrap();
+        body.extend(extra);
+        serde_json::to_string(&body).unwrap()
+    };
+    write(
+        t.path(),
+        "valid.json",
+        sample(concat!(
+            r#""aBoolean": true, "aByte": 255, "aSByte": -128, "anInt16": 32767, "anInt64": "9007199254740993""#,
+            r#", "aSingle": "NaN", "aDecimal": "12.50", "aGuid": "01234567-89ab-cdef-0123-456789abcdef""#,
+            r#", "aDate": "2024-02-29", "aDateTimeOffset": "2024-05-31T13:45:00.123+02:00", "aTimeOfDay": "13:45""#,
+            r#", "aDuration": "P1DT2H", "aBinary": "aGVsbG8", "aStream": 7, "anUntyped": [1], "aPoint": {"type": "Point"}"#,
+            r#", "guids": ["01234567-89ab-cdef-0123-456789abcdef"], "aDouble": "-INF""#,
+        )),
+    );
+    assert_eq!(lint(t.path(), &graph, &["valid.json"], 0), vec![]);
+    let cases = [
+        (
+            r#""anInt32": 3000000000"#,
+            "invalid-value",
+            "out of range for Edm.Int32",
+        ),
+        (
+            r#""aByte": 256"#,
+            "invalid-value",
+            "out of range for Edm.Byte",
+        ),
+        (
+            r#""anInt64": "12a""#,
+            "invalid-value",
+            "not a valid Edm.Int64",
+        ),
+        (
+            r#""aDouble": "inf""#,
+            "invalid-value",
+            "not a valid Edm.Double",
+        ),
+        (
+            r#""aDate": "2023-02-29""#,
+            "invalid-value",
+            "not a valid Edm.Date",
+        ),
+        (
+            r#""aDateTimeOffset": "2024-05-31 13:45""#,
+            "invalid-value",
+            "not a valid Edm.DateTimeOffset",
+        ),
+        (
+            r#""aTimeOfDay": "25:00""#,
+            "invalid-value",
+            "not a valid Edm.TimeOfDay",
+        ),
+        (
+            r#""aDuration": "1 day""#,
+            "invalid-value",
+            "not a valid Edm.Duration",
+        ),
+        (
+            r#""aBinary": "a+b/""#,
+            "invalid-value",
+            "not a valid Edm.Binary",
+        ),
+        (
+            r#""guids": ["nope"]"#,
+            "invalid-value",
+            "not a valid Edm.Guid",
+        ),
+        (r#""aBoolean": "true""#, "type-mismatch", "aBoolean"),
+        (r#""anInt32": null"#, "type-mismatch", "anInt32"),
+        (r#""aDouble": null"#, "type-mismatch", "aDouble"),
+        (
+            r#""states": ["active", "bogus"]"#,
+            "invalid-value",
+            "not a member of `microsoft.graph.policyState`",
+        ),
+        (r#""states": null"#, "type-mismatch", "states"),
+        (
+            r#""anInt64x": 1"#,
+            "unknown-field",
+            "did you mean `anInt64`?",
+        ),
+    ];
+    for (i, (prop, rule, needle)) in cases.iter().enumerate() {
+        let name = format!("bad-{i}.json");
+        write(t.path(), &name, sample(prop));
+        let d = lint(t.path(), &graph, &[&name], 1);
+        assert_eq!(d.len(), 1, "{prop}: {d:#?}");
+        assert_eq!(d[0].rule, *rule, "{prop}: {d:#?}");
+        assert!(d[0].message.contains(needle), "{prop}: {}", d[0].message);
+    }
+}
+
+#[test]
+fn enums_flags_and_open_types() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    let policy =
+        |extra: &str| format!("{{\"@odata.type\": \"{POLICY}\", \"displayName\": \"p\"{extra}}}\n");
+    write(
+        t.path(),
+        "ok.json",
+        policy(
+            r#", "state": "active", "activeDays": "monday,tuesday", "settings": {"version": 3, "anything": true}"#,
+        ),
+    );
+    assert_eq!(lint(t.path(), &graph, &["ok.json"], 0), vec![]);
+    write(t.path(), "typo.json", policy(r#", "state": "actve""#));
+    let d = lint(t.path(), &graph, &["typo.json"], 1);
+    assert_eq!(ats(&d), vec![("invalid-value", 1, 76, "/state")]);
+    assert!(
+        d[0].message.contains("did you mean `active`?"),
+        "{}",
+        d[0].message
+    );
+    write(
+        t.path(),
+        "flags.json",
+        policy(r#", "activeDays": "monday,funday""#),
+    );
+    let d = lint(t.path(), &graph, &["flags.json"], 1);
+    assert_eq!(ats(&d), vec![("invalid-value", 1, 76, "/activeDays")]);
+    assert!(
+        d[0].message.contains("microsoft.graph.weekDays"),
+        "{}",
+        d[0].message
+    );
+    // An open entity (user) takes any extra property; a closed one (group) does not.
+    write(
+        t.path(),
+        "user.json",
+        r##"{"@odata.type": "#microsoft.graph.user", "id": "u", "extensionAttribute1": "x"}"##,
+    );
+    assert_eq!(lint(t.path(), &graph, &["user.json"], 0), vec![]);
+    write(
+        t.path(),
+        "group.json",
+        r##"{"@odata.type": "#microsoft.graph.group", "id": "g", "displayName": "g", "mailEnabled": false, "extensionAttribute1": "x"}"##,
+    );
+    let d = lint(t.path(), &graph, &["group.json"], 1);
+    assert_eq!(
+        ats(&d),
+        vec![("unknown-field", 1, 96, "/extensionAttribute1")]
+    );
+    // Navigation properties may appear (expanded); `@odata.bind` is an annotation.
+    write(
+        t.path(),
+        "nav.json",
+        policy(
+            r#", "assignments": [{"id": "a"}], "owner@odata.bind": "https://graph.microsoft.com/v1.0/users/u""#,
+        ),
+    );
+    assert_eq!(lint(t.path(), &graph, &["nav.json"], 0), vec![]);
+}
+
+#[test]
+fn operations_route_derived_bodies_and_decide_what_is_required() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    let http = |name: &str, text: &str| {
+        write(t.path(), name, text);
+    };
+    // A body naming a type derived from the operation's is checked as that type.
+    http(
+        "derived.http",
+        "PATCH /v1.0/directoryObjects/d1\nContent-Type: application/json\n\n{\"@odata.type\": \"#microsoft.graph.group\", \"mailEnabled\": true, \"foo\": 1}\n",
+    );
+    let d = lint(t.path(), &graph, &["derived.http"], 1);
+    assert_eq!(ats(&d), vec![("unknown-field", 4, 64, "/foo")]);
+    assert_eq!(d[0].resource.as_deref(), Some("microsoft.graph.group"));
+    assert!(d[0].message.contains("mailEnabled"), "{}", d[0].message);
+    // A type that is not derived from it is a wrong @odata.type.
+    http(
+        "unrelated.http",
+        &format!("PATCH /directoryObjects/d1\nContent-Type: application/json\n\n{{\"@odata.type\": \"{POLICY}\"}}\n"),
+    );
+    let d = lint(t.path(), &graph, &["unrelated.http"], 1);
+    assert_eq!(ats(&d), vec![("wrong-odata-type", 4, 2, "/@odata.type")]);
+    assert_eq!(
+        d[0].resource.as_deref(),
+        Some("microsoft.graph.directoryObject")
+    );
+
+    // Read-only in requests: the key, Computed, Permissions=Read; not Computed=false.
+    http(
+        "create.http",
+        &format!("POST /provisioningPolicies\nContent-Type: application/json\n\n{{\"@odata.type\": \"{POLICY}\", \"id\": \"x\", \"displayName\": \"p\", \"createdDateTime\": \"2024-01-01T00:00:00Z\", \"version\": 2, \"coverage\": 5}}\n"),
+    );
+    // Read-only fields are warnings: the run passes.
+    let d = lint(t.path(), &graph, &["create.http"], 0);
+    let ro: Vec<&str> = d
+        .iter()
+        .filter(|d| d.rule == "read-only-field")
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(ro, vec!["/id", "/createdDateTime", "/version"], "{d:#?}");
+    assert_eq!(d.len(), 3, "{d:#?}");
+
+    // A response requires the key only: non-nullable properties need not be sent (Graph
+    // returns a default subset), and $select narrows even the key away.
+    let get = |select: &str, body: &str| {
+        format!("GET /provisioningPolicies/p1{select}\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{body}\n")
+    };
+    http("get.http", &get("", r#"{"id": "p1"}"#));
+    assert_eq!(lint(t.path(), &graph, &["get.http"], 0), vec![]);
+    http("no-key.http", &get("", r#"{"displayName": "p"}"#));
+    let d = lint(t.path(), &graph, &["no-key.http"], 1);
+    assert_eq!(ats(&d), vec![("missing-required", 6, 1, "/id")]);
+    http(
+        "select.http",
+        &get("?$select=displayName", r#"{"displayName": "p"}"#),
+    );
+    assert_eq!(lint(t.path(), &graph, &["select.http"], 0), vec![]);
+    // PATCH bodies require nothing; PUT bodies the non-nullable writable properties.
+    http(
+        "patch.http",
+        "PATCH /provisioningPolicies/p1\nContent-Type: application/json\n\n{}\n",
+    );
+    assert_eq!(lint(t.path(), &graph, &["patch.http"], 0), vec![]);
+    http(
+        "put.http",
+        "PUT /provisioningPolicies/p1\nContent-Type: application/json\n\n{}\n",
+    );
+    let missing: BTreeSet<String> = lint(t.path(), &graph, &["put.http"], 1)
+        .into_iter()
+        .map(|d| d.pointer)
+        .collect();
+    assert_eq!(
+        missing,
+        ["/activeDays", "/aliases", "/displayName"]
+            .into_iter()
+            .map(String::from)
+            .collect()
+    );
+    // Containment: a contained path routes to the contained type; deeper than the fixture
+    // allows (a type already on the path) does not.
+    http("contained.http", "GET /me/mailFolders/f/childFolders/c\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"c\", \"displayName\": \"Inbox\", \"nope\": 1}\n");
+    let d = lint(t.path(), &graph, &["contained.http"], 1);
+    assert_eq!(ats(&d), vec![("unknown-field", 6, 37, "/nope")]);
+    assert_eq!(d[0].resource.as_deref(), Some("microsoft.graph.mailFolder"));
+    http("too-deep.http", "GET /me/mailFolders/f/childFolders/c/childFolders/d\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"c\"}\n");
+    let d = lint(t.path(), &graph, &["too-deep.http"], 0);
+    assert_eq!(d[0].rule, "unknown-operation");
+    // The hint names the nearest few operations, not the catalog's every one.
+    let hint = d[0]
+        .message
+        .split_once("nearest of the catalog's ")
+        .unwrap()
+        .1;
+    assert!(
+        hint.contains(
+            " operations: GET /me/mailFolders/{mailFoldersId}/childFolders/{childFoldersId}; "
+        ),
+        "{hint}"
+    );
+    assert_eq!(hint.matches("; ").count(), 2, "{hint}");
+}
+
+#[test]
+fn resources_are_named_by_qualified_or_unique_bare_name() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    write(
+        t.path(),
+        "u.json",
+        r#"{"id": "u", "displayName": "d", "anything": 1}"#,
+    );
+    for name in ["microsoft.graph.user", "user", "User"] {
+        assert_eq!(
+            lint(t.path(), &graph, &["u.json", "--resource", name], 0),
+            vec![],
+            "{name}"
+        );
+    }
+    let d = lint(t.path(), &graph, &["u.json", "--resource", "group"], 1);
+    assert_eq!(d[0].resource.as_deref(), Some("microsoft.graph.group"));
+    let r = run_in(
+        t.path(),
+        &[
+            "u.json",
+            "--schemas",
+            graph.to_str().unwrap(),
+            "--resource",
+            "usr",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("microsoft.graph.user"), "{}", r.stderr);
+}
+
+#[test]
+fn schemas_are_read_when_first_used_and_a_broken_one_names_its_file() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    // A broken schema of a resource nobody uses does not matter...
+    std::fs::write(graph.join("microsoft.graph.group.schema.json"), "{ broken").unwrap();
+    write(
+        t.path(),
+        "u.json",
+        r##"{"@odata.type": "#microsoft.graph.user", "id": "u"}"##,
+    );
+    assert_eq!(lint(t.path(), &graph, &["u.json"], 0), vec![]);
+    // ...until a payload needs it: then the run says which file is bad, and exits 2.
+    write(
+        t.path(),
+        "g.json",
+        r##"{"@odata.type": "#microsoft.graph.group", "id": "g"}"##,
+    );
+    let r = run_in(
+        t.path(),
+        &["g.json", "u.json", "--schemas", graph.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        (r.stdout.clone() + &r.stderr).contains("microsoft.graph.group.schema.json"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    // An index that is not one is refused at start-up, naming it.
+    std::fs::write(graph.join("paylint-catalog.json"), "{}").unwrap();
+    let r = run_in(t.path(), &["u.json", "--schemas", graph.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("paylint-catalog.json"), "{}", r.stderr);
+}
+
+#[test]
+fn an_overlay_for_an_unknown_resource_is_refused() {
+    let t = TempDir::new().unwrap();
+    let graph = import(t.path());
+    write(
+        &graph,
+        "microsoft.graph.nothing.overlay.json",
+        r#"{"resource": "microsoft.graph.nothing", "operations": []}"#,
+    );
+    write(t.path(), "u.json", "{}");
+    let r = run_in(t.path(), &["u.json", "--schemas", graph.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("microsoft.graph.nothing.overlay.json"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Microsoft Graph's real v1.0 metadata: imported whole, then a Cloud PC provisioning policy
+/// assignment is linted against it.
+#[test]
+fn microsoft_graph_v1_metadata_imports_and_lints() {
+    let csdl = root().join("../shared/graph/v1.0-Prod.csdl");
+    if !csdl.is_file() {
+        eprintln!("{} is not here: skipped", csdl.display());
+        return;
+    }
+    let t = TempDir::new().unwrap();
+    let out = t.path().join("graph");
+    let r = run_in(
+        t.path(),
+        &[
+            "catalog",
+            "import",
+            csdl.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("1182 entity types, 1779 complex types"),
+        "{}",
+        r.stdout
+    );
+    write(
+        t.path(),
+        "assign.http",
+        "PATCH https://graph.microsoft.com/v1.0/deviceManagement/virtualEndpoint/provisioningPolicies/p/assignments/a\n\
+         Content-Type: application/json\n\n\
+         {\"target\": {\"groupId\": \"g\"}}\n",
+    );
+    let d = lint(t.path(), &out, &["assign.http"], 1);
+    assert_eq!(
+        ats(&d),
+        vec![("missing-required", 4, 12, "/target/@odata.type")]
+    );
+    assert_eq!(
+        d[0].resource.as_deref(),
+        Some("microsoft.graph.cloudPcProvisioningPolicyAssignment")
+    );
+    write(
+        t.path(),
+        "ok.http",
+        "PATCH /deviceManagement/virtualEndpoint/provisioningPolicies/p/assignments/a\n\
+         Content-Type: application/json\n\n\
+         {\"target\": {\"@odata.type\": \"#microsoft.graph.cloudPcManagementGroupAssignmentTarget\", \"groupId\": \"g\"}}\n",
+    );
+    assert_eq!(lint(t.path(), &out, &["ok.http"], 0), vec![]);
+}
