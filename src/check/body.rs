@@ -5,11 +5,11 @@
 use crate::catalog::{Exchange, Resource};
 
 use crate::diagnostic::{Diagnostic, Direction};
-use crate::json::{pointer_join, Document, Kind, Node, Span};
+use crate::json::{pointer_join, Document, Kind, Member, Node, Span};
 use crate::rules::{self, type_mismatch::placeholder, unknown_field, Rule};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a body is checked as.
 #[derive(Debug, Clone)]
@@ -239,6 +239,36 @@ fn strings(options: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The members of the objects findings are in, by key (the last of repeated keys, as
+/// [`Node::member`] has it), indexed on first use so looking up many keys of one large object
+/// costs one pass over it.
+struct MemberIndex<'a> {
+    root: &'a Node,
+    objects: HashMap<String, Option<HashMap<&'a str, &'a Member>>>,
+}
+
+impl<'a> MemberIndex<'a> {
+    fn new(root: &'a Node) -> Self {
+        MemberIndex {
+            root,
+            objects: HashMap::new(),
+        }
+    }
+
+    /// The member `key` of the object at pointer `object`.
+    fn get(&mut self, object: &str, key: &str) -> Option<&'a Member> {
+        if !self.objects.contains_key(object) {
+            let index = self
+                .root
+                .pointer(object)
+                .and_then(Node::members)
+                .map(|ms| ms.iter().map(|m| (m.key.as_str(), m)).collect());
+            self.objects.insert(object.to_string(), index);
+        }
+        self.objects[object].as_ref()?.get(key).copied()
+    }
+}
+
 /// `"/a/b~1c"` -> `("/a", "b/c")`.
 fn split_pointer(pointer: &str) -> Option<(String, String)> {
     let (parent, last) = pointer.rsplit_once('/')?;
@@ -261,40 +291,40 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
             _ => None,
         })
         .collect();
-    // Per unknown field: the names known where it is, its near misses, and the rename it asks.
-    let mut looked: Vec<(Vec<String>, Vec<String>, Option<unknown_field::Closeness>)> =
+    // Per unknown field: its near misses and the rename it asks. What is known and present is
+    // looked up once per object, not once per field: a body can carry thousands of unknowns.
+    let mut known_in: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut members = MemberIndex::new(root);
+    let mut looked: Vec<(Vec<String>, Option<unknown_field::Closeness>)> =
         Vec::with_capacity(unknowns.len());
     let mut proposals: Vec<Option<String>> = Vec::with_capacity(unknowns.len());
-    let mut claims: HashMap<(String, String), usize> = HashMap::new();
-    for (object, name) in &unknowns {
-        let known = resource.property_names_in(object, Some(root));
-        let (cands, closeness) = unknown_field::near_misses(name, &known);
+    let mut claims: HashMap<(&str, String), usize> = HashMap::new();
+    for &(object, name) in &unknowns {
+        let known = known_in
+            .entry(object)
+            .or_insert_with(|| resource.property_names_in(object, Some(root)));
+        let (cands, closeness) = unknown_field::near_misses(name, known);
         let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
-        let present = |k: &str| {
-            root.pointer(object)
-                .and_then(Node::members)
-                .is_some_and(|m| m.iter().any(|m| m.key == k))
-        };
         let target = match cands.as_slice() {
-            [one] if !present(one) => Some(one.to_string()),
+            [one] if members.get(object, one).is_none() => Some(one.to_string()),
             _ => None,
         };
         if let Some(t) = &target {
-            *claims.entry((object.to_string(), t.clone())).or_default() += 1;
+            *claims.entry((object, t.clone())).or_default() += 1;
         }
         proposals.push(target);
-        looked.push((known, cands, closeness));
+        looked.push((cands, closeness));
     }
     let mut renames: HashMap<(String, String), String> = HashMap::new();
-    let mut unknown_pointers = Vec::new();
-    for (((object, name), proposal), (known, cands, closeness)) in
+    let mut unknown_pointers: HashSet<String> = HashSet::new();
+    for ((&(object, name), proposal), (cands, closeness)) in
         unknowns.iter().zip(proposals).zip(looked)
     {
-        let pointer = pointer_join(object, name);
-        let Some(member) = root.member(&pointer) else {
+        let Some(member) = members.get(object, name) else {
             continue;
         };
-        let rename = proposal.filter(|t| claims[&(object.to_string(), t.clone())] == 1);
+        let pointer = pointer_join(object, name);
+        let rename = proposal.filter(|t| claims[&(object, t.clone())] == 1);
         if let Some(t) = &rename {
             renames.insert((object.to_string(), t.clone()), name.to_string());
         }
@@ -302,17 +332,19 @@ fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut
             member,
             &pointer,
             &target.subject(object),
-            &known,
+            &known_in[object],
             (&cands, closeness),
             object,
             rename.as_deref(),
         ));
-        unknown_pointers.push(pointer);
+        unknown_pointers.insert(pointer);
     }
+    // Is `p` an unknown field or inside one? Its prefixes are looked up, not every unknown.
     let under_unknown = |p: &str| {
-        unknown_pointers
-            .iter()
-            .any(|u| p == u || (p.starts_with(u.as_str()) && p[u.len()..].starts_with('/')))
+        !unknown_pointers.is_empty()
+            && (unknown_pointers.contains(p)
+                || p.match_indices('/')
+                    .any(|(i, _)| i > 0 && unknown_pointers.contains(&p[..i])))
     };
     let odata_type_refused: Vec<String> = raw
         .iter()
