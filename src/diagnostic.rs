@@ -130,6 +130,22 @@ impl Diagnostic {
         }
     }
 
+    /// Moves a finding made on a part of the body (an item of a collection at `base`,
+    /// `/value/3`) to the whole body: its pointer and its fix's object pointer get the prefix.
+    pub fn rebase(&mut self, base: &str) {
+        if base.is_empty() {
+            return;
+        }
+        self.pointer.insert_str(0, base);
+        if let Some(Fix {
+            action: FixAction::RemoveMember { object, .. } | FixAction::InsertMember { object, .. },
+            ..
+        }) = &mut self.fix
+        {
+            object.insert_str(0, base);
+        }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

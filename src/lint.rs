@@ -898,14 +898,41 @@ fn check_payload(
         Ok(doc) => {
             let target = route::route(ctx.catalog, payload, &doc.root, ctx.overrides, operation);
             let is_object = check::check_shape(text, &doc, target.as_ref().ok(), out);
-            match target {
-                Ok(target) if is_object => {
-                    if let Err(m) = check::check_schema(&doc, &target, out) {
-                        out.push(rules::internal_error::diagnose(&m));
+            let direction = payload.direction.or(ctx.overrides.direction);
+            let items = is_object
+                .then(|| route::collection_items(&doc.root, direction, target.as_ref().ok()))
+                .flatten();
+            if let Some(items) = items {
+                // A collection: each item is routed (by its own `@odata.type`) and checked;
+                // items that route nowhere are reported once, at the first.
+                let mut unrouted = false;
+                for (i, item) in items.iter().enumerate() {
+                    let at = format!("/value/{i}");
+                    match route::route(ctx.catalog, payload, item, ctx.overrides, operation) {
+                        Ok(mut target) => {
+                            target.at = at;
+                            if let Err(m) = check::check_schema(item, &target, out) {
+                                out.push(rules::internal_error::diagnose(&m));
+                            }
+                        }
+                        Err(mut unknown) if !unrouted => {
+                            unrouted = true;
+                            unknown.rebase(&at);
+                            out.push(*unknown);
+                        }
+                        Err(_) => {}
                     }
                 }
-                Err(unknown) if is_object => out.push(*unknown),
-                _ => {}
+            } else {
+                match target {
+                    Ok(target) if is_object => {
+                        if let Err(m) = check::check_schema(&doc.root, &target, out) {
+                            out.push(rules::internal_error::diagnose(&m));
+                        }
+                    }
+                    Err(unknown) if is_object => out.push(*unknown),
+                    _ => {}
+                }
             }
             // Rules turned off neither report nor fix.
             let mut own = out.split_off(first);

@@ -99,12 +99,47 @@ pub fn route<'a>(
             resource,
             exchange,
             truncated: payload.truncated,
+            at: String::new(),
         }),
         None => Err(Box::new(rules::unknown_resource::diagnose(
             root.span,
             odata_type,
             &catalog.names(),
         ))),
+    }
+}
+
+/// The items of an OData collection body (`{"@odata.context": …, "value": [ … ],
+/// "@odata.nextLink": …}`, what a `GET` of a collection returns), each to be routed and checked
+/// as a body of its own. A body is one when it is not a request, holds a `value` array and
+/// nothing else but annotations, and `routed` (what the whole body was routed to, if anything)
+/// has no property `value` of its own.
+pub fn collection_items<'n>(
+    root: &'n Node,
+    direction: Option<Direction>,
+    routed: Option<&Target<'_>>,
+) -> Option<&'n [Node]> {
+    if direction == Some(Direction::Request) {
+        return None;
+    }
+    let mut items = None;
+    for m in root.members()? {
+        match (&m.key[..], &m.value.kind) {
+            ("value", Kind::Array(values)) => items = Some(&values[..]),
+            (key, _) if key.contains('@') => {}
+            _ => return None,
+        }
+    }
+    let own_value = routed.is_some_and(|t| {
+        t.resource
+            .subschema_in("", Some(root))
+            .and_then(|s| s.get("properties"))
+            .is_some_and(|p| p.get("value").is_some())
+    });
+    if own_value {
+        None
+    } else {
+        items
     }
 }
 

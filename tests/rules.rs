@@ -13,6 +13,13 @@ type Expect = &'static [(&'static str, &'static str, u64, u64, &'static str)];
 /// Every file of `corpus/invalid`, with its findings (no `--direction`), in report order.
 const INVALID: &[(&str, Expect)] = &[
     (
+        "collection-item-groupID.response.json",
+        &[
+            ("missing-required", "error", 9, 5, "/value/1/groupId"),
+            ("unknown-field", "error", 12, 7, "/value/1/groupID"),
+        ],
+    ),
+    (
         "duplicate-key-groupid.json",
         &[("duplicate-key", "error", 3, 3, "/groupId")],
     ),
@@ -189,12 +196,16 @@ fn every_valid_corpus_file_is_clean() {
 }
 
 /// Whether a valid corpus file carries `id` (and so is a valid response, and sets a read-only
-/// property if sent as a request).
+/// property if sent as a request); a collection, in every item.
 fn carries_id(path: &str) -> bool {
     let text = std::fs::read_to_string(root().join(path)).unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
-    v.get("id").is_some()
+    match v.get("value").and_then(|v| v.as_array()) {
+        // A collection carries it when each item does.
+        Some(items) => items.iter().all(|i| i.get("id").is_some()),
+        None => v.get("id").is_some(),
+    }
 }
 
 #[test]

@@ -18,6 +18,9 @@ pub struct Target<'a> {
     pub exchange: Exchange<'a>,
     /// A documented example shortened for readability: missing properties are not findings.
     pub truncated: bool,
+    /// Where the checked value is in the body: `""` for the body itself, `/value/3` for an item
+    /// of a collection.
+    pub at: String,
 }
 
 impl Target<'_> {
@@ -30,10 +33,10 @@ impl Target<'_> {
             Some(d) => format!("{} {} body", self.resource.name, d.as_str()),
             None => format!("{} body", self.resource.name),
         };
-        if object_pointer.is_empty() {
+        if self.at.is_empty() && object_pointer.is_empty() {
             format!("the {body}")
         } else {
-            format!("`{object_pointer}` of the {body}")
+            format!("`{}{object_pointer}` of the {body}", self.at)
         }
     }
 }
@@ -83,31 +86,44 @@ fn tag(mut d: Diagnostic, target: Option<&Target<'_>>) -> Diagnostic {
     d
 }
 
-/// Schema findings for a body whose root is an object.
+/// Schema findings for `root`, the body or (`target.at`) an item of a collection in it; the
+/// findings' pointers are the body's.
 pub fn check_schema(
-    doc: &Document,
+    root: &Node,
     target: &Target<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> Result<(), String> {
     let resource = target.resource;
-    let validator = if target.truncated {
-        resource.validator(&[])?
-    } else {
-        resource.validator_for(&target.exchange)?
-    };
-    let value = doc.root.to_value();
     let mut found = Vec::new();
-    if !validator.is_valid(&value) {
-        let raw = collect(&validator, &value);
-        map_errors(doc, target, raw, &mut found);
+    if !matches!(root.kind, Kind::Object(_)) {
+        // The body's own shape is check_shape's; an item's is checked here.
+        let types = non_empty(resource.types_at(""));
+        let subject = target.subject("");
+        found.push(rules::type_mismatch::diagnose(
+            root.span, "", root, &types, &subject,
+        ));
+    } else {
+        let validator = if target.truncated {
+            resource.validator(&[])?
+        } else {
+            resource.validator_for(&target.exchange)?
+        };
+        let value = root.to_value();
+        if !validator.is_valid(&value) {
+            let raw = collect(&validator, &value);
+            map_errors(root, target, raw, &mut found);
+        }
+        if target.direction() == Some(Direction::Request) {
+            read_only(root, target, &mut found);
+        }
+        if target.truncated {
+            found.retain(|d| d.rule != Rule::MissingRequired);
+        }
     }
-    if target.direction() == Some(Direction::Request) {
-        read_only(doc, target, &mut found);
-    }
-    if target.truncated {
-        found.retain(|d| d.rule != Rule::MissingRequired);
-    }
-    out.extend(found.into_iter().map(|d| tag(d, Some(target))));
+    out.extend(found.into_iter().map(|mut d| {
+        d.rebase(&target.at);
+        tag(d, Some(target))
+    }));
     Ok(())
 }
 
@@ -278,9 +294,8 @@ fn split_pointer(pointer: &str) -> Option<(String, String)> {
     ))
 }
 
-fn map_errors(doc: &Document, target: &Target<'_>, raw: Vec<RawError>, out: &mut Vec<Diagnostic>) {
+fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Vec<Diagnostic>) {
     let resource = target.resource;
-    let root = &doc.root;
     // Unknown fields first: they decide renames, and what lies under them is not reported.
     let unknowns: Vec<(&str, &str)> = raw
         .iter()
@@ -614,12 +629,12 @@ fn key_span(root: &Node, pointer: &str) -> Option<Span> {
     root.member(pointer).map(|m| m.key_span)
 }
 
-fn read_only(doc: &Document, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
+fn read_only(root: &Node, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
     let read_only = target.resource.read_only();
     if read_only.is_empty() {
         return;
     }
-    let Some(members) = doc.root.members() else {
+    let Some(members) = root.members() else {
         return;
     };
     let mut seen: Vec<&str> = Vec::new();
