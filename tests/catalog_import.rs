@@ -207,7 +207,7 @@ fn the_corpus_gives_the_same_findings_with_the_imported_catalog() {
     // PATCH, so that is groupId; the imported one also knows the create (POST) and the GET,
     // whose bodies need not carry it, so that is nothing.
     let bare_missing_group_id = |d: &&(String, u64, u64, String, String, String)| {
-        d.0.ends_with(".json") && d.3 == "missing-required" && d.4 == "/groupId"
+        d.0.ends_with(".json") && d.3 == "missing-required" && d.4.ends_with("/groupId")
     };
     let only_hand_written: Vec<_> = hand_written.difference(&imported).collect();
     assert!(

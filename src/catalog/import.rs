@@ -554,6 +554,8 @@ impl<'a, 'm> Operations<'a, 'm> {
     fn collection(&mut self, ty: &'m str, coll: &str, item: &str) {
         let (resp, put) = self.bodies(ty);
         if segments(coll) <= MAX_PATH_SEGMENTS {
+            // A list returns `{"value": [...]}`; its items are checked as bodies of `ty`.
+            self.add(ty, "list", "GET", coll, None, &[("200", Some(&resp))]);
             self.add(
                 ty,
                 "create",
@@ -1290,6 +1292,7 @@ mod tests {
         assert_eq!(
             ops(&imp, "microsoft.graph.provisioningPolicy"),
             [
+                ("GET", "/provisioningPolicies"),
                 ("POST", "/provisioningPolicies"),
                 ("DELETE", "/provisioningPolicies/{provisioningPoliciesId}"),
                 ("GET", "/provisioningPolicies/{provisioningPoliciesId}"),
@@ -1301,6 +1304,10 @@ mod tests {
         assert_eq!(
             ops(&imp, "microsoft.graph.ProvisionPolicyAssignmentItem"),
             [
+                (
+                    "GET",
+                    "/provisioningPolicies/{provisioningPoliciesId}/assignments"
+                ),
                 (
                     "POST",
                     "/provisioningPolicies/{provisioningPoliciesId}/assignments"
@@ -1335,6 +1342,7 @@ mod tests {
             [
                 ("GET", "/me"),
                 ("PATCH", "/me"),
+                ("GET", "/users"),
                 ("POST", "/users"),
                 ("DELETE", "/users/{usersId}"),
                 ("GET", "/users/{usersId}"),
@@ -1351,15 +1359,19 @@ mod tests {
         assert_eq!(
             folders,
             [
+                "/me/mailFolders",
                 "/me/mailFolders/{mailFoldersId}",
+                "/me/mailFolders/{mailFoldersId}/childFolders",
                 "/me/mailFolders/{mailFoldersId}/childFolders/{childFoldersId}",
+                "/users/{usersId}/mailFolders",
                 "/users/{usersId}/mailFolders/{mailFoldersId}",
+                "/users/{usersId}/mailFolders/{mailFoldersId}/childFolders",
                 "/users/{usersId}/mailFolders/{mailFoldersId}/childFolders/{childFoldersId}",
             ]
         );
         // The entity sets of derived and other-schema types.
-        assert_eq!(ops(&imp, "microsoft.graph.directoryObject").len(), 5);
-        assert_eq!(ops(&imp, "microsoft.graph.security.alert").len(), 5);
+        assert_eq!(ops(&imp, "microsoft.graph.directoryObject").len(), 6);
+        assert_eq!(ops(&imp, "microsoft.graph.security.alert").len(), 6);
         assert!(ops(&imp, "microsoft.graph.group").is_empty());
         let total: usize = imp.index.resources.iter().map(|r| r.operations.len()).sum();
         assert_eq!(imp.stats.operations, total);
@@ -1368,11 +1380,12 @@ mod tests {
     #[test]
     fn operation_bodies() {
         let imp = fixture();
+        // The first operation of that method, lists aside.
         let find = |name: &str, method: &str| {
             entry(&imp, name)
                 .operations
                 .iter()
-                .find(|o| o.method == method)
+                .find(|o| o.method == method && !o.name.starts_with("list:"))
                 .unwrap()
                 .clone()
         };
@@ -1380,6 +1393,16 @@ mod tests {
         // Responses require the key only (non-nullable is not "always sent").
         let resp = json!(["id"]);
         let p = "/provisioningPolicies/{provisioningPoliciesId}";
+        let list = entry(&imp, "microsoft.graph.provisioningPolicy")
+            .operations
+            .iter()
+            .find(|o| o.path == "/provisioningPolicies" && o.method == "GET")
+            .unwrap();
+        assert_eq!(
+            json(list),
+            json!({"name": "list:/provisioningPolicies", "method": "GET", "path": "/provisioningPolicies",
+                   "responses": {"200": {"required": resp}}})
+        );
         assert_eq!(
             json(&find("microsoft.graph.provisioningPolicy", "POST")),
             json!({"name": "create:/provisioningPolicies", "method": "POST", "path": "/provisioningPolicies",
