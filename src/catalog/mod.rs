@@ -75,8 +75,9 @@ pub struct Resource {
     validators: Mutex<HashMap<Vec<String>, Arc<jsonschema::Validator>>>,
     /// Read-only top-level properties, worked out when the schema is first used.
     read_only: OnceLock<Vec<String>>,
-    /// What a body without an operation requires (no direction, request, response).
-    bare_required: [Vec<String>; 3],
+    /// What a body without an operation requires (no direction, request, response), worked
+    /// out on first use (an imported catalog has thousands of resources a run never uses).
+    bare_required: OnceLock<[Vec<String>; 3]>,
     /// The validators for those three, once compiled: most bodies take one of them, without a
     /// lock or a lookup.
     bare_validators: [OnceLock<Arc<jsonschema::Validator>>; 3],
@@ -257,7 +258,7 @@ impl Catalog {
                 None => resource.operations.push(op),
             }
         }
-        resource.bare_required = Resource::all_bare_required(&resource.operations);
+        resource.bare_required = OnceLock::new();
         resource.bare_validators = Default::default();
         Ok(())
     }
@@ -650,7 +651,6 @@ impl Resource {
         built_in: bool,
         schema: LazySchema,
     ) -> Resource {
-        let bare_required = Self::all_bare_required(&operations);
         Resource {
             name,
             source,
@@ -662,14 +662,17 @@ impl Resource {
             schema,
             validators: Mutex::new(HashMap::new()),
             read_only: OnceLock::new(),
-            bare_required,
+            bare_required: OnceLock::new(),
             bare_validators: Default::default(),
         }
     }
 
-    fn all_bare_required(operations: &[Operation]) -> [Vec<String>; 3] {
-        [None, Some(Direction::Request), Some(Direction::Response)]
-            .map(|direction| compute_required(operations, direction, None, None))
+    fn bare_required(&self, direction: Option<Direction>) -> &[String] {
+        let all = self.bare_required.get_or_init(|| {
+            [None, Some(Direction::Request), Some(Direction::Response)]
+                .map(|direction| compute_required(&self.operations, direction, None, None))
+        });
+        &all[bare_index(direction)]
     }
 
     /// The name without its namespace: `user` for `microsoft.graph.user`.
@@ -718,7 +721,7 @@ impl Resource {
             if let Some(v) = self.bare_validators[i].get() {
                 return Ok(v.clone());
             }
-            let v = self.validator(&self.bare_required[i])?;
+            let v = self.validator(self.bare_required(ex.direction))?;
             return Ok(self.bare_validators[i].get_or_init(|| v).clone());
         }
         self.validator(&self.required(ex))
@@ -726,7 +729,7 @@ impl Resource {
 
     pub fn required(&self, ex: &Exchange<'_>) -> Vec<String> {
         let mut out = match ex.operation {
-            None => self.bare_required[bare_index(ex.direction)].clone(),
+            None => self.bare_required(ex.direction).to_vec(),
             Some(op) => compute_required(&self.operations, ex.direction, Some(op), ex.status),
         };
         if let (Some(select), Some(Direction::Response)) = (&ex.select, ex.direction) {
