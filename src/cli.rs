@@ -226,9 +226,9 @@ fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), S
             let file = std::fs::File::open(metadata)
                 .map_err(|e| format!("cannot open {}: {e}", metadata.display()))?;
             let name = metadata.display().to_string();
-            let imported = crate::catalog::import::import(std::io::BufReader::new(file), &name)
-                .map_err(|e| format!("cannot import {name}: {e}"))?;
-            let stats = crate::catalog::import::write(&imported, dir)?;
+            let stats =
+                crate::catalog::import::import_into(std::io::BufReader::new(file), &name, dir)
+                    .map_err(|e| format!("cannot import {name}: {e}"))?;
             writeln!(
                 out,
                 "imported {name} into {}: {} entity types, {} complex types, {} enum types, \

@@ -55,18 +55,59 @@ pub fn import(xml: impl BufRead, source: &str) -> Result<Imported, String> {
     Ok(from_model(&model, source))
 }
 
-/// Maps a model read by [`csdl::read`].
+/// Maps a model read by [`csdl::read`], in memory.
 pub fn from_model(model: &Model, source: &str) -> Imported {
+    let mut schemas = Vec::with_capacity(model.types.len());
+    let (index, stats) = map(model, source, &mut |file, schema| {
+        schemas.push((file, schema));
+        Ok(())
+    })
+    .expect("an in-memory sink does not fail");
+    Imported {
+        index,
+        schemas,
+        stats,
+    }
+}
+
+/// Reads CSDL and writes its catalog into `out` as [`write`] does, one schema at a time, so
+/// memory holds the model and one schema, not every schema (a 30 MB CSDL maps to hundreds of
+/// megabytes of schemas).
+pub fn import_into(xml: impl BufRead, source: &str, out: &Path) -> Result<ImportStats, String> {
+    let model = csdl::read(xml)?;
+    let files: Vec<String> = model.types.keys().map(|n| schema_file(n)).collect();
+    prepare_folder(out, &files)?;
+    let mut bytes = 0u64;
+    let (index, stats) = map(&model, source, &mut |file, schema| {
+        bytes += write_json(out, &file, &schema, true)?;
+        Ok(())
+    })?;
+    bytes += write_index(out, &index)?;
+    Ok(ImportStats {
+        bytes_written: bytes,
+        ..stats
+    })
+}
+
+fn schema_file(type_name: &str) -> String {
+    format!("{type_name}.schema.json")
+}
+
+/// Maps `model`, giving each (file name, schema) to `sink` as it is made, in file name order.
+fn map(
+    model: &Model,
+    source: &str,
+    sink: &mut dyn FnMut(String, Value) -> Result<(), String>,
+) -> Result<(Index, ImportStats), String> {
     let mapper = Mapper::new(model);
     let mut ops = Operations::new(&mapper);
     ops.build();
     let operations = ops.count();
     let mut by_resource = ops.by_resource;
     let mut resources = Vec::with_capacity(model.types.len());
-    let mut schemas = Vec::with_capacity(model.types.len());
     for (name, t) in &model.types {
-        let file = format!("{name}.schema.json");
-        schemas.push((file.clone(), mapper.schema(name)));
+        let file = schema_file(name);
+        sink(file.clone(), mapper.schema(name))?;
         let eff = &mapper.eff[name.as_str()];
         resources.push(IndexEntry {
             name: name.clone(),
@@ -91,21 +132,20 @@ pub fn from_model(model: &Model, source: &str) -> Imported {
         });
     }
     let count = |k: Kind| model.types.values().filter(|t| t.kind == k).count();
-    Imported {
-        index: Index {
+    Ok((
+        Index {
             format: INDEX_FORMAT.to_string(),
             source: source.to_string(),
             resources,
         },
-        schemas,
-        stats: ImportStats {
+        ImportStats {
             entity_types: count(Kind::Entity),
             complex_types: count(Kind::Complex),
             enum_types: model.enums.len(),
             operations,
             bytes_written: 0,
         },
-    }
+    ))
 }
 
 /// A type with what it inherits.
@@ -663,6 +703,23 @@ impl<'a, 'm> Operations<'a, 'm> {
 /// index listed are removed first; no other file of the folder is touched. Each file is written
 /// atomically (a temporary file in the folder, renamed).
 pub fn write(imported: &Imported, out: &Path) -> Result<ImportStats, String> {
+    let files: Vec<String> = imported.schemas.iter().map(|(f, _)| f.clone()).collect();
+    prepare_folder(out, &files)?;
+    let mut bytes = 0u64;
+    for (file, schema) in &imported.schemas {
+        bytes += write_json(out, file, schema, true)?;
+    }
+    bytes += write_index(out, &imported.index)?;
+    Ok(ImportStats {
+        bytes_written: bytes,
+        ..imported.stats
+    })
+}
+
+/// Makes `out` ready for an import writing `files`: created if needed; refused when it is not
+/// empty and holds no index, or holds one of `files` that an earlier import did not write;
+/// else the schema files the earlier import's index lists are removed.
+fn prepare_folder(out: &Path, files: &[String]) -> Result<(), String> {
     let shown = out.display();
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create the folder {shown}: {e}"))?;
     let mut entries = Vec::new();
@@ -696,7 +753,7 @@ pub fn write(imported: &Imported, out: &Path) -> Result<ImportStats, String> {
         ));
     }
     // A file of the same name that the earlier import did not write is the user's.
-    for (file, _) in &imported.schemas {
+    for file in files {
         if !earlier.contains(file) && entries.iter().any(|n| n == file.as_str()) {
             return Err(format!(
                 "{} exists and was not written by an earlier import; move it away or import into \
@@ -712,20 +769,17 @@ pub fn write(imported: &Imported, out: &Path) -> Result<ImportStats, String> {
             Err(e) => return Err(format!("cannot remove {}: {e}", out.join(file).display())),
         }
     }
-    let mut bytes = 0u64;
-    for (file, schema) in &imported.schemas {
-        bytes += write_json(out, file, schema, true)?;
-    }
-    let index = serde_json::to_value(&imported.index).map_err(|e| e.to_string())?;
-    // The index is read by every run that uses the catalog: compact, half the bytes to parse.
-    bytes += write_json(out, INDEX_FILE, &index, false)?;
-    Ok(ImportStats {
-        bytes_written: bytes,
-        ..imported.stats
-    })
+    Ok(())
 }
 
-/// Pretty JSON and a newline, atomically. Returns the bytes written.
+/// The index is read by every run that uses the catalog: written compact, half the bytes to
+/// parse.
+fn write_index(out: &Path, index: &Index) -> Result<u64, String> {
+    let index = serde_json::to_value(index).map_err(|e| e.to_string())?;
+    write_json(out, INDEX_FILE, &index, false)
+}
+
+/// JSON (pretty or compact) and a newline, atomically. Returns the bytes written.
 fn write_json(dir: &Path, file: &str, value: &Value, pretty: bool) -> Result<u64, String> {
     let path = dir.join(file);
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
