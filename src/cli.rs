@@ -138,6 +138,10 @@ pub enum CatalogCommand {
         /// The catalog folder to write (created; an earlier import there is replaced).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Responses require every Nullable="false" property, not only the key (for services
+        /// that always send them; Graph does not: GET /me omits birthday unless selected).
+        #[arg(long)]
+        strict_responses: bool,
     },
     /// List the resources and operations the catalog knows.
     List {
@@ -221,14 +225,24 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
 fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), String> {
     let write_error = |e: std::io::Error| format!("cannot write: {e}");
     match action {
-        CatalogCommand::Import { metadata, out: dir } => {
+        CatalogCommand::Import {
+            metadata,
+            out: dir,
+            strict_responses,
+        } => {
             let started = std::time::Instant::now();
             let file = std::fs::File::open(metadata)
                 .map_err(|e| format!("cannot open {}: {e}", metadata.display()))?;
             let name = metadata.display().to_string();
-            let stats =
-                crate::catalog::import::import_into(std::io::BufReader::new(file), &name, dir)
-                    .map_err(|e| format!("cannot import {name}: {e}"))?;
+            let stats = crate::catalog::import::import_into(
+                std::io::BufReader::new(file),
+                &name,
+                crate::catalog::import::ImportOptions {
+                    strict_responses: *strict_responses,
+                },
+                dir,
+            )
+            .map_err(|e| format!("cannot import {name}: {e}"))?;
             writeln!(
                 out,
                 "imported {name} into {}: {} entity types, {} complex types, {} enum types, \

@@ -594,6 +594,32 @@ fn operations_route_derived_bodies_and_decide_what_is_required() {
         &get("?$select=displayName", r#"{"displayName": "p"}"#),
     );
     assert_eq!(lint(t.path(), &graph, &["select.http"], 0), vec![]);
+    // Imported with --strict-responses, a response also requires the non-nullable properties.
+    let strict = t.path().join("strict");
+    let r = run_in(
+        t.path(),
+        &[
+            "catalog",
+            "import",
+            fixture().to_str().unwrap(),
+            "--out",
+            strict.to_str().unwrap(),
+            "--strict-responses",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let missing: BTreeSet<String> = lint(t.path(), &strict, &["get.http"], 1)
+        .into_iter()
+        .map(|d| d.pointer)
+        .collect();
+    let want = [
+        "/activeDays",
+        "/aliases",
+        "/createdDateTime",
+        "/displayName",
+    ];
+    assert_eq!(missing, want.into_iter().map(String::from).collect());
+    assert_eq!(lint(t.path(), &strict, &["select.http"], 0), vec![]);
     // PATCH bodies require nothing; PUT bodies the non-nullable writable properties.
     http(
         "patch.http",

@@ -48,6 +48,16 @@ pub struct ImportStats {
     pub bytes_written: u64,
 }
 
+/// Choices an import leaves to the user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Responses require the `Nullable="false"` properties besides the key. Off by default:
+    /// non-nullable means never `null`, not always sent — Graph's `GET /me` omits the
+    /// non-nullable `birthday` and `hireDate` unless they are selected — so requiring them
+    /// flags real responses. For services that do send every non-nullable property.
+    pub strict_responses: bool,
+}
+
 /// Reads CSDL and maps it. `source` names the document in the index (a file name). The error
 /// names the line and what is wrong.
 pub fn import(xml: impl BufRead, source: &str) -> Result<Imported, String> {
@@ -57,8 +67,13 @@ pub fn import(xml: impl BufRead, source: &str) -> Result<Imported, String> {
 
 /// Maps a model read by [`csdl::read`], in memory.
 pub fn from_model(model: &Model, source: &str) -> Imported {
+    from_model_with(model, source, ImportOptions::default())
+}
+
+/// [`from_model`] with options.
+pub fn from_model_with(model: &Model, source: &str, options: ImportOptions) -> Imported {
     let mut schemas = Vec::with_capacity(model.types.len());
-    let (index, stats) = map(model, source, &mut |file, schema| {
+    let (index, stats) = map(model, source, options, &mut |file, schema| {
         schemas.push((file, schema));
         Ok(())
     })
@@ -73,12 +88,17 @@ pub fn from_model(model: &Model, source: &str) -> Imported {
 /// Reads CSDL and writes its catalog into `out` as [`write`] does, one schema at a time, so
 /// memory holds the model and one schema, not every schema (a 30 MB CSDL maps to hundreds of
 /// megabytes of schemas).
-pub fn import_into(xml: impl BufRead, source: &str, out: &Path) -> Result<ImportStats, String> {
+pub fn import_into(
+    xml: impl BufRead,
+    source: &str,
+    options: ImportOptions,
+    out: &Path,
+) -> Result<ImportStats, String> {
     let model = csdl::read(xml)?;
     let files: Vec<String> = model.types.keys().map(|n| schema_file(n)).collect();
     prepare_folder(out, &files)?;
     let mut bytes = 0u64;
-    let (index, stats) = map(&model, source, &mut |file, schema| {
+    let (index, stats) = map(&model, source, options, &mut |file, schema| {
         bytes += write_json(out, &file, &schema, true)?;
         Ok(())
     })?;
@@ -97,10 +117,11 @@ fn schema_file(type_name: &str) -> String {
 fn map(
     model: &Model,
     source: &str,
+    options: ImportOptions,
     sink: &mut dyn FnMut(String, Value) -> Result<(), String>,
 ) -> Result<(Index, ImportStats), String> {
     let mapper = Mapper::new(model);
-    let mut ops = Operations::new(&mapper);
+    let mut ops = Operations::new(&mapper, options);
     ops.build();
     let operations = ops.count();
     let mut by_resource = ops.by_resource;
@@ -516,6 +537,7 @@ fn regex_escape(s: &str) -> String {
 /// The operations of every entity type, by resource, then by (path, method).
 struct Operations<'a, 'm> {
     mapper: &'a Mapper<'m>,
+    options: ImportOptions,
     by_resource: BTreeMap<&'m str, BTreeMap<(String, &'static str), OperationSpec>>,
     /// Per type: what a response requires, what a PUT request requires.
     bodies: HashMap<&'m str, (Vec<String>, Vec<String>)>,
@@ -526,9 +548,10 @@ fn segments(path: &str) -> usize {
 }
 
 impl<'a, 'm> Operations<'a, 'm> {
-    fn new(mapper: &'a Mapper<'m>) -> Self {
+    fn new(mapper: &'a Mapper<'m>, options: ImportOptions) -> Self {
         Operations {
             mapper,
+            options,
             by_resource: BTreeMap::new(),
             bodies: HashMap::new(),
         }
@@ -678,15 +701,19 @@ impl<'a, 'm> Operations<'a, 'm> {
     /// every real response.
     fn bodies(&mut self, ty: &'m str) -> (Vec<String>, Vec<String>) {
         let mapper = self.mapper;
+        let strict = self.options.strict_responses;
         self.bodies
             .entry(ty)
             .or_insert_with(|| {
                 let eff = &mapper.eff[ty];
-                let resp = eff.key.clone();
+                let mut resp = eff.key.clone();
                 let mut put = Vec::new();
                 for (&name, (p, ann)) in &eff.props {
                     if p.nullable {
                         continue;
+                    }
+                    if strict && !resp.iter().any(|r| r == name) {
+                        resp.push(name.to_string());
                     }
                     if !eff.read_only(name, ann) {
                         put.push(name.to_string());
@@ -1500,6 +1527,43 @@ mod tests {
         let me = find("microsoft.graph.user", "PATCH");
         assert_eq!(me.path, "/me");
         assert!(me.responses.contains_key("204"));
+    }
+
+    #[test]
+    fn strict_responses_require_the_non_nullable_properties_too() {
+        let model = csdl::read(FIXTURE.as_bytes()).unwrap();
+        let imp = from_model_with(
+            &model,
+            "fixture.xml",
+            ImportOptions {
+                strict_responses: true,
+            },
+        );
+        let get = entry(&imp, "microsoft.graph.provisioningPolicy")
+            .operations
+            .iter()
+            .find(|o| o.name == "get:/provisioningPolicies/{provisioningPoliciesId}")
+            .unwrap();
+        assert_eq!(
+            get.responses["200"].as_ref().unwrap().required,
+            [
+                "id",
+                "activeDays",
+                "aliases",
+                "createdDateTime",
+                "displayName"
+            ]
+        );
+        // Requests are as without the option.
+        let put = entry(&imp, "microsoft.graph.provisioningPolicy")
+            .operations
+            .iter()
+            .find(|o| o.method == "PUT")
+            .unwrap();
+        assert_eq!(
+            put.request.as_ref().unwrap().required,
+            ["activeDays", "aliases", "displayName"]
+        );
     }
 
     #[test]
