@@ -61,6 +61,7 @@ fn escape(s: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
+            c if super::is_control(c) => super::push_control(&mut out, c),
             c => out.push(c),
         }
     }
@@ -118,6 +119,14 @@ mod tests {
             "100%25 a:b, c%0D%0Ad%250A"
         );
         assert_eq!(escape_data("plain `text`"), "plain `text`");
+    }
+
+    #[test]
+    fn control_characters_are_written_visibly() {
+        assert_eq!(
+            escape_data("a\u{1b}[31mb\u{0}c\u{7f}\u{9b}d\te"),
+            "a\\u{001B}[31mb\\u{0000}c\\u{007F}\\u{009B}d\te"
+        );
     }
 
     #[test]

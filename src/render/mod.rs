@@ -11,6 +11,19 @@ pub mod sarif;
 use crate::lint::{FileReport, Summary};
 use std::io::{self, Write};
 
+/// Characters a terminal or a CI log acts on rather than shows: C0 controls but tab and line
+/// breaks, DEL and C1 controls. Text formats write them as `\u{001B}` (see [`push_control`]),
+/// so a hostile capture cannot move the cursor, recolour or clear the screen of its reader.
+pub fn is_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+}
+
+/// Writes a control character visibly: `\u{001B}`.
+pub fn push_control(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{{{:04X}}}", c as u32);
+}
+
 /// An output format, fed one file at a time so memory stays flat.
 pub trait Renderer {
     fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
