@@ -1090,15 +1090,23 @@ fn finish(
         return report;
     }
     let lines = LineIndex::new(&source.text);
-    for d in &mut report.diagnostics {
+    // Placed in offset order, so a long line is counted once for all its findings.
+    let mut unplaced: Vec<usize> = Vec::new();
+    for (i, d) in report.diagnostics.iter_mut().enumerate() {
         if d.payload == crate::diagnostic::UNASSIGNED {
             d.payload = 0;
         }
         if d.line == 0 {
-            let p = lines.position(&source.text, d.span.start);
-            d.line = p.line + report.line_base;
-            d.column = p.column;
+            unplaced.push(i);
         }
+    }
+    unplaced.sort_by_key(|&i| report.diagnostics[i].span.start);
+    let mut cursor = lines.cursor(&source.text);
+    for i in unplaced {
+        let d = &mut report.diagnostics[i];
+        let p = cursor.position(d.span.start);
+        d.line = p.line + report.line_base;
+        d.column = p.column;
     }
     report.diagnostics.sort_by(|a, b| {
         (a.line, a.column, a.payload, a.rule).cmp(&(b.line, b.column, b.payload, b.rule))
