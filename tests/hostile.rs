@@ -1364,3 +1364,74 @@ fn a_fix_killed_midway_leaves_every_file_either_original_or_fixed() {
     reset();
     assert!(fix().status().unwrap().success());
 }
+
+#[test]
+fn twenty_thousand_findings_on_one_minified_line_give_a_human_report_in_linear_time() {
+    // One line with 20,000 unknown fields. Each finding shows a window of the line: the renderer
+    // used to copy and count the whole line for each one (quadratic: minutes for a megabyte).
+    const FIELDS: usize = 20_000;
+    let t = TempDir::new().unwrap();
+    let extra: Vec<String> = (0..FIELDS).map(|i| format!("\"x{i}\":{i}")).collect();
+    let body = format!(
+        "{{\"@odata.type\":\"{ODATA_TYPE}\",\"groupId\":\"g\",{}}}",
+        extra.join(",")
+    );
+    write(t.path(), "wide.json", &body);
+    let mut cmd = command_in(t.path(), &["wide.json", "--color", "never"]);
+    cmd.env_remove("RUST_BACKTRACE");
+    // About 2 s in a debug build; the quadratic renderer took over a minute.
+    let r = run_with_timeout(cmd, Duration::from_secs(30))
+        .expect("the human report did not finish in 30 s");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let heads: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            lines[i].starts_with("wide.json:1:") && lines[i].contains("error[unknown-field]")
+        })
+        .collect();
+    assert_eq!(heads.len(), FIELDS);
+    assert!(r.stdout.ends_with(&format!(
+        "1 files, 1 payloads: {FIELDS} errors, 0 warnings\n"
+    )));
+    // Every source line is cut to its window, and the last finding's caret sits under its key.
+    for &at in &heads {
+        let source = lines[at + 2].strip_prefix("1 | ").expect("source line");
+        assert!(source.chars().count() <= 122, "{source}");
+    }
+    let last = *heads.last().unwrap();
+    assert!(lines[last].contains(&format!("unknown field `x{}`", FIELDS - 1)));
+    let (source, caret) = (lines[last + 2], lines[last + 3]);
+    let col = caret.find('^').expect("caret"); // the caret line is ASCII: bytes are chars
+    let under: String = source.chars().skip(col).take(8).collect();
+    assert_eq!(under, format!("\"x{}\"", FIELDS - 1), "{source}\n{caret}");
+    assert_eq!(caret.matches('^').count(), 8, "{caret}");
+}
+
+/// Control characters in a capture (raw in a broken body, escaped in a key, in a file name)
+/// reach the human report written visibly: nothing in it can drive the reader's terminal.
+#[test]
+fn control_characters_from_captures_never_reach_the_terminal_raw() {
+    let dir = TempDir::new().unwrap();
+    let raw = "{\"groupId\": \"\u{1b}[2J\u{1b}]0;pwned\u{7}\"}\n";
+    std::fs::write(dir.path().join("raw.json"), raw).unwrap();
+    let escaped = "{\"groupId\": \"g\", \"\\u001b[31mred\\r\": 1}\n";
+    std::fs::write(dir.path().join("escaped.json"), escaped).unwrap();
+    std::fs::write(dir.path().join("name\u{1b}[1m.json"), "{}").unwrap();
+    for format in ["human", "github"] {
+        let r = run_in(dir.path(), &[".", "--color", "never", "--format", format]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            !r.stdout.chars().any(|c| c.is_control() && c != '\n'),
+            "{format}: {:?}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("\\u{001B}"), "{format}: {}", r.stdout);
+    }
+    // The human snippet shows them as control pictures, the caret still under its column.
+    let r = run_in(dir.path(), &["raw.json", "--color", "never"]);
+    assert!(
+        r.stdout.contains("1 | {\"groupId\": \"␛[2J␛]0;pwned␇\"}"),
+        "{}",
+        r.stdout
+    );
+}

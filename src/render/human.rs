@@ -5,6 +5,7 @@ use super::Renderer;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::diff;
 use crate::lint::{FileReport, Summary};
+use crate::source::{floor_char_boundary, LineIndex};
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 
@@ -46,8 +47,11 @@ impl Human {
         writeln!(
             out,
             "{}: {head}: {}",
-            self.paint(bold, &format!("{path}:{}:{}", d.line, d.column)),
-            self.paint(bold, &d.message)
+            self.paint(
+                bold,
+                &format!("{}:{}:{}", printable(path), d.line, d.column)
+            ),
+            self.paint(bold, &printable(&d.message))
         )?;
         if let (Some(src), Some(lines)) = (&report.source, &report.lines) {
             if d.span.end > d.span.start || d.line > 0 {
@@ -57,13 +61,14 @@ impl Human {
                 let gutter = " ".repeat(number.len());
                 let line_end = lines.line_start(local - 1) + line_text.len();
                 let span_end = d.span.end.clamp(d.span.start, line_end.max(d.span.start));
+                // The caret is never wider than the snippet: count no further.
                 let width = src
                     .text
                     .get(d.span.start..span_end)
-                    .map_or(1, |s| s.chars().count())
-                    .max(1);
-                let (shown, column) = window(&line_text.replace('\t', " "), d.column - 1);
-                let width = width.min(SNIPPET_WIDTH);
+                    .map_or(1, |s| s.chars().take(SNIPPET_WIDTH).count())
+                    .clamp(1, SNIPPET_WIDTH);
+                let (at, past) = caret(&src.text, lines, local, line_text, d);
+                let (shown, column) = window(line_text, at, past);
                 writeln!(out, "{gutter} {}", self.paint(blue, "|"))?;
                 writeln!(
                     out,
@@ -85,7 +90,12 @@ impl Human {
         }
         if let Some(hint) = &d.hint {
             let gutter = " ".repeat(d.line.to_string().len());
-            writeln!(out, "{gutter} {} {hint}", self.paint(blue, "= help:"))?;
+            writeln!(
+                out,
+                "{gutter} {} {}",
+                self.paint(blue, "= help:"),
+                printable(hint)
+            )?;
         }
         writeln!(out)
     }
@@ -114,7 +124,7 @@ impl Human {
             writeln!(
                 out,
                 "{}",
-                self.paint(style, &shorten(line, DIFF_LINE_WIDTH))
+                self.paint(style, &printable(&shorten(line, DIFF_LINE_WIDTH)))
             )?;
         }
         writeln!(out)
@@ -127,25 +137,114 @@ const SNIPPET_WIDTH: usize = 120;
 /// Characters of a diff line shown.
 const DIFF_LINE_WIDTH: usize = 200;
 
-/// The part of `line` shown for a finding at char `column`, and the column within it.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let total = line.chars().count();
-    if total <= SNIPPET_WIDTH {
-        return (line.to_string(), column);
+/// Where the caret goes in `line` (the `local`th line of `text`): a char boundary of the line,
+/// and how many chars after it (a span starting on the `\r` or `\n` that ends the line).
+///
+/// The line and column were computed from `span.start`, so when it falls on this line its byte
+/// offset is the caret's, found without counting the chars before it. Otherwise (a finding
+/// placed by hand, at 1:1) the column is walked from the start of the line.
+fn caret(
+    text: &str,
+    lines: &LineIndex,
+    local: usize,
+    line: &str,
+    d: &Diagnostic,
+) -> (usize, usize) {
+    let start = lines.line_start(local - 1);
+    let offset = floor_char_boundary(text, d.span.start.min(text.len()));
+    if offset >= start && lines.line_of(offset) == local - 1 {
+        let at = (offset - start).min(line.len());
+        // Only the ASCII `\r`s and `\n` ending the line lie past it: bytes are chars.
+        return (at, offset - start - at);
     }
-    let start = column
-        .saturating_sub(SNIPPET_WIDTH / 3)
-        .min(total - SNIPPET_WIDTH);
-    let mut shown: String = line.chars().skip(start).take(SNIPPET_WIDTH).collect();
-    let mut column = column - start;
-    if start > 0 {
-        shown.insert(0, '…');
-        column += 1;
+    let column = d.column.saturating_sub(1);
+    match line.char_indices().nth(column) {
+        Some((at, _)) => (at, 0),
+        None => (line.len(), column - line.chars().count()),
     }
-    if start + SNIPPET_WIDTH < total {
+}
+
+/// The part of `line` shown for a finding whose caret is at byte `at` of the line (a char
+/// boundary) plus `past` chars, and the caret's column within it. Tabs are shown as spaces.
+///
+/// A line of at most `SNIPPET_WIDTH` chars is shown whole. A longer one (a minified body) is
+/// cut to `SNIPPET_WIDTH` chars starting a third of the width before the caret, or ending at the
+/// end of the line, marked `…` where it is cut. Only the chars within `SNIPPET_WIDTH` of the
+/// caret are ever looked at: a one-line body with thousands of findings would otherwise be
+/// counted and copied whole for each of them (quadratic: minutes for a megabyte).
+fn window(line: &str, at: usize, past: usize) -> (String, usize) {
+    let (before, after) = line.split_at(at);
+    // Byte offsets of up to SNIPPET_WIDTH chars on either side of the caret, nearest first
+    // (one more ahead, to tell whether the line ends within the width).
+    let back: Vec<usize> = before
+        .char_indices()
+        .rev()
+        .map(|(i, _)| i)
+        .take(SNIPPET_WIDTH)
+        .collect();
+    let ahead: Vec<usize> = after
+        .char_indices()
+        .map(|(i, _)| at + i)
+        .take(SNIPPET_WIDTH + 1)
+        .collect();
+    let reaches_start = back.last().is_none_or(|&i| i == 0);
+    let reaches_end = ahead.len() <= SNIPPET_WIDTH;
+    if reaches_start && reaches_end && back.len() + ahead.len() <= SNIPPET_WIDTH {
+        return (visible(line), back.len() + past);
+    }
+    // Chars shown before the caret: a third of the width, fewer at the line start, more when the
+    // window would otherwise run past the line end.
+    let mut skip = (SNIPPET_WIDTH / 3).saturating_sub(past).min(back.len());
+    if reaches_end {
+        skip = skip.max(SNIPPET_WIDTH - ahead.len());
+    }
+    let from = if skip == 0 { at } else { back[skip - 1] };
+    let to = ahead
+        .get(SNIPPET_WIDTH - skip)
+        .copied()
+        .unwrap_or(line.len());
+    let mut shown = String::with_capacity(to - from + 6);
+    if from > 0 {
         shown.push('…');
     }
-    (shown, column)
+    shown.push_str(&visible(&line[from..to]));
+    if to < line.len() {
+        shown.push('…');
+    }
+    (shown, skip + past + usize::from(from > 0))
+}
+
+/// Text from a capture (a message quoting a key, a hint, a diff line, a path) made safe for a
+/// terminal: control characters, line breaks among them, written as `\u{001B}`, so a hostile
+/// key cannot move the cursor, recolour or clear the screen, or break the report's layout.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if c.is_control() && c != '\t' {
+            crate::render::push_control(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// A source snippet as shown under a finding: one column per char, so the caret stays under
+/// its column — tabs as spaces, other C0 controls and DEL as their Unicode control pictures
+/// (`␛`, `␀`), C1 controls as `�`.
+fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// `line` cut to `width` characters, saying how many were left out.
@@ -223,17 +322,93 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_from_captures_cannot_drive_the_terminal() {
+        assert_eq!(printable("plain\ttext é"), "plain\ttext é");
+        assert_eq!(
+            printable("a\u{1b}[2Jb\r\nc\u{0}\u{7f}\u{9b}"),
+            "a\\u{001B}[2Jb\\u{000D}\\u{000A}c\\u{0000}\\u{007F}\\u{009B}"
+        );
+        assert_eq!(visible("a\tb\u{1b}c\u{0}\u{7f}\u{85}d"), "a b␛c␀␡\u{fffd}d");
+        // One column per char: the caret stays aligned.
+        let line = "{\"\u{1b}[31m\": 1, \"x\": 2}";
+        let at = line.find("\"x\"").unwrap();
+        let (shown, column) = window(line, at, 0);
+        assert_eq!(shown.chars().nth(column), Some('"'));
+        assert_eq!(shown.chars().nth(column + 1), Some('x'));
+    }
+
+    /// The window as it was computed before it was bounded: from the whole line, by char
+    /// `column`. The bounded one must show exactly this.
+    fn whole_line_window(line: &str, column: usize) -> (String, usize) {
+        let line = visible(line);
+        let total = line.chars().count();
+        if total <= SNIPPET_WIDTH {
+            return (line, column);
+        }
+        let start = column
+            .saturating_sub(SNIPPET_WIDTH / 3)
+            .min(total - SNIPPET_WIDTH);
+        let mut shown: String = line.chars().skip(start).take(SNIPPET_WIDTH).collect();
+        let mut column = column - start;
+        if start > 0 {
+            shown.insert(0, '…');
+            column += 1;
+        }
+        if start + SNIPPET_WIDTH < total {
+            shown.push('…');
+        }
+        (shown, column)
+    }
+
+    /// `window` at char `column` of `line` (past its end by `column - chars`).
+    fn window_at(line: &str, column: usize) -> (String, usize) {
+        match line.char_indices().nth(column) {
+            Some((at, _)) => window(line, at, 0),
+            None => window(line, line.len(), column - line.chars().count()),
+        }
+    }
+
+    #[test]
     fn long_lines_are_cut_around_the_finding() {
         let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
-        let (shown, col) = window(&line, 1000);
+        let (shown, col) = window_at(&line, 1000);
         assert_eq!(shown.chars().nth(col), Some('X'));
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         assert!(shown.chars().count() <= SNIPPET_WIDTH + 2);
-        assert_eq!(window("short", 2), ("short".to_string(), 2));
-        let (start, col) = window(&line, 3);
+        assert_eq!(window_at("short", 2), ("short".to_string(), 2));
+        let (start, col) = window_at(&line, 3);
         assert_eq!(col, 3);
         assert!(!start.starts_with('…'));
         assert_eq!(shorten("abc", 5), "abc");
         assert_eq!(shorten("abcdefg", 3), "abc… (4 more characters)");
+    }
+
+    #[test]
+    fn the_bounded_window_shows_what_the_whole_line_window_showed() {
+        // Lengths around the width, multi-byte chars and tabs, every column and two past the end
+        // (a span starting on the `\r\n` that ends the line).
+        let pieces = ["a", "é", "\t", "日本", "😀", "x\ty"];
+        for len in (0..10)
+            .chain(35..45)
+            .chain(115..126)
+            .chain([200, 239, 240, 241, 300])
+        {
+            for (k, piece) in pieces.iter().enumerate() {
+                let line: String = (0..len)
+                    .map(|i| if i % (k + 2) == 0 { piece } else { "b" })
+                    .collect::<String>()
+                    .chars()
+                    .take(len)
+                    .collect();
+                let total = line.chars().count();
+                for column in 0..=total + 2 {
+                    assert_eq!(
+                        window_at(&line, column),
+                        whole_line_window(&line, column),
+                        "{len} chars of {piece:?}, column {column}: {line:?}"
+                    );
+                }
+            }
+        }
     }
 }
