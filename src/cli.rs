@@ -102,6 +102,15 @@ pub struct Args {
     #[arg(long, value_name = "K/N", value_parser = lint::Shard::parse)]
     pub shard: Option<lint::Shard>,
 
+    /// The file name reports give standard input (`-`), e.g. the stream a chunk came from.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<PathBuf>,
+
+    /// The line number of standard input's first line, so a chunk of a larger NDJSON stream
+    /// reports the stream's line numbers (default 1).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub stdin_first_line: u64,
+
     /// Show counts of findings by rule.
     #[arg(long)]
     pub statistics: bool,
@@ -342,6 +351,8 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         shard: args.shard.unwrap_or_default(),
+        stdin_name: args.stdin_name,
+        stdin_first_line: args.stdin_first_line as usize,
     };
     let plan = lint::Plan::new(&options, catalog).map_err(|e| e.to_string())?;
     let write_error = |e: std::io::Error| format!("cannot write the report: {e}");

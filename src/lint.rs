@@ -37,6 +37,11 @@ pub struct Options {
     pub threads: usize,
     /// The share of the files this run takes.
     pub shard: Shard,
+    /// What standard input is called in reports (`-` unless given).
+    pub stdin_name: Option<PathBuf>,
+    /// The line number of standard input's first line (1 unless given): a chunk of a larger
+    /// stream reports the stream's line numbers.
+    pub stdin_first_line: usize,
 }
 
 /// `--shard K/N`: the K-th of N stable, disjoint shares of the files, chosen by a hash of the
@@ -101,6 +106,8 @@ impl Default for Options {
             fix: FixMode::Off,
             threads: 1,
             shard: Shard::default(),
+            stdin_name: None,
+            stdin_first_line: 1,
         }
     }
 }
@@ -519,8 +526,15 @@ fn serial(found: Found, ctx: &Ctx<'_>, emit: &mut dyn FnMut(FileReport)) {
         } => check_isolated(path, format, named, ctx, emit),
         Found::Stdin => {
             let stdin = std::io::stdin();
-            let path = PathBuf::from("-");
-            let outcome = catch_unwind(AssertUnwindSafe(|| stream(&path, stdin.lock(), ctx, emit)));
+            let path = ctx
+                .options
+                .stdin_name
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"));
+            let first = ctx.options.stdin_first_line.max(1);
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                stream(&path, stdin.lock(), first, ctx, emit)
+            }));
             if let Err(panic) = outcome {
                 emit(panicked(path, panic));
             }
@@ -737,6 +751,7 @@ fn check_file(
         return stream(
             &path,
             std::io::BufReader::with_capacity(64 * 1024, file),
+            1,
             ctx,
             emit,
         );
@@ -771,6 +786,7 @@ fn check_bytes(
         return stream(
             &report.path,
             std::io::Cursor::new(text.into_bytes()),
+            1,
             ctx,
             emit,
         );
@@ -964,10 +980,17 @@ fn check_payload(
 
 /// Streams NDJSON: each non-blank line is a payload. Memory stays flat: one line is held at a
 /// time, and findings are handed on as each line is checked.
-fn stream(path: &Path, mut reader: impl BufRead, ctx: &Ctx<'_>, emit: &mut dyn FnMut(FileReport)) {
+/// `first_line` numbers the stream's first line.
+fn stream(
+    path: &Path,
+    mut reader: impl BufRead,
+    first_line: usize,
+    ctx: &Ctx<'_>,
+    emit: &mut dyn FnMut(FileReport),
+) {
     let limit = ctx.options.max_file_size as usize;
     let mut buf = Vec::new();
-    let mut line_no = 0usize;
+    let mut line_no = first_line - 1;
     let mut index = 0usize;
     let mut pending_payloads = 0usize;
     loop {
@@ -996,7 +1019,7 @@ fn stream(path: &Path, mut reader: impl BufRead, ctx: &Ctx<'_>, emit: &mut dyn F
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
-        if line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+        if line_no == first_line && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
         }
         if buf.iter().all(u8::is_ascii_whitespace) && !overlong {

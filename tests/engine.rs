@@ -125,3 +125,63 @@ fn jsonl_lines_are_the_json_report_diagnostics() {
         .collect();
     assert_eq!(&lines, report["diagnostics"].as_array().unwrap());
 }
+
+/// paylint as the map step of a stream split in chunks (GNU parallel --pipe, Spark): each chunk
+/// on stdin, named and numbered as in the whole stream, gives the whole stream's findings, and
+/// the chunks' JSON Lines merge by concatenation.
+#[test]
+fn chunks_of_a_stream_on_stdin_report_the_streams_file_and_lines() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let t = tempfile::TempDir::new().unwrap();
+    let mut lines = Vec::new();
+    for i in 0..300 {
+        lines.push(match i % 5 {
+            0 => format!("{{\"groupID\": \"g{i}\"}}"),
+            1 => format!(
+                "{{\"method\": \"PATCH\", \"url\": \"/provisioningPolicies/p/assignments/a{i}\", \"body\": {{\"id\": \"a\"}}}}"
+            ),
+            2 => String::new(),
+            _ => format!("{{\"groupId\": \"g{i}\"}}"),
+        });
+    }
+    let text = lines.join("\n") + "\n";
+    std::fs::write(t.path().join("all.ndjson"), &text).unwrap();
+    // Findings without `payload`: a chunk counts its own payloads.
+    let findings = |out: &str| -> Vec<serde_json::Value> {
+        out.lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("payload");
+                v
+            })
+            .collect()
+    };
+    let (code, whole) = paylint(t.path(), &["all.ndjson", "--format", "jsonl"]);
+    assert_eq!(code, 1);
+    let whole = findings(&whole);
+    assert!(whole.len() > 100);
+    let mut merged = Vec::new();
+    for (k, chunk) in lines.chunks(70).enumerate() {
+        let first = (k * 70 + 1).to_string();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_paylint"))
+            .current_dir(t.path())
+            .args(["-", "--format", "jsonl", "--stdin-name", "all.ndjson"])
+            .args(["--stdin-first-line", &first])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let input = chunk.join("\n") + "\n";
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        merged.extend(findings(&String::from_utf8(out.stdout).unwrap()));
+    }
+    assert_eq!(merged, whole);
+}
