@@ -382,6 +382,29 @@ fn run_plan(
         }
     };
 
+    // A few files named on the command line (what a pre-commit hook passes) are checked on this
+    // thread: starting the pipeline's threads and pool would be most of a one-file run.
+    if options.paths.len() <= INLINE_FILES && options.paths.iter().all(|p| p.is_file()) {
+        // Each path gives at most one stage, and the last batch one more: the walk never waits.
+        let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Stage>(options.paths.len() + 1);
+        walk_stage(options, work_tx);
+        for stage in work_rx {
+            match stage {
+                Stage::Batch(files) => {
+                    for (path, format, named) in files {
+                        check_isolated(path, format, named, ctx, &mut emit);
+                    }
+                }
+                Stage::Serial(found) => serial(found, ctx, &mut emit),
+                Stage::Checked(_) => unreachable!("the walk sends no checked batches"),
+            }
+            if failed.borrow().is_some() {
+                break;
+            }
+        }
+        return finish_run(baseline, summary, failed);
+    }
+
     // A three-stage pipeline, so walking, checking and reporting overlap: a walker thread sends
     // batches of files, a checker thread checks each batch in parallel on the pool, and this
     // thread reports the results in walk order — the output is the same whatever the thread
@@ -427,6 +450,15 @@ fn run_plan(
             }
         }
     });
+    finish_run(baseline, summary, failed)
+}
+
+/// The run's summary with what the baseline suppressed, or the report's write error.
+fn finish_run(
+    baseline: Option<&mut Baseline>,
+    mut summary: Summary,
+    failed: std::cell::RefCell<Option<std::io::Error>>,
+) -> Result<Summary, RunError> {
     if let Some(b) = baseline {
         summary.suppressed = b.suppressed;
         summary.baseline_fixed = b.fixed();
@@ -436,6 +468,9 @@ fn run_plan(
         None => Ok(summary),
     }
 }
+
+/// At most this many files named on the command line are checked without the pipeline.
+const INLINE_FILES: usize = 8;
 
 /// Severities from the configuration: a rule turned off is dropped, others take their level.
 fn apply_policy(config: &Config, report: &mut FileReport) {

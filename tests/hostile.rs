@@ -907,6 +907,23 @@ fn a_panic_on_one_file_is_an_internal_error_for_it_and_the_rest_is_checked() {
         }
         assert_eq!(reports[0], reports[1]);
     }
+    // A few files named on the command line are checked without the pipeline's threads: a
+    // panic there is contained the same way.
+    let r = run_panicking(
+        &t,
+        "boom.json",
+        &["d/boom.json", "d/zz-after.json", "--format", "json"],
+    );
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let by_file = rules_by_file(&r);
+    assert_eq!(
+        by_file.get("d/boom.json"),
+        Some(&vec!["internal-error".to_string()])
+    );
+    assert_eq!(
+        by_file.get("d/zz-after.json"),
+        Some(&vec!["unknown-field".to_string()])
+    );
 
     // The human report says it, and every other format carries it.
     let r = run_panicking(&t, "boom.json", &["d", "--color", "never"]);
