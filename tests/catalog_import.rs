@@ -18,16 +18,7 @@ fn fixture() -> PathBuf {
 /// Imports the fixture into `dir/graph`.
 fn import(dir: &Path) -> PathBuf {
     let out = dir.join("graph");
-    let r = run_in(
-        dir,
-        &[
-            "catalog",
-            "import",
-            fixture().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let r = catalog_import(dir, &fixture(), &out, &[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     out
 }
@@ -51,16 +42,7 @@ const POLICY: &str = "#microsoft.graph.provisioningPolicy";
 fn import_writes_a_catalog_that_list_shows() {
     let t = TempDir::new().unwrap();
     let out = t.path().join("graph");
-    let r = run_in(
-        t.path(),
-        &[
-            "catalog",
-            "import",
-            fixture().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let r = catalog_import(t.path(), &fixture(), &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("entity types"), "{}", r.stdout);
     assert!(out.join("paylint-catalog.json").is_file());
@@ -111,28 +93,10 @@ fn import_writes_a_catalog_that_list_shows() {
     assert_eq!(r.stdout.lines().filter(|l| !l.starts_with(' ')).count(), 1);
 
     // Importing again into the same folder works; into a folder of other things it is refused.
-    let again = run_in(
-        t.path(),
-        &[
-            "catalog",
-            "import",
-            fixture().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let again = catalog_import(t.path(), &fixture(), &out, &[]);
     assert_eq!(again.code, 0, "{}", again.stderr);
     write(t.path(), "notes/readme.txt", "mine");
-    let refused = run_in(
-        t.path(),
-        &[
-            "catalog",
-            "import",
-            fixture().to_str().unwrap(),
-            "--out",
-            "notes",
-        ],
-    );
+    let refused = catalog_import(t.path(), &fixture(), Path::new("notes"), &[]);
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("notes"), "{}", refused.stderr);
     assert_eq!(
@@ -596,17 +560,7 @@ fn operations_route_derived_bodies_and_decide_what_is_required() {
     assert_eq!(lint(t.path(), &graph, &["select.http"], 0), vec![]);
     // Imported with --strict-responses, a response also requires the non-nullable properties.
     let strict = t.path().join("strict");
-    let r = run_in(
-        t.path(),
-        &[
-            "catalog",
-            "import",
-            fixture().to_str().unwrap(),
-            "--out",
-            strict.to_str().unwrap(),
-            "--strict-responses",
-        ],
-    );
+    let r = catalog_import(t.path(), &fixture(), &strict, &["--strict-responses"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let missing: BTreeSet<String> = lint(t.path(), &strict, &["get.http"], 1)
         .into_iter()
@@ -759,16 +713,7 @@ fn microsoft_graph_v1_metadata_imports_and_lints() {
     let csdl = root().join("tests/data/csdl/graph-v1.0.csdl");
     let t = TempDir::new().unwrap();
     let out = t.path().join("graph");
-    let r = run_in(
-        t.path(),
-        &[
-            "catalog",
-            "import",
-            csdl.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let r = catalog_import(t.path(), &csdl, &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout.contains("1182 entity types, 1779 complex types"),

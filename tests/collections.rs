@@ -240,16 +240,7 @@ fn a_list_response_routes_through_the_imported_list_operation() {
     let t = TempDir::new().unwrap();
     let out = t.path().join("graph");
     let csdl = root().join("tests/data/csdl/fixture.xml");
-    let r = run_in(
-        t.path(),
-        &[
-            "catalog",
-            "import",
-            csdl.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let r = catalog_import(t.path(), &csdl, &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = out.to_str().unwrap();
     write(

@@ -1539,11 +1539,14 @@ mod tests {
                 strict_responses: true,
             },
         );
-        let get = entry(&imp, "microsoft.graph.provisioningPolicy")
-            .operations
-            .iter()
-            .find(|o| o.name == "get:/provisioningPolicies/{provisioningPoliciesId}")
-            .unwrap();
+        let policy = |name: &str| {
+            entry(&imp, "microsoft.graph.provisioningPolicy")
+                .operations
+                .iter()
+                .find(|o| o.name == name)
+                .unwrap()
+        };
+        let get = policy("get:/provisioningPolicies/{provisioningPoliciesId}");
         assert_eq!(
             get.responses["200"].as_ref().unwrap().required,
             [
@@ -1555,11 +1558,7 @@ mod tests {
             ]
         );
         // Requests are as without the option.
-        let put = entry(&imp, "microsoft.graph.provisioningPolicy")
-            .operations
-            .iter()
-            .find(|o| o.method == "PUT")
-            .unwrap();
+        let put = policy("replace:/provisioningPolicies/{provisioningPoliciesId}");
         assert_eq!(
             put.request.as_ref().unwrap().required,
             ["activeDays", "aliases", "displayName"]

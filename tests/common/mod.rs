@@ -207,3 +207,16 @@ pub fn widget_catalog(dir: &Path, name: &str) -> PathBuf {
     );
     dir.join(name)
 }
+
+/// Runs `paylint catalog import CSDL --out OUT EXTRA...` in `dir`.
+pub fn catalog_import(dir: &Path, csdl: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "catalog",
+        "import",
+        csdl.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    run_in(dir, &args)
+}
