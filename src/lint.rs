@@ -388,20 +388,7 @@ fn run_plan(
         // Each path gives at most one stage, and the last batch one more: the walk never waits.
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Stage>(options.paths.len() + 1);
         walk_stage(options, work_tx);
-        for stage in work_rx {
-            match stage {
-                Stage::Batch(files) => {
-                    for (path, format, named) in files {
-                        check_isolated(path, format, named, ctx, &mut emit);
-                    }
-                }
-                Stage::Serial(found) => serial(found, ctx, &mut emit),
-                Stage::Checked(_) => unreachable!("the walk sends no checked batches"),
-            }
-            if failed.borrow().is_some() {
-                break;
-            }
-        }
+        report_stages(work_rx, ctx, &mut emit, &failed);
         return finish_run(baseline, summary, failed);
     }
 
@@ -439,18 +426,35 @@ fn run_plan(
                 }
             }
         });
-        for stage in done_rx {
-            match stage {
-                Stage::Checked(reports) => reports.into_iter().flatten().for_each(&mut emit),
-                Stage::Serial(found) => serial(found, ctx, &mut emit),
-                Stage::Batch(_) => unreachable!("batches are checked before they are reported"),
-            }
-            if failed.borrow().is_some() {
-                break; // dropping the receiver stops the other stages
-            }
-        }
+        // Returning drops the receiver, which stops the other stages.
+        report_stages(done_rx, ctx, &mut emit, &failed);
     });
     finish_run(baseline, summary, failed)
+}
+
+/// Reports the stages in order on this thread: checked batches as they come, a batch nobody
+/// checked (no pipeline) file by file here, and streams, stdin and walk errors serially. Stops
+/// once a report could not be written (`failed`).
+fn report_stages(
+    stages: std::sync::mpsc::Receiver<Stage>,
+    ctx: &Ctx<'_>,
+    emit: &mut dyn FnMut(FileReport),
+    failed: &std::cell::RefCell<Option<std::io::Error>>,
+) {
+    for stage in stages {
+        match stage {
+            Stage::Checked(reports) => reports.into_iter().flatten().for_each(&mut *emit),
+            Stage::Batch(files) => {
+                for (path, format, named) in files {
+                    check_isolated(path, format, named, ctx, emit);
+                }
+            }
+            Stage::Serial(found) => serial(found, ctx, emit),
+        }
+        if failed.borrow().is_some() {
+            break;
+        }
+    }
 }
 
 /// The run's summary with what the baseline suppressed, or the report's write error.
