@@ -122,38 +122,41 @@ impl Operation {
         if !self.method.eq_ignore_ascii_case(method) {
             return false;
         }
-        let segs: Vec<&str> = request_path(url)
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .collect();
-        segs.len() == self.segments.len()
-            && self.segments.iter().zip(&segs).all(|(t, s)| match t {
-                Segment::Param => true,
-                Segment::Literal(l) => l.eq_ignore_ascii_case(s),
-            })
+        let segs = url_segments(url);
+        segs.len() == self.segments.len() && self.matched_prefix(&segs) == segs.len()
     }
 
     /// How far `method` + `url` is from this operation, for suggesting the nearest ones when
     /// none matches (smaller is nearer): the segments past the common prefix on either side,
     /// plus one when the method differs.
     pub fn distance(&self, method: &str, url: &str) -> usize {
-        let segs: Vec<&str> = request_path(url)
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .collect();
-        let common = self
-            .segments
-            .iter()
-            .zip(&segs)
-            .take_while(|(t, s)| match t {
-                Segment::Param => true,
-                Segment::Literal(l) => l.eq_ignore_ascii_case(s),
-            })
-            .count();
+        let segs = url_segments(url);
+        let common = self.matched_prefix(&segs);
         (self.segments.len() - common)
             + (segs.len() - common)
             + usize::from(!self.method.eq_ignore_ascii_case(method))
     }
+
+    /// How many leading segments of a request path the template matches (`{name}` matches any
+    /// segment, literals ignore case).
+    fn matched_prefix(&self, segs: &[&str]) -> usize {
+        self.segments
+            .iter()
+            .zip(segs)
+            .take_while(|(t, s)| match t {
+                Segment::Param => true,
+                Segment::Literal(l) => l.eq_ignore_ascii_case(s),
+            })
+            .count()
+    }
+}
+
+/// The non-empty segments of a request's path (see [`request_path`]).
+fn url_segments(url: &str) -> Vec<&str> {
+    request_path(url)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn template_segments(path: &str) -> Vec<Segment> {
