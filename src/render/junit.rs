@@ -209,7 +209,7 @@ pub fn escape(s: &str, attribute: bool, out: &mut String) {
             '\t' if attribute => out.push_str("&#9;"),
             '\t' | '\n' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+                super::push_control(out, c)
             }
             c => out.push(c),
         }

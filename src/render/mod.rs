@@ -18,7 +18,7 @@ pub fn is_control(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
 }
 
-/// Writes a control character visibly: `\u{001B}`.
+/// Writes a character visibly as its code point: `\u{001B}`.
 pub fn push_control(out: &mut String, c: char) {
     use std::fmt::Write as _;
     let _ = write!(out, "\\u{{{:04X}}}", c as u32);
