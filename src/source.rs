@@ -43,16 +43,6 @@ impl LineIndex {
         }
     }
 
-    pub fn position(&self, text: &str, offset: usize) -> Position {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line_of(offset);
-        let column = text[self.starts[line]..offset].chars().count() + 1;
-        Position {
-            line: line + 1,
-            column,
-        }
-    }
-
     /// Positions of offsets given in increasing order, each column counted on from the previous
     /// offset when it is on the same line: many findings on one long line (a minified body)
     /// cost one pass over it, not one pass each.
@@ -85,7 +75,8 @@ pub struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
-    /// As [`LineIndex::position`]; fastest when offsets come in increasing order.
+    /// The 1-based line and column (in chars) of a byte offset (clamped to the text, moved back
+    /// to a char boundary); fastest when offsets come in increasing order.
     pub fn position(&mut self, offset: usize) -> Position {
         let text = self.text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
@@ -122,35 +113,45 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// The position counted from the start of its line, as the cursor must agree.
+    fn from_line_start(idx: &LineIndex, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = idx.line_of(offset);
+        let column = text[idx.starts[line]..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
     #[test]
     fn positions_are_one_based_and_count_chars() {
         let text = "ab\r\n  é\"x\"\nlast";
         let idx = LineIndex::new(text);
-        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(idx.position(text, 6), Position { line: 2, column: 3 });
+        // One finding alone: a fresh cursor.
+        let pos = |offset| idx.cursor(text).position(offset);
+        assert_eq!(pos(0), Position { line: 1, column: 1 });
+        assert_eq!(pos(6), Position { line: 2, column: 3 });
         let x = text.find("\"x\"").unwrap();
-        assert_eq!(idx.position(text, x), Position { line: 2, column: 4 });
+        assert_eq!(pos(x), Position { line: 2, column: 4 });
         assert_eq!(idx.line_text(text, 1), "ab");
         assert_eq!(idx.line_text(text, 3), "last");
-        assert_eq!(
-            idx.position(text, text.len()),
-            Position { line: 3, column: 5 }
-        );
+        assert_eq!(pos(text.len()), Position { line: 3, column: 5 });
     }
 
     #[test]
-    fn the_cursor_agrees_with_position_in_any_order() {
+    fn the_cursor_agrees_with_counting_from_the_line_start_in_any_order() {
         let text = "{\"a\": 1, \"é\": 2,\r\n \"日本\": [1, 2]}\n\n  😀 x\ty";
         let idx = LineIndex::new(text);
         let offsets: Vec<usize> = (0..=text.len() + 2).collect();
         let mut cursor = idx.cursor(text);
         for &o in &offsets {
-            assert_eq!(cursor.position(o), idx.position(text, o), "{o}");
+            assert_eq!(cursor.position(o), from_line_start(&idx, text, o), "{o}");
         }
         // Backwards, and jumping between lines.
         let mut cursor = idx.cursor(text);
         for &o in offsets.iter().rev().chain([3, 30, 5, 0, 41].iter()) {
-            assert_eq!(cursor.position(o), idx.position(text, o), "{o}");
+            assert_eq!(cursor.position(o), from_line_start(&idx, text, o), "{o}");
         }
     }
 }
