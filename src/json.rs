@@ -596,7 +596,41 @@ impl Node {
         }
     }
 
-    /// The serde_json value (the validator's input); a repeated key keeps its last value.
+    /// A copy in which each object keeps only the last occurrence of a repeated key (the one
+    /// serde_json and most parsers keep), spans unchanged: what a body with repeated keys is
+    /// validated as.
+    pub fn without_repeated_keys(&self) -> Node {
+        let kind = match &self.kind {
+            Kind::Array(items) => {
+                Kind::Array(items.iter().map(Node::without_repeated_keys).collect())
+            }
+            Kind::Object(members) => {
+                let mut last: HashMap<&str, usize> = HashMap::with_capacity(members.len());
+                for (i, m) in members.iter().enumerate() {
+                    last.insert(&m.key, i);
+                }
+                Kind::Object(
+                    members
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, m)| last[m.key.as_str()] == *i)
+                        .map(|(_, m)| Member {
+                            key: m.key.clone(),
+                            key_span: m.key_span,
+                            value: m.value.without_repeated_keys(),
+                        })
+                        .collect(),
+                )
+            }
+            scalar => scalar.clone(),
+        };
+        Node {
+            span: self.span,
+            kind,
+        }
+    }
+
+    /// The serde_json value; a repeated key keeps its last value.
     pub fn to_value(&self) -> Value {
         match &self.kind {
             Kind::Null => Value::Null,

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod discover;
 pub mod fix;
 pub mod input;
+pub mod instance;
 pub mod json;
 pub mod lint;
 pub mod render;

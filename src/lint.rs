@@ -954,6 +954,7 @@ fn check_payload(
             let target = route::route(ctx.catalog, payload, &doc.root, ctx.overrides, operation);
             let is_object = check::check_shape(text, &doc, target.as_ref().ok(), out);
             let direction = payload.direction.or(ctx.overrides.direction);
+            let repeated_keys = !doc.duplicates.is_empty();
             let items = is_object
                 .then(|| route::collection_items(&doc.root, direction, target.as_ref().ok()))
                 .flatten();
@@ -966,7 +967,7 @@ fn check_payload(
                     match route::route(ctx.catalog, payload, item, ctx.overrides, operation) {
                         Ok(mut target) => {
                             target.at = at;
-                            if let Err(m) = check::check_schema(item, &target, out) {
+                            if let Err(m) = check::check_schema(item, repeated_keys, &target, out) {
                                 out.push(rules::internal_error::diagnose(&m));
                             }
                         }
@@ -981,7 +982,8 @@ fn check_payload(
             } else {
                 match target {
                     Ok(target) if is_object => {
-                        if let Err(m) = check::check_schema(&doc.root, &target, out) {
+                        if let Err(m) = check::check_schema(&doc.root, repeated_keys, &target, out)
+                        {
                             out.push(rules::internal_error::diagnose(&m));
                         }
                     }

@@ -72,7 +72,7 @@ pub struct Resource {
     /// From the embedded catalog.
     built_in: bool,
     schema: LazySchema,
-    validators: Mutex<HashMap<Vec<String>, Arc<jsonschema::Validator>>>,
+    validators: Mutex<HashMap<Vec<String>, Arc<crate::instance::Validator>>>,
     /// Read-only top-level properties, worked out when the schema is first used.
     read_only: OnceLock<Vec<String>>,
     /// What a body without an operation requires (no direction, request, response), worked
@@ -80,7 +80,7 @@ pub struct Resource {
     bare_required: OnceLock<[Vec<String>; 3]>,
     /// The validators for those three, once compiled: most bodies take one of them, without a
     /// lock or a lookup.
-    bare_validators: [OnceLock<Arc<jsonschema::Validator>>; 3],
+    bare_validators: [OnceLock<Arc<crate::instance::Validator>>; 3],
 }
 
 /// A schema in memory, or a file of an imported catalog read, checked and parsed on first use.
@@ -715,7 +715,10 @@ impl Resource {
     /// direction requires (and without a direction, what both directions require). A response
     /// to a request with `$select` needs only what was selected.
     /// The validator for what `ex` requires.
-    pub fn validator_for(&self, ex: &Exchange<'_>) -> Result<Arc<jsonschema::Validator>, String> {
+    pub fn validator_for(
+        &self,
+        ex: &Exchange<'_>,
+    ) -> Result<Arc<crate::instance::Validator>, String> {
         if ex.operation.is_none() && ex.select.is_none() {
             let i = bare_index(ex.direction);
             if let Some(v) = self.bare_validators[i].get() {
@@ -742,7 +745,7 @@ impl Resource {
     pub fn validator(
         &self,
         extra_required: &[String],
-    ) -> Result<Arc<jsonschema::Validator>, String> {
+    ) -> Result<Arc<crate::instance::Validator>, String> {
         let mut cache = self.validators.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(v) = cache.get(extra_required) {
             return Ok(v.clone());
@@ -767,7 +770,9 @@ impl Resource {
             }
             obj.insert("required".into(), Value::Array(req));
         }
-        let mut options = jsonschema::draft202012::options().should_validate_formats(true);
+        let mut options = jsonschema::options_for::<crate::instance::Positioned>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true);
         for &(name, _, _, check) in edm::FORMATS {
             options = options.with_format(name, check);
         }

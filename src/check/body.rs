@@ -28,16 +28,25 @@ impl Target<'_> {
         self.exchange.direction
     }
 
+    /// `the X request body`, or `` `/a/b` of the X request body `` below the top.
     fn subject(&self, object_pointer: &str) -> String {
-        let body = match self.direction() {
-            Some(d) => format!("{} {} body", self.resource.name, d.as_str()),
-            None => format!("{} body", self.resource.name),
-        };
+        let name = &self.resource.name;
+        let mut out = String::with_capacity(name.len() + object_pointer.len() + 40);
         if self.at.is_empty() && object_pointer.is_empty() {
-            format!("the {body}")
+            out.push_str("the ");
         } else {
-            format!("`{}{object_pointer}` of the {body}", self.at)
+            out.push('`');
+            out.push_str(&self.at);
+            out.push_str(object_pointer);
+            out.push_str("` of the ");
         }
+        out.push_str(name);
+        if let Some(d) = self.direction() {
+            out.push(' ');
+            out.push_str(d.as_str());
+        }
+        out.push_str(" body");
+        out
     }
 }
 
@@ -87,9 +96,11 @@ fn tag(mut d: Diagnostic, target: Option<&Target<'_>>) -> Diagnostic {
 }
 
 /// Schema findings for `root`, the body or (`target.at`) an item of a collection in it; the
-/// findings' pointers are the body's.
+/// findings' pointers are the body's. `repeated_keys` says whether the document has a repeated
+/// key anywhere: the schema then sees only the last occurrence of each, as serde_json would.
 pub fn check_schema(
     root: &Node,
+    repeated_keys: bool,
     target: &Target<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> Result<(), String> {
@@ -108,9 +119,15 @@ pub fn check_schema(
         } else {
             resource.validator_for(&target.exchange)?
         };
-        let value = root.to_value();
-        if !validator.is_valid(&value) {
-            let raw = collect(&validator, &value);
+        let deduplicated;
+        let instance = if repeated_keys {
+            deduplicated = root.without_repeated_keys();
+            &deduplicated
+        } else {
+            root
+        };
+        if !validator.is_valid(instance) {
+            let raw = collect(&validator, instance);
             map_errors(root, target, raw, &mut found);
         }
         if target.direction() == Some(Direction::Request) {
@@ -157,9 +174,9 @@ enum RawError {
     },
 }
 
-fn collect(validator: &jsonschema::Validator, value: &Value) -> Vec<RawError> {
+fn collect(validator: &crate::instance::Validator, instance: &Node) -> Vec<RawError> {
     let mut raw = Vec::new();
-    for e in validator.iter_errors(value) {
+    for e in validator.iter_errors(instance) {
         let pointer = e.instance_path().as_str().to_string();
         match e.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected }
@@ -172,7 +189,11 @@ fn collect(validator: &jsonschema::Validator, value: &Value) -> Vec<RawError> {
                 }
             }
             ValidationErrorKind::FalseSchema => match split_pointer(&pointer) {
-                Some((object, name)) if value.pointer(&object).is_some_and(Value::is_object) => {
+                Some((object, name))
+                    if instance
+                        .pointer(&object)
+                        .is_some_and(|n| matches!(n.kind, Kind::Object(_))) =>
+                {
                     raw.push(RawError::Unknown { object, name })
                 }
                 _ => raw.push(RawError::Other {
