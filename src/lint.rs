@@ -404,6 +404,7 @@ fn run_plan(
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Stage>(2);
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Stage>(2);
+        scope.spawn(crate::catalog::warm_up);
         scope.spawn(move || walk_stage(options, work_tx));
         let pool = &pool;
         scope.spawn(move || {
