@@ -59,9 +59,9 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                 // name without parsing path components for every comparison.
                 .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
                 .into_iter()
+                // The name from the path's bytes: `DirEntry::file_name` parses path components.
                 .filter_entry(|e| {
-                    use std::os::unix::ffi::OsStrExt;
-                    e.depth() == 0 || e.file_name().as_bytes().first() != Some(&b'.')
+                    e.depth() == 0 || crate::input::file_name(e.path()).first() != Some(&b'.')
                 })
                 .filter_map(|entry| match entry {
                     Ok(e) if e.file_type().is_file() => {

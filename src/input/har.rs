@@ -19,11 +19,16 @@ use crate::rules;
 use crate::source::SourceFile;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 /// Is this text (a `.json` file) probably a HAR capture? A substring scan, no parse: true when
 /// both `"log"` and `"entries"` occur.
 pub fn looks_like_har(text: &str) -> bool {
-    text.contains("\"log\"") && text.contains("\"entries\"")
+    // Searchers built once: building one costs more than searching a small file.
+    static LOG: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"log\""));
+    static ENTRIES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"entries\""));
+    LOG.find(text.as_bytes()).is_some() && ENTRIES.find(text.as_bytes()).is_some()
 }
 
 /// Reads a whole HAR file: two payloads per entry, in file order.

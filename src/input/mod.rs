@@ -80,7 +80,7 @@ impl Format {
     /// The format a walked file is read as, by extension; `None` when a folder walk skips it.
     pub fn for_walked(path: &std::path::Path) -> Option<Format> {
         let name = file_name(path);
-        let dot = name.iter().rposition(|&b| b == b'.').filter(|&i| i > 0)?;
+        let dot = memchr::memrchr(b'.', name).filter(|&i| i > 0)?;
         let ext = &name[dot + 1..];
         let is = |e: &str| ext.eq_ignore_ascii_case(e.as_bytes());
         Some(if is("json") {
@@ -142,7 +142,10 @@ pub fn file_name(path: &std::path::Path) -> &[u8] {
     use std::os::unix::ffi::OsStrExt;
     let bytes = path.as_os_str().as_bytes();
     let trimmed = bytes.strip_suffix(b"/").unwrap_or(bytes);
-    trimmed.rsplit(|&b| b == b'/').next().unwrap_or(trimmed)
+    match memchr::memrchr(b'/', trimmed) {
+        Some(slash) => &trimmed[slash + 1..],
+        None => trimmed,
+    }
 }
 
 /// Payloads of one file, plus findings about what could not be read as a payload.
@@ -187,9 +190,9 @@ pub fn decode(path: PathBuf, mut bytes: Vec<u8>) -> (SourceFile, Option<Diagnost
     }
     match String::from_utf8(bytes) {
         // NUL is valid UTF-8 but never appears in JSON text: UTF-16 without a BOM, or binary.
-        Ok(text) if text.as_bytes().contains(&0) => {
+        Ok(text) if memchr::memchr(0, text.as_bytes()).is_some() => {
             let bytes = text.as_bytes();
-            let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+            let offset = memchr::memchr(0, bytes).unwrap_or(0);
             let finding = rules::invalid_json::not_utf8(offset, looks_utf16(bytes), true);
             (SourceFile { path, text, bom }, Some(finding))
         }

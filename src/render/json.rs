@@ -43,7 +43,6 @@ impl JsonDiagnostic<'_> {
     /// Appends the object, byte for byte what `serde_json::to_writer` writes for it, without
     /// serde's per-field machinery (this runs for every finding of a large run).
     pub fn write_to(&self, buf: &mut Vec<u8>) {
-        use std::io::Write as _;
         buf.extend_from_slice(b"{\"rule\":");
         push_str(buf, self.rule);
         buf.extend_from_slice(b",\"severity\":");
@@ -52,15 +51,35 @@ impl JsonDiagnostic<'_> {
         push_str(buf, &self.message);
         buf.extend_from_slice(b",\"file\":");
         push_str(buf, self.file);
-        let _ = write!(buf, ",\"line\":{},\"column\":{}", self.line, self.column);
+        buf.extend_from_slice(b",\"line\":");
+        push_uint(buf, self.line);
+        buf.extend_from_slice(b",\"column\":");
+        push_uint(buf, self.column);
         buf.extend_from_slice(b",\"pointer\":");
         push_str(buf, self.pointer);
         buf.extend_from_slice(b",\"resource\":");
         push_opt(buf, self.resource);
         buf.extend_from_slice(b",\"direction\":");
         push_opt(buf, self.direction);
-        let _ = write!(buf, ",\"payload\":{}}}", self.payload);
+        buf.extend_from_slice(b",\"payload\":");
+        push_uint(buf, self.payload);
+        buf.push(b'}');
     }
+}
+
+/// A number's decimal digits, without `fmt`'s machinery.
+fn push_uint(buf: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
 
 fn push_opt(buf: &mut Vec<u8>, s: Option<&str>) {

@@ -41,7 +41,8 @@ fn squash(name: &str) -> String {
 
 /// The known names closest to `name`, all of the best closeness found (empty if none is close).
 pub fn near_misses<'c>(name: &str, known: &'c [String]) -> (Vec<&'c str>, Option<Closeness>) {
-    let lower = name.to_lowercase();
+    // Lowered char by char on both sides, so comparing allocates nothing per candidate.
+    let lower: String = name.chars().flat_map(char::to_lowercase).collect();
     let squashed = squash(name);
     let budget = match squashed.chars().count() {
         0..=3 => 0,
@@ -51,17 +52,20 @@ pub fn near_misses<'c>(name: &str, known: &'c [String]) -> (Vec<&'c str>, Option
     let mut best: Option<Closeness> = None;
     let mut found: Vec<&str> = Vec::new();
     for cand in known {
-        let closeness = if cand.to_lowercase() == lower {
+        let closeness = if cand.chars().flat_map(char::to_lowercase).eq(lower.chars()) {
             Closeness::CaseOnly
-        } else if squash(cand) == squashed {
-            Closeness::Separators
-        } else if budget > 0
-            && cand.len().abs_diff(name.len()) <= budget + 4
-            && strsim::damerau_levenshtein(&squash(cand), &squashed) <= budget
-        {
-            Closeness::Typo
         } else {
-            continue;
+            let cand_squashed = squash(cand);
+            if cand_squashed == squashed {
+                Closeness::Separators
+            } else if budget > 0
+                && cand.len().abs_diff(name.len()) <= budget + 4
+                && strsim::damerau_levenshtein(&cand_squashed, &squashed) <= budget
+            {
+                Closeness::Typo
+            } else {
+                continue;
+            }
         };
         match best {
             Some(b) if closeness > b => {}
