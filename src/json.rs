@@ -82,7 +82,6 @@ pub fn parse_range(text: &str, start: usize, end: usize) -> Result<Document, Par
         bytes: &text.as_bytes()[..end],
         pos: start,
         duplicates: Vec::new(),
-        path: Vec::new(),
     };
     p.skip_ws();
     if p.pos >= p.bytes.len() {
@@ -93,10 +92,54 @@ pub fn parse_range(text: &str, start: usize, end: usize) -> Result<Document, Par
     if p.pos < p.bytes.len() {
         return Err(p.error_at(p.pos, "unexpected text after the JSON value"));
     }
-    Ok(Document {
-        root,
-        duplicates: p.duplicates,
-    })
+    // Pointers are worked out after the parse, for the few objects that need one: keeping the
+    // path to every value while parsing cost a push and a pop per member.
+    let mut last: Option<(usize, String)> = None;
+    let mut duplicates = Vec::with_capacity(p.duplicates.len());
+    for (object_start, dup) in p.duplicates {
+        let object_pointer = match last.take() {
+            Some((start, pointer)) if start == object_start => pointer,
+            _ => pointer_to(&root, object_start),
+        };
+        last = Some((object_start, object_pointer.clone()));
+        duplicates.push(DuplicateKey {
+            object_pointer,
+            ..dup
+        });
+    }
+    Ok(Document { root, duplicates })
+}
+
+/// The JSON Pointer of the value that starts at byte `offset` (children are in file order, so
+/// each level is a binary search).
+fn pointer_to(root: &Node, offset: usize) -> String {
+    let mut out = String::new();
+    let mut node = root;
+    while node.span.start != offset {
+        let next = match &node.kind {
+            Kind::Object(members) => {
+                let i = members.partition_point(|m| m.value.span.end <= offset);
+                members.get(i).map(|m| {
+                    out.push('/');
+                    push_escaped_token(&mut out, &m.key);
+                    &m.value
+                })
+            }
+            Kind::Array(items) => {
+                let i = items.partition_point(|n| n.span.end <= offset);
+                items.get(i).inspect(|_| {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                })
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) if n.span.start <= offset => node = n,
+            _ => break,
+        }
+    }
+    out
 }
 
 pub fn parse(text: &str) -> Result<Document, ParseError> {
@@ -107,14 +150,9 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    duplicates: Vec<DuplicateKey>,
-    /// Keys and indices from the root to the value being parsed (only read for duplicates).
-    path: Vec<PathSeg>,
-}
-
-enum PathSeg {
-    Key(String),
-    Index(usize),
+    /// Repeated keys, each with the offset of its object; the object's pointer is filled in
+    /// after the parse.
+    duplicates: Vec<(usize, DuplicateKey)>,
 }
 
 impl<'a> Parser<'a> {
@@ -204,6 +242,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Result<Kind, ParseError> {
         self.enter(depth)?;
+        let start = self.pos;
         self.pos += 1; // '{'
         let mut members: Vec<Member> = Vec::new();
         // The last span of each key, once the object is large (see `INDEXED_KEYS`).
@@ -252,18 +291,15 @@ impl<'a> Parser<'a> {
                 }
             };
             if let Some(earlier) = earlier {
-                self.duplicates.push(DuplicateKey {
-                    object_pointer: self.pointer(),
+                let dup = DuplicateKey {
+                    object_pointer: String::new(),
                     key: key.clone(),
                     first: earlier,
                     repeated: key_span,
-                });
+                };
+                self.duplicates.push((start, dup));
             }
-            self.path.push(PathSeg::Key(key));
             let value = self.value(depth);
-            let Some(PathSeg::Key(key)) = self.path.pop() else {
-                unreachable!("the path stack is balanced")
-            };
             members.push(Member {
                 key,
                 key_span,
@@ -300,10 +336,7 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.skip_ws();
-            self.path.push(PathSeg::Index(items.len()));
-            let item = self.value(depth);
-            self.path.pop();
-            items.push(item?);
+            items.push(self.value(depth)?);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -322,18 +355,6 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-    }
-
-    fn pointer(&self) -> String {
-        let mut out = String::new();
-        for seg in &self.path {
-            out.push('/');
-            match seg {
-                PathSeg::Key(k) => push_escaped_token(&mut out, k),
-                PathSeg::Index(i) => out.push_str(&i.to_string()),
-            }
-        }
-        out
     }
 
     fn string(&mut self) -> Result<String, ParseError> {
@@ -724,6 +745,29 @@ mod tests {
             Kind::String("x".into())
         );
         assert_eq!(doc.root.span, Span::new(0, text.len()));
+    }
+
+    #[test]
+    fn duplicates_point_at_their_object_through_arrays_and_nesting() {
+        let text = r#"[0, {"a": [{"x": 1}, {"y": {"k": 1, "k": 2, "k": 3}}], "m~/": {"z": 1, "z": 2},
+            "a": [], "e": {}, "q": {"": 1, "": 2}}, [[{"w": 0, "w": 1}]]]"#;
+        let doc = parse(text).unwrap();
+        let found: Vec<(&str, &str)> = doc
+            .duplicates
+            .iter()
+            .map(|d| (d.object_pointer.as_str(), d.key.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("/1/a/1/y", "k"),
+                ("/1/a/1/y", "k"),
+                ("/1/m~0~1", "z"),
+                ("/1", "a"),
+                ("/1/q", ""),
+                ("/2/0/0", "w"),
+            ]
+        );
     }
 
     #[test]
