@@ -684,7 +684,8 @@ static STOPS: [bool; 256] = {
 };
 
 /// The position of the first byte at or after `pos` that ends a plain run (or the end), eight
-/// bytes at a time while none of them can: a word with no byte below 0x20, no `"` and no `\\`.
+/// bytes at a time: a word with no byte below 0x20, no `"` and no `\\` is skipped whole, and in
+/// one with such a byte the lowest flagged byte is the first of them.
 pub fn skip_plain(bytes: &[u8], mut pos: usize) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
@@ -696,8 +697,10 @@ pub fn skip_plain(bytes: &[u8], mut pos: usize) -> usize {
         let control = v.wrapping_sub(LO * 0x20) & !v & HI;
         let quote = has_zero(v ^ (LO * b'"' as u64));
         let backslash = has_zero(v ^ (LO * b'\\' as u64));
-        if control | quote | backslash != 0 {
-            break;
+        let stops = control | quote | backslash;
+        if stops != 0 {
+            // A borrow can only set bits above a true match, so the lowest bit is the first.
+            return pos + (stops.trailing_zeros() / 8) as usize;
         }
         pos += 8;
     }
@@ -728,6 +731,32 @@ mod tests {
                     .find(|&i| b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20)
                     .unwrap_or(b.len());
                 assert_eq!(super::skip_plain(b, start), want, "{text:?} from {start}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_runs_find_the_first_stop_whatever_the_bytes_around_it() {
+        // Bytes next to the thresholds, where a borrow between bytes could mislead the word
+        // test; every pair, at every two places of a word and the next.
+        let edgy = [
+            0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc,
+            0xff, b'a',
+        ];
+        for a in edgy {
+            for b in edgy {
+                for i in 0..16 {
+                    for j in i..16 {
+                        let mut bytes = [b'a'; 16];
+                        bytes[i] = a;
+                        bytes[j] = b;
+                        let want = bytes
+                            .iter()
+                            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                            .unwrap_or(bytes.len());
+                        assert_eq!(skip_plain(&bytes, 0), want, "{bytes:02x?}");
+                    }
+                }
             }
         }
     }
