@@ -159,7 +159,13 @@ impl Diagnostic {
     /// The message followed by its hint, for one-line formats.
     pub fn full_message(&self) -> String {
         match &self.hint {
-            Some(h) => format!("{}; {}", self.message, h),
+            Some(h) => {
+                let mut out = String::with_capacity(self.message.len() + 2 + h.len());
+                out.push_str(&self.message);
+                out.push_str("; ");
+                out.push_str(h);
+                out
+            }
             None => self.message.clone(),
         }
     }

@@ -277,12 +277,20 @@ fn strings(options: &Value) -> Vec<String> {
 }
 
 /// The members of the objects findings are in, by key (the last of repeated keys, as
-/// [`Node::member`] has it), indexed on first use so looking up many keys of one large object
-/// costs one pass over it.
+/// [`Node::member`] has it). A large object is indexed on first use, so looking up many keys of
+/// it costs one pass over it; a small one is scanned.
 struct MemberIndex<'a> {
     root: &'a Node,
-    objects: HashMap<String, Option<HashMap<&'a str, &'a Member>>>,
+    objects: HashMap<String, Option<Members<'a>>>,
 }
+
+enum Members<'a> {
+    Scanned(&'a [Member]),
+    Indexed(HashMap<&'a str, &'a Member>),
+}
+
+/// Objects up to this many members are scanned rather than indexed.
+const SCANNED_MEMBERS: usize = 16;
 
 impl<'a> MemberIndex<'a> {
     fn new(root: &'a Node) -> Self {
@@ -295,14 +303,20 @@ impl<'a> MemberIndex<'a> {
     /// The member `key` of the object at pointer `object`.
     fn get(&mut self, object: &str, key: &str) -> Option<&'a Member> {
         if !self.objects.contains_key(object) {
-            let index = self
-                .root
-                .pointer(object)
-                .and_then(Node::members)
-                .map(|ms| ms.iter().map(|m| (m.key.as_str(), m)).collect());
+            let members = self.root.pointer(object).and_then(Node::members);
+            let index = members.map(|ms| {
+                if ms.len() <= SCANNED_MEMBERS {
+                    Members::Scanned(ms)
+                } else {
+                    Members::Indexed(ms.iter().map(|m| (m.key.as_str(), m)).collect())
+                }
+            });
             self.objects.insert(object.to_string(), index);
         }
-        self.objects[object].as_ref()?.get(key).copied()
+        match self.objects[object].as_ref()? {
+            Members::Scanned(ms) => ms.iter().rev().find(|m| m.key == key),
+            Members::Indexed(index) => index.get(key).copied(),
+        }
     }
 }
 
