@@ -199,19 +199,25 @@ mod tests {
             "unicode é € 𝄞 \u{7f} \u{2028}",
             "a long message with `code` spans; did you mean `groupId`? It differs only in case",
         ];
-        for s in strings {
+        let numbers = [
+            (12, 345, 7),
+            (0, 1, 0),
+            (9, 10, 99),
+            (1_000_000, usize::MAX, 100),
+        ];
+        for (s, (line, column, payload)) in strings.into_iter().zip(numbers.into_iter().cycle()) {
             for opt in [None, Some(s)] {
                 let d = JsonDiagnostic {
                     rule: "unknown-field",
                     severity: "error",
                     message: s.to_string(),
                     file: s,
-                    line: 12,
-                    column: 345,
+                    line,
+                    column,
                     pointer: s,
                     resource: opt,
                     direction: opt,
-                    payload: 7,
+                    payload,
                 };
                 let mut ours = Vec::new();
                 d.write_to(&mut ours);
