@@ -96,16 +96,13 @@ pub fn parse_range(text: &str, start: usize, end: usize) -> Result<Document, Par
     // path to every value while parsing cost a push and a pop per member.
     let mut last: Option<(usize, String)> = None;
     let mut duplicates = Vec::with_capacity(p.duplicates.len());
-    for (object_start, dup) in p.duplicates {
-        let object_pointer = match last.take() {
+    for (object_start, mut dup) in p.duplicates {
+        dup.object_pointer = match last.take() {
             Some((start, pointer)) if start == object_start => pointer,
             _ => pointer_to(&root, object_start),
         };
-        last = Some((object_start, object_pointer.clone()));
-        duplicates.push(DuplicateKey {
-            object_pointer,
-            ..dup
-        });
+        last = Some((object_start, dup.object_pointer.clone()));
+        duplicates.push(dup);
     }
     Ok(Document { root, duplicates })
 }
@@ -150,8 +147,8 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    /// Repeated keys, each with the offset of its object; the object's pointer is filled in
-    /// after the parse.
+    /// Repeated keys, each with the offset of its object; `object_pointer` is left empty here
+    /// and filled in after the parse.
     duplicates: Vec<(usize, DuplicateKey)>,
 }
 

@@ -190,20 +190,21 @@ pub fn decode(path: PathBuf, mut bytes: Vec<u8>) -> (SourceFile, Option<Diagnost
     }
     match String::from_utf8(bytes) {
         // NUL is valid UTF-8 but never appears in JSON text: UTF-16 without a BOM, or binary.
-        Ok(text) if memchr::memchr(0, text.as_bytes()).is_some() => {
-            let bytes = text.as_bytes();
-            let offset = memchr::memchr(0, bytes).unwrap_or(0);
-            let finding = rules::invalid_json::not_utf8(offset, looks_utf16(bytes), true);
-            (SourceFile { path, text, bom }, Some(finding))
-        }
-        Ok(text) => (SourceFile { path, text, bom }, None),
+        Ok(text) => match memchr::memchr(0, text.as_bytes()) {
+            Some(offset) => {
+                let utf16 = looks_utf16(text.as_bytes());
+                let finding = rules::invalid_json::not_utf8(offset, utf16, true);
+                (SourceFile { path, text, bom }, Some(finding))
+            }
+            None => (SourceFile { path, text, bom }, None),
+        },
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let utf16 = bytes.starts_with(b"\xFF\xFE")
                 || bytes.starts_with(b"\xFE\xFF")
                 || looks_utf16(&bytes);
-            let has_nul = bytes.contains(&0);
+            let has_nul = memchr::memchr(0, &bytes).is_some();
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let finding = rules::invalid_json::not_utf8(offset, utf16, has_nul);
             (SourceFile { path, text, bom }, Some(finding))
