@@ -18,6 +18,7 @@ pub mod input;
 pub mod instance;
 pub mod json;
 pub mod lint;
+pub mod odata;
 pub mod render;
 pub mod route;
 pub mod rules;

@@ -1,0 +1,389 @@
+//! Loading a metadata document as a [`Model`], through a cache of compiled models keyed by a
+//! hash of the document's content (and of paylint's version): the first run reads and compiles
+//! the XML, later runs read the compiled model back in a millisecond or two.
+//!
+//! The cache is a folder of files named by that key: `$PAYLINT_CACHE_DIR`, else
+//! `$XDG_CACHE_HOME/paylint`, else `~/.cache/paylint`. An entry is written atomically (a
+//! temporary file in the folder, then a rename); one that cannot be written, read or trusted
+//! (truncated, from another version, failing its checksum or [`Model::validate`]) is ignored and
+//! the document compiled again. A run never fails because of the cache.
+
+use super::build::{self, Options, Problem, ProblemSeverity};
+use super::{csdl, Model, Position};
+
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever the model's shape or its compilation changes.
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"PLMODEL\0";
+
+/// Documents larger than this are refused (Microsoft Graph's is 3.4 MB).
+pub const MAX_DOCUMENT: u64 = 512 * 1024 * 1024;
+
+/// A problem of the document, placed.
+#[derive(Debug, Clone, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
+pub struct Placed {
+    pub error: bool,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for Placed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.line,
+            self.column,
+            if self.error { "error" } else { "warning" },
+            self.message
+        )?;
+        if let Some(h) = &self.hint {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a document could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    Read(PathBuf, std::io::Error),
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+    },
+    Encoding {
+        path: PathBuf,
+        what: String,
+    },
+    Xml {
+        path: PathBuf,
+        at: Position,
+        message: String,
+    },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Placed>,
+    },
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Read(p, e) => write!(f, "cannot read the metadata {}: {e}", p.display()),
+            LoadError::TooLarge { path, size } => write!(
+                f,
+                "the metadata {} is {size} bytes, over the {MAX_DOCUMENT}-byte limit",
+                path.display()
+            ),
+            LoadError::Encoding { path, what } => {
+                write!(f, "the metadata {} is {what}", path.display())
+            }
+            LoadError::Xml { path, at, message } => {
+                write!(f, "bad metadata {}:{at}: {message}", path.display())
+            }
+            LoadError::Invalid { path, problems } => {
+                let errors = problems.iter().filter(|p| p.error).count();
+                write!(
+                    f,
+                    "bad metadata {}: {errors} error{}",
+                    path.display(),
+                    if errors == 1 { "" } else { "s" }
+                )?;
+                for p in problems {
+                    write!(f, "\n  {}:{p}", path.display())?;
+                }
+                write!(
+                    f,
+                    "\n  (--allow-unresolved turns unresolved names into warnings)"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A loaded model and the warnings its document gives.
+#[derive(Debug, bitcode::Encode, bitcode::Decode)]
+pub struct Loaded {
+    pub model: Model,
+    pub warnings: Vec<Placed>,
+}
+
+/// Where compiled models are kept, if anywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheDir {
+    Off,
+    At(PathBuf),
+}
+
+impl CacheDir {
+    /// `$PAYLINT_CACHE_DIR`, `$XDG_CACHE_HOME/paylint`, `$HOME/.cache/paylint`, else none.
+    pub fn from_env() -> CacheDir {
+        let var = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        if let Some(d) = var("PAYLINT_CACHE_DIR") {
+            return CacheDir::At(d);
+        }
+        if let Some(d) = var("XDG_CACHE_HOME") {
+            return CacheDir::At(d.join("paylint"));
+        }
+        match var("HOME") {
+            Some(h) => CacheDir::At(h.join(".cache").join("paylint")),
+            None => CacheDir::Off,
+        }
+    }
+}
+
+/// Reads, decodes and compiles the document at `path`, or takes its compiled model from the
+/// cache.
+pub fn load(path: &Path, options: &Options, cache: &CacheDir) -> Result<Loaded, LoadError> {
+    let bytes = read_capped(path)?;
+    let key = key(&bytes, options);
+    if let CacheDir::At(dir) = cache {
+        if let Some(loaded) = read_entry(&dir.join(entry_name(key))) {
+            return Ok(loaded);
+        }
+    }
+    let text = decode(path, bytes)?;
+    let loaded = compile(path, &text, options)?;
+    if let CacheDir::At(dir) = cache {
+        // Best effort: a cache that cannot be written costs the next run a compile, no more.
+        let _ = write_entry(dir, &entry_name(key), &loaded);
+    }
+    Ok(loaded)
+}
+
+/// Compiles a document's text (no cache).
+pub fn compile(path: &Path, text: &str, options: &Options) -> Result<Loaded, LoadError> {
+    let doc = csdl::read(text).map_err(|e| LoadError::Xml {
+        path: path.to_path_buf(),
+        at: Position::of(text, e.at),
+        message: e.message,
+    })?;
+    let place = |p: &Problem| Placed {
+        error: p.severity == ProblemSeverity::Error,
+        line: Position::of(text, p.at).line,
+        column: Position::of(text, p.at).column,
+        message: p.message.clone(),
+        hint: p.hint.clone(),
+    };
+    match build::compile(&doc, text, options) {
+        Ok((model, warnings)) => Ok(Loaded {
+            model,
+            warnings: warnings.iter().map(place).collect(),
+        }),
+        Err(problems) => Err(LoadError::Invalid {
+            path: path.to_path_buf(),
+            problems: problems.iter().map(place).collect(),
+        }),
+    }
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| LoadError::Read(path.to_path_buf(), e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DOCUMENT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadError::Read(path.to_path_buf(), e))?;
+    if bytes.len() as u64 > MAX_DOCUMENT {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size: std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
+        });
+    }
+    Ok(bytes)
+}
+
+/// UTF-8 (a byte order mark dropped) or UTF-16 with a byte order mark (what Windows PowerShell
+/// 5 writes); anything else is refused with what it looks like.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    let bad = |what: String| LoadError::Encoding {
+        path: path.to_path_buf(),
+        what,
+    };
+    let utf16 = |bytes: &[u8], little: bool| {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| {
+                if little {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units)
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, true).map_err(|_| bad("UTF-16 with invalid characters".into()));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, false).map_err(|_| bad("UTF-16 with invalid characters".into()));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if body.len() >= 2 && (body[0] == 0 || body[1] == 0) {
+        return Err(bad(
+            "UTF-16 without a byte order mark: save it as UTF-8 (or UTF-16 with a BOM)".into(),
+        ));
+    }
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let text = String::from_utf8_lossy(&body[..e.valid_up_to()]);
+            let at = Position::of(&text, text.len());
+            let declared = declared_encoding(&text);
+            Err(bad(format!(
+                "not UTF-8 (invalid byte at {at}{}): convert it to UTF-8, e.g. with `iconv -t UTF-8`",
+                declared
+                    .map(|d| format!("; it declares `encoding=\"{d}\"`"))
+                    .unwrap_or_default()
+            )))
+        }
+    }
+}
+
+fn declared_encoding(text: &str) -> Option<String> {
+    let decl = text.strip_prefix("<?xml")?;
+    let end = decl.find("?>")?;
+    let decl = &decl[..end];
+    let i = decl.find("encoding")?;
+    let rest = decl[i + 8..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next()?;
+    let rest = &rest[1..];
+    Some(rest[..rest.find(quote)?].to_string())
+}
+
+/// The cache key: the document's bytes, paylint's version, the model format and the options
+/// that change what is compiled.
+fn key(bytes: &[u8], options: &Options) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(bytes);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(&FORMAT.to_le_bytes());
+    h.update(&[u8::from(options.allow_unresolved)]);
+    h.digest128()
+}
+
+fn entry_name(key: u128) -> String {
+    format!("model-{key:032x}.bin")
+}
+
+/// An entry: magic, format, payload length, payload checksum, payload (the [`Loaded`] value).
+fn read_entry(path: &Path) -> Option<Loaded> {
+    let bytes = std::fs::read(path).ok()?;
+    let header = 8 + 4 + 8 + 16;
+    if bytes.len() < header || &bytes[..8] != MAGIC {
+        return None;
+    }
+    let format = u32::from_le_bytes(bytes[8..12].try_into().ok()?);
+    let len = u64::from_le_bytes(bytes[12..20].try_into().ok()?) as usize;
+    let sum = u128::from_le_bytes(bytes[20..36].try_into().ok()?);
+    let payload = bytes.get(header..)?;
+    if format != FORMAT || payload.len() != len || xxhash_rust::xxh3::xxh3_128(payload) != sum {
+        return None;
+    }
+    let loaded: Loaded = bitcode::decode(payload).ok()?;
+    loaded.model.validate().ok()?;
+    Some(loaded)
+}
+
+fn write_entry(dir: &Path, name: &str, loaded: &Loaded) -> std::io::Result<()> {
+    use std::io::Write;
+    let payload = bitcode::encode(loaded);
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(MAGIC)?;
+    tmp.write_all(&FORMAT.to_le_bytes())?;
+    tmp.write_all(&(payload.len() as u64).to_le_bytes())?;
+    tmp.write_all(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes())?;
+    tmp.write_all(&payload)?;
+    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="t"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+      <EntityContainer Name="c"><EntitySet Name="ts" EntityType="ns.t"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+
+    #[test]
+    fn a_second_load_comes_from_the_cache_and_a_corrupt_entry_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("m.xml");
+        std::fs::write(&doc, DOC).unwrap();
+        let cache = CacheDir::At(dir.path().join("cache"));
+        let first = load(&doc, &Options::default(), &cache).unwrap();
+        let entries: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
+            .unwrap()
+            .collect();
+        assert_eq!(entries.len(), 1);
+        let entry = entries[0].as_ref().unwrap().path();
+        let second = load(&doc, &Options::default(), &cache).unwrap();
+        assert_eq!(first.model.types.len(), second.model.types.len());
+        // Corrupt the entry: it is ignored and rewritten.
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xFF;
+        std::fs::write(&entry, &bytes).unwrap();
+        assert!(read_entry(&entry).is_none());
+        let third = load(&doc, &Options::default(), &cache).unwrap();
+        assert_eq!(third.model.entity_sets[0].name, "ts");
+        assert!(read_entry(&entry).is_some());
+        // A folder that cannot be written is no error.
+        let blocked = dir.path().join("file");
+        std::fs::write(&blocked, "x").unwrap();
+        assert!(load(
+            &doc,
+            &Options::default(),
+            &CacheDir::At(blocked.join("sub"))
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn encodings() {
+        let p = Path::new("m.xml");
+        let mut le = vec![0xFF, 0xFE];
+        for u in DOC.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(p, le).unwrap(), DOC);
+        let mut be = vec![0xFE, 0xFF];
+        for u in DOC.encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(p, be).unwrap(), DOC);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(DOC.as_bytes());
+        assert_eq!(decode(p, bom).unwrap(), DOC);
+        let no_bom: Vec<u8> = DOC.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(decode(p, no_bom)
+            .unwrap_err()
+            .to_string()
+            .contains("without a byte order mark"));
+        let latin = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>\xE9</a>".to_vec();
+        let e = decode(p, latin).unwrap_err().to_string();
+        assert!(
+            e.contains("not UTF-8") && e.contains("ISO-8859-1") && e.contains("2:4"),
+            "{e}"
+        );
+    }
+}
