@@ -2,6 +2,7 @@
 //! headers and status — against its operation (`message`).
 
 pub mod body;
+pub mod edm;
 pub mod message;
 
 pub use body::{check_schema, check_shape, Target};

@@ -67,6 +67,13 @@ impl Linker {
         }
     }
 
+    /// A request seen but not checked (a doc's ignored example): later responses answer it.
+    pub fn observe(&mut self, m: &Message) {
+        if let StartLine::Request { method, target } = &m.line {
+            self.last_request = Some((method.clone(), target.clone()));
+        }
+    }
+
     pub fn payload(&mut self, index: usize, m: Message, truncated: bool) -> Payload {
         let (direction, status) = match &m.line {
             StartLine::Request { method, target } => {
@@ -89,6 +96,7 @@ impl Linker {
             status,
             headers: Some(m.headers),
             truncated,
+            ..Payload::default()
         }
     }
 }
@@ -117,15 +125,26 @@ fn lines(text: &str, range: Span) -> Vec<Line> {
     out
 }
 
+/// A request line (`METHOD target [HTTP/1.1]`) or a status line. Docs write status lines as
+/// `HTTP/1.1 200 OK`, `HTTP 201 Created` and `HTTP code: 200 OK`, and leave spaces in targets
+/// unencoded (`$filter= (status eq 'x')`, `{id | userPrincipalName}`).
 pub fn start_line(line: &str) -> Option<StartLine> {
     let line = line.trim();
-    if let Some(rest) = line.strip_prefix("HTTP/") {
-        let mut parts = rest.split_whitespace();
-        let version = parts.next()?;
-        if !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    if let Some(rest) = line.strip_prefix("HTTP") {
+        let code = if let Some(after) = rest.strip_prefix('/') {
+            let mut parts = after.split_whitespace();
+            let version = parts.next()?;
+            if !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                return None;
+            }
+            parts.next()?
+        } else if let Some(after) = rest.strip_prefix(" code:") {
+            after.split_whitespace().next()?
+        } else if rest.starts_with(' ') {
+            rest.split_whitespace().next()?
+        } else {
             return None;
-        }
-        let code = parts.next()?;
+        };
         if code.len() != 3 {
             return None;
         }
@@ -134,18 +153,21 @@ pub fn start_line(line: &str) -> Option<StartLine> {
             .contains(&status)
             .then_some(StartLine::Response { status });
     }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?;
+    let (method, rest) = line.split_once(char::is_whitespace)?;
     if !METHODS.contains(&method) {
         return None;
     }
-    let target = parts.next()?;
-    match (parts.next(), parts.next()) {
-        (None, None) => {}
-        (Some(v), None) if v.starts_with("HTTP/") => {}
-        _ => return None,
-    }
-    if !(target.starts_with('/') || target.contains("://") || target == "*") {
+    let rest = rest.trim();
+    let target = match rest.rsplit_once(char::is_whitespace) {
+        Some((t, version)) if version.starts_with("HTTP/") => t.trim_end(),
+        _ => rest,
+    };
+    if target.is_empty()
+        || !(target.starts_with('/')
+            || target.contains("://")
+            || target == "*"
+            || target.starts_with("{{"))
+    {
         return None;
     }
     Some(StartLine::Request {
@@ -404,6 +426,40 @@ mod tests {
         let (m, _) = parse_all(text);
         assert_eq!(m.len(), 1);
         assert_eq!(body(text, &m[0]), "{\"a\": [\nGET /y\n]}");
+    }
+
+    #[test]
+    fn start_lines_as_docs_write_them() {
+        let req = |l: &str| match start_line(l) {
+            Some(StartLine::Request { method, target }) => Some((method, target)),
+            _ => None,
+        };
+        assert_eq!(
+            req("GET /me/events?$filter= (status eq 'x') HTTP/1.1"),
+            Some(("GET".into(), "/me/events?$filter= (status eq 'x')".into()))
+        );
+        assert_eq!(
+            req("GET /users/{id | userPrincipalName}/manager"),
+            Some((
+                "GET".into(),
+                "/users/{id | userPrincipalName}/manager".into()
+            ))
+        );
+        assert_eq!(req("Get /me"), None);
+        assert_eq!(req("GET me"), None);
+        for (line, status) in [
+            ("HTTP code: 200 OK", 200),
+            ("HTTP 201 Created", 201),
+            ("HTTP/1.1 422", 422),
+        ] {
+            assert_eq!(
+                start_line(line),
+                Some(StartLine::Response { status }),
+                "{line}"
+            );
+        }
+        assert_eq!(start_line("HTTPS is used"), None);
+        assert_eq!(start_line("HTTP code: none"), None);
     }
 
     #[test]

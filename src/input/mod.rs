@@ -31,6 +31,32 @@ pub struct Payload {
     pub headers: Option<Vec<Header>>,
     /// A documented example shortened for readability: missing properties are not findings.
     pub truncated: bool,
+    /// The type the format says the body is (a doc annotation's `@odata.type`).
+    pub named_type: Option<NamedType>,
+    /// A message, or a type's declaration.
+    pub kind: PayloadKind,
+}
+
+/// What a payload is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PayloadKind {
+    /// A request or response (or a bare body of one).
+    #[default]
+    Message,
+    /// A type's declaration: a doc's resource block, listing the type's properties with
+    /// placeholder values (`"String"`, `"String (timestamp)"`).
+    Declaration {
+        /// Properties the block may leave out (`optionalProperties`).
+        optional: Vec<String>,
+    },
+}
+
+/// A type named by the format: `microsoft.graph.user`, or a collection of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedType {
+    /// As written, without `#`: `microsoft.graph.user`.
+    pub name: String,
+    pub collection: bool,
 }
 
 impl Payload {

@@ -10,6 +10,7 @@
 pub mod build;
 pub mod cache;
 pub mod csdl;
+pub mod exchange;
 pub mod model;
 pub mod resolve;
 pub mod url;

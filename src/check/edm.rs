@@ -1,0 +1,992 @@
+//! Checks a body against an OData model: walks the JSON tree with the type each value should
+//! have, by the rules of OData's JSON Format (4.01): control information and annotations
+//! (`@odata.type` selects a derived type, with or without `#`), structural and navigation
+//! properties (expanded or deep-inserted entities are checked as their type), open types,
+//! primitive values in their OData forms, enum members, collections, and what a client may not
+//! send (computed, read-only and immutable properties, keys in an update).
+//!
+//! One cause gives one finding: under an unknown field or a type that does not fit, nothing
+//! more is reported; a case slip the service accepts (in an enum member or an `@odata.type`) is
+//! a warning with a safe fix.
+
+use crate::catalog::edm as formats;
+use crate::diagnostic::{Diagnostic, Direction, FixAction, Safety, Severity};
+use crate::json::{pointer_join, Kind, Member, Node, Span};
+use crate::odata::exchange::{Expect, Purpose};
+use crate::odata::model::{Kind as TypeKind, Model, Primitive, ReadOnly, TypeId, TypeRef, Version};
+use crate::odata::resolve::{nearest, type_name};
+use crate::rules::{self, type_mismatch::placeholder, unknown_field};
+
+/// What a body is checked as, against a model.
+#[derive(Debug, Clone)]
+pub struct EdmTarget<'m> {
+    pub model: &'m Model,
+    pub expect: Expect,
+    pub direction: Option<Direction>,
+    /// A documented example shortened for readability: missing properties are not findings.
+    pub truncated: bool,
+    /// The properties a response's request selected (`$select`), if it did.
+    pub select: Option<Vec<String>>,
+}
+
+impl EdmTarget<'_> {
+    /// The name of what the body is, for messages and the report's `resource` field.
+    pub fn resource_name(&self) -> String {
+        match &self.expect {
+            Expect::Structured { ty, .. } => self.model.ty(*ty).name.clone(),
+            Expect::Value(r) => type_name(self.model, r),
+            Expect::Parameters { op } => {
+                format!("{} parameters", self.model.operations[*op as usize].name)
+            }
+            Expect::Reference { .. } => "entity reference".to_string(),
+            _ => "body".to_string(),
+        }
+    }
+}
+
+/// Checks `root` (the body) against `target`; findings go to `out`.
+pub fn check(root: &Node, target: &EdmTarget<'_>, out: &mut Vec<Diagnostic>) {
+    let mut w = Walker {
+        model: target.model,
+        target,
+        name: target.resource_name(),
+        out: Vec::new(),
+    };
+    w.body(root);
+    let name = w.name.clone();
+    out.extend(w.out.into_iter().map(|mut d| {
+        d.resource = Some(name.clone());
+        d.direction = target.direction;
+        d
+    }));
+}
+
+struct Walker<'a, 'm> {
+    model: &'m Model,
+    target: &'a EdmTarget<'m>,
+    name: String,
+    out: Vec<Diagnostic>,
+}
+
+/// The JSON type a value of `r` is written as (for messages and placeholders).
+fn json_type(model: &Model, r: &TypeRef) -> &'static str {
+    if r.collection {
+        return "array";
+    }
+    match r.id {
+        TypeId::Structured(_) | TypeId::AnyStructured => "object",
+        TypeId::Enum(_) => "string",
+        TypeId::Primitive(p) => match p {
+            Primitive::Boolean => "boolean",
+            Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64 => {
+                if model.version == Version::V4 || p != Primitive::Int64 {
+                    "integer"
+                } else {
+                    "string"
+                }
+            }
+            Primitive::Decimal | Primitive::Double | Primitive::Single => "number",
+            Primitive::Geography | Primitive::Geometry => "object",
+            _ => "string",
+        },
+    }
+}
+
+fn is_annotation(key: &str) -> bool {
+    unknown_field::is_annotation(key)
+}
+
+impl<'m> Walker<'_, 'm> {
+    fn direction(&self) -> Option<Direction> {
+        self.target.direction
+    }
+
+    /// `the X request body`, or `` `/a/b` of the X request body ``.
+    fn subject(&self, pointer: &str) -> String {
+        let dir = self
+            .direction()
+            .map(|d| format!(" {}", d.as_str()))
+            .unwrap_or_default();
+        if pointer.is_empty() {
+            format!("the {}{dir} body", self.name)
+        } else {
+            format!("`{pointer}` of the {}{dir} body", self.name)
+        }
+    }
+
+    fn body(&mut self, root: &Node) {
+        let target = self.target;
+        match &target.expect {
+            Expect::Structured {
+                ty,
+                collection: false,
+                purpose,
+            } => {
+                if self.object_or_mismatch(root, "") {
+                    self.object(root, *ty, "", *purpose, true);
+                }
+            }
+            Expect::Structured {
+                ty,
+                collection: true,
+                purpose,
+            } => {
+                let item = TypeRef {
+                    id: TypeId::Structured(*ty),
+                    collection: false,
+                    nullable: false,
+                    max_length: None,
+                    definition: None,
+                };
+                self.wrapped(root, &item, true, |w, node, ptr| {
+                    if w.object_or_mismatch(node, ptr) {
+                        w.object(node, *ty, ptr, *purpose, true);
+                    }
+                });
+            }
+            Expect::Value(r) => {
+                let r = r.clone();
+                self.wrapped(root, &r, r.collection, |w, node, ptr| {
+                    let mut item = r.clone();
+                    if ptr != "/value" {
+                        item.collection = false;
+                        w.value(node, &item, ptr, Purpose::Read, node.span);
+                    } else {
+                        w.value(node, &r, ptr, Purpose::Read, node.span);
+                    }
+                });
+            }
+            Expect::Parameters { op } => {
+                if self.object_or_mismatch(root, "") {
+                    self.parameters(root, *op);
+                }
+            }
+            Expect::Reference { collection } => {
+                if *collection {
+                    let item = TypeRef {
+                        id: TypeId::AnyStructured,
+                        collection: false,
+                        nullable: false,
+                        max_length: None,
+                        definition: None,
+                    };
+                    self.wrapped(root, &item, true, |w, node, ptr| {
+                        if w.object_or_mismatch(node, ptr) {
+                            w.reference(node, ptr);
+                        }
+                    });
+                } else if self.object_or_mismatch(root, "") {
+                    self.reference(root, "");
+                }
+            }
+            Expect::Nothing | Expect::NotJson | Expect::Unknown => {}
+        }
+    }
+
+    /// Is `node` an object? If not, one `type-mismatch` finding.
+    fn object_or_mismatch(&mut self, node: &Node, pointer: &str) -> bool {
+        if matches!(node.kind, Kind::Object(_)) {
+            return true;
+        }
+        let subject = if pointer.is_empty() {
+            format!("a {} body", self.name)
+        } else {
+            self.subject("")
+        };
+        self.out.push(rules::type_mismatch::diagnose(
+            node.span,
+            pointer,
+            node,
+            &["object".to_string()],
+            &subject,
+        ));
+        false
+    }
+
+    /// `{"value": ...}` with annotations around it (a collection, or a primitive value): `each`
+    /// is called for every item (collection) or the value.
+    fn wrapped(
+        &mut self,
+        root: &Node,
+        r: &TypeRef,
+        collection: bool,
+        mut each: impl FnMut(&mut Self, &Node, &str),
+    ) {
+        if !self.object_or_mismatch(root, "") {
+            return;
+        }
+        let members = root.members().unwrap_or(&[]);
+        let mut value = None;
+        for m in last_of_each(members) {
+            if m.key == "value" {
+                value = Some(m);
+            } else if !is_annotation(&m.key) && !m.key.starts_with('#') {
+                let known = vec!["value".to_string()];
+                let (c, closeness) = unknown_field::near_misses(&m.key, &known);
+                let cands: Vec<String> = c.into_iter().map(str::to_string).collect();
+                self.out.push(unknown_field::diagnose(
+                    m,
+                    &pointer_join("", &m.key),
+                    &self.subject(""),
+                    &known,
+                    (&cands, closeness),
+                    "",
+                    None,
+                ));
+            }
+        }
+        let Some(value) = value else {
+            if !self.target.truncated {
+                self.out.push(rules::missing_required::diagnose(
+                    root.span,
+                    "",
+                    "value",
+                    &self.subject(""),
+                    None,
+                    if collection {
+                        "[]".into()
+                    } else {
+                        placeholder(json_type(self.model, r), "value")
+                    },
+                ));
+            }
+            return;
+        };
+        if !collection {
+            each(self, &value.value, "/value");
+            return;
+        }
+        match &value.value.kind {
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if matches!(item.kind, Kind::Null) && r.nullable {
+                        continue;
+                    }
+                    each(self, item, &format!("/value/{i}"));
+                }
+            }
+            _ => self.out.push(rules::type_mismatch::diagnose(
+                value.key_span,
+                "/value",
+                &value.value,
+                &["array".to_string()],
+                &self.subject(""),
+            )),
+        }
+    }
+
+    /// The type an object is checked as: its `@odata.type` when that names `declared` or a
+    /// type derived from it; `None` when it names a type that does not fit (reported; the
+    /// object is not checked further).
+    fn actual_type(&mut self, node: &Node, declared: u32, pointer: &str) -> Option<u32> {
+        let model = self.model;
+        let Some(m) = member(node, "@odata.type") else {
+            let d = model.ty(declared);
+            if d.is_abstract && !d.derived.is_empty() && !self.target.truncated {
+                let concrete = first_concrete(model, declared);
+                self.out.push(rules::missing_required::diagnose(
+                    node.span,
+                    pointer,
+                    "@odata.type",
+                    &self.subject(pointer),
+                    None,
+                    concrete
+                        .map(|c| format!("\"#{}\"", model.ty(c).name))
+                        .unwrap_or_else(|| "\"#\"".into()),
+                ));
+            }
+            return Some(declared);
+        };
+        let type_pointer = pointer_join(pointer, "@odata.type");
+        let Kind::String(written) = &m.value.kind else {
+            self.out.push(rules::wrong_odata_type::diagnose(
+                m,
+                &type_pointer,
+                &format!("#{}", model.ty(declared).name),
+                &model.ty(declared).name,
+            ));
+            return Some(declared);
+        };
+        let bare = written.trim_start_matches('#');
+        let exact = model.structured(bare);
+        let found = exact.or_else(|| {
+            let q = model.qualify(bare).to_lowercase();
+            model
+                .types
+                .iter()
+                .position(|t| t.name.to_lowercase() == q)
+                .map(|i| i as u32)
+        });
+        match found {
+            Some(t) if model.derives_from(t, declared) => {
+                let canonical = format!("#{}", model.ty(t).name);
+                let alias_ok = exact.is_some() && written.starts_with('#');
+                if !alias_ok {
+                    // A missing `#` or a case slip: the service accepts it; one warning, a
+                    // safe fix, and the body checked as the type it names.
+                    let mut d = rules::wrong_odata_type::diagnose(
+                        m,
+                        &type_pointer,
+                        &canonical,
+                        &model.ty(t).name,
+                    );
+                    d.severity = Severity::Warning;
+                    self.out.push(d);
+                }
+                Some(t)
+            }
+            Some(t) => {
+                let mut d = rules::wrong_odata_type::diagnose(
+                    m,
+                    &type_pointer,
+                    &format!("#{}", model.ty(declared).name),
+                    &model.ty(declared).name,
+                );
+                d.message = format!(
+                    "`@odata.type` is `{written}`, which is not `{}` or a type derived from it",
+                    model.ty(declared).name
+                );
+                d.hint = Some(derived_hint(model, declared));
+                let _ = t;
+                d.fix = None;
+                self.out.push(d);
+                None
+            }
+            None => {
+                let mut names: Vec<&str> = std::iter::once(declared)
+                    .chain(all_derived(model, declared))
+                    .map(|t| model.ty(t).name.as_str())
+                    .collect();
+                names.sort_unstable();
+                let near = nearest(bare, names.iter().copied());
+                let mut d = rules::wrong_odata_type::diagnose(
+                    m,
+                    &type_pointer,
+                    &format!(
+                        "#{}",
+                        near.first()
+                            .map_or(model.ty(declared).name.as_str(), String::as_str)
+                    ),
+                    &model.ty(declared).name,
+                );
+                d.message =
+                    format!("`@odata.type` is `{written}`, which names no type of the model");
+                d.hint = Some(match near.first() {
+                    Some(n) => format!("did you mean `#{n}`?"),
+                    None => derived_hint(model, declared),
+                });
+                if near.is_empty() {
+                    d.fix = None;
+                }
+                self.out.push(d);
+                Some(declared)
+            }
+        }
+    }
+
+    /// An entity or complex object of (at least) type `declared`.
+    fn object(&mut self, node: &Node, declared: u32, pointer: &str, purpose: Purpose, top: bool) {
+        let model = self.model;
+        let Some(ty) = self.actual_type(node, declared, pointer) else {
+            return;
+        };
+        if model.ty(ty).any_json {
+            return;
+        }
+        let members = node.members().unwrap_or(&[]);
+        let open = model.ty(ty).open;
+        let request = self.direction() == Some(Direction::Request);
+        let mut unknown: Vec<(&Member, Option<&str>)> = Vec::new();
+        for m in last_of_each(members) {
+            let key = m.key.as_str();
+            let ptr = pointer_join(pointer, key);
+            if key.starts_with('#') {
+                continue; // an advertised action or function (full metadata)
+            }
+            if let Some(prop) = key.strip_suffix("@odata.bind") {
+                if !prop.is_empty() && !open && model.navigation(ty, prop).is_none() {
+                    unknown.push((m, Some(prop)));
+                }
+                continue;
+            }
+            if is_annotation(key) {
+                continue;
+            }
+            if let Some(p) = model.property(ty, key) {
+                let (r, read_only) = (p.ty.clone(), p.read_only);
+                self.value(&m.value, &r, &ptr, purpose, m.key_span);
+                if request {
+                    self.read_only(m, ty, key, read_only, purpose, pointer, &ptr);
+                }
+            } else if let Some(n) = model.navigation(ty, key) {
+                let r = TypeRef {
+                    id: TypeId::Structured(n.target),
+                    collection: n.collection,
+                    nullable: n.nullable,
+                    max_length: None,
+                    definition: None,
+                };
+                let inner = if request { purpose } else { Purpose::Read };
+                self.value(&m.value, &r, &ptr, inner, m.key_span);
+            } else if !open {
+                unknown.push((m, None));
+            }
+        }
+        self.unknowns(node, ty, pointer, &unknown);
+        self.required(node, ty, pointer, purpose, top);
+    }
+
+    /// `unknown-field` for each unknown member of an object of type `ty`. A rename is offered
+    /// as a safe fix only into a structural property that is not already present and that no
+    /// other unknown member of the object would be renamed into.
+    fn unknowns(
+        &mut self,
+        node: &Node,
+        ty: u32,
+        object: &str,
+        unknown: &[(&Member, Option<&str>)],
+    ) {
+        if unknown.is_empty() {
+            return;
+        }
+        let model = self.model;
+        let known: Vec<String> = model
+            .member_names(ty)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let looked: Vec<(Vec<String>, Option<unknown_field::Closeness>)> = unknown
+            .iter()
+            .map(|(m, bound)| {
+                let (c, closeness) = unknown_field::near_misses(bound.unwrap_or(&m.key), &known);
+                (c.into_iter().map(str::to_string).collect(), closeness)
+            })
+            .collect();
+        let proposal = |i: usize| match (looked[i].0.as_slice(), unknown[i].1) {
+            ([one], None) if model.property(ty, one).is_some() && member(node, one).is_none() => {
+                Some(one.clone())
+            }
+            _ => None,
+        };
+        let proposals: Vec<Option<String>> = (0..unknown.len()).map(proposal).collect();
+        for (i, (m, bound)) in unknown.iter().enumerate() {
+            let claimed = proposals
+                .iter()
+                .filter(|p| p.is_some() && *p == &proposals[i])
+                .count();
+            let rename = proposals[i].clone().filter(|_| claimed == 1);
+            let ptr = pointer_join(object, &m.key);
+            self.unknown(m, ty, object, &ptr, *bound, &known, &looked[i], rename);
+        }
+    }
+
+    /// `unknown-field` for member `m` of an object of type `ty` (`bound`: the property an
+    /// `@odata.bind` annotation names).
+    #[allow(clippy::too_many_arguments)]
+    fn unknown(
+        &mut self,
+        m: &Member,
+        ty: u32,
+        object: &str,
+        ptr: &str,
+        bound: Option<&str>,
+        known: &[String],
+        (cands, closeness): &(Vec<String>, Option<unknown_field::Closeness>),
+        rename: Option<String>,
+    ) {
+        let model = self.model;
+        let name = bound.unwrap_or(&m.key);
+        let closeness = *closeness;
+        let shown: Vec<String> = if known.len() > 12 {
+            Vec::new()
+        } else {
+            known.to_vec()
+        };
+        let mut d = unknown_field::diagnose(
+            m,
+            ptr,
+            &self.subject(object),
+            &shown,
+            (cands, closeness),
+            object,
+            rename.as_deref(),
+        );
+        if let Some(prop) = bound {
+            d.message = format!(
+                "`{}` binds `{prop}`, which is no navigation property of {}",
+                m.key,
+                self.subject(object)
+            );
+        }
+        match cands.as_slice() {
+            [one] if model.navigation(ty, one).is_some() && bound.is_none() => {
+                d.hint = Some(format!(
+                    "did you mean `{one}`? It is a navigation property: bind an existing entity with `\"{one}@odata.bind\": \"<url>\"`"
+                ));
+            }
+            [] => {
+                if let Some(owner) = declared_below(model, ty, name) {
+                    d.hint = Some(format!(
+                        "`{name}` is a property of `{owner}`, which derives from `{}`: add `\"@odata.type\": \"#{owner}\"`",
+                        model.ty(ty).name
+                    ));
+                } else if known.len() > 12 {
+                    d.hint = Some(format!(
+                        "`{}` has no property of that name or close to it; annotations (names with `@`) are always allowed",
+                        model.ty(ty).name
+                    ));
+                }
+            }
+            _ => {}
+        }
+        self.out.push(d);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_only(
+        &mut self,
+        m: &Member,
+        ty: u32,
+        key: &str,
+        read_only: Option<ReadOnly>,
+        purpose: Purpose,
+        object: &str,
+        ptr: &str,
+    ) {
+        let is_key = self.model.ty(ty).key.iter().any(|k| k == key);
+        let why = match (purpose, read_only) {
+            (Purpose::Create, Some(r)) if r.on_create() => Some(r.reason()),
+            (Purpose::Update | Purpose::Replace, Some(r)) if r.on_update() => Some(r.reason()),
+            (Purpose::Update | Purpose::Replace, _) if is_key => {
+                Some("a key, which an update cannot change")
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            let mut d = rules::read_only_field::diagnose(m, ptr, object, &self.subject(object));
+            d.message = format!(
+                "`{key}` is {why}: it should not be sent in {}",
+                self.subject(object)
+            );
+            self.out.push(d);
+        }
+    }
+
+    /// What the object lacks: a response's key, a replacement's non-nullable properties.
+    fn required(&mut self, node: &Node, ty: u32, pointer: &str, purpose: Purpose, top: bool) {
+        if self.target.truncated {
+            return;
+        }
+        let model = self.model;
+        let t = model.ty(ty);
+        let missing: Vec<(String, TypeRef)> = match purpose {
+            Purpose::Read if top && t.kind == TypeKind::Entity && !t.key.is_empty() => t
+                .key
+                .iter()
+                .filter(|k| member(node, k).is_none())
+                .filter(|k| {
+                    self.target
+                        .select
+                        .as_ref()
+                        .is_none_or(|s| s.iter().any(|x| x == *k))
+                })
+                .filter_map(|k| model.property(ty, k).map(|p| (k.clone(), p.ty.clone())))
+                .collect(),
+            Purpose::Replace if top => model
+                .lineage(ty)
+                .flat_map(|l| model.ty(l).properties.iter())
+                .filter(|p| !p.ty.nullable && !p.ty.collection && p.read_only.is_none())
+                .filter(|p| !t.key.contains(&p.name) && member(node, &p.name).is_none())
+                .map(|p| (p.name.clone(), p.ty.clone()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (name, r) in missing {
+            let typo = node.members().and_then(|ms| {
+                ms.iter()
+                    .find(|m| m.key != name && m.key.eq_ignore_ascii_case(&name))
+                    .map(|m| m.key.clone())
+            });
+            self.out.push(rules::missing_required::diagnose(
+                node.span,
+                pointer,
+                &name,
+                &self.subject(pointer),
+                typo.as_deref(),
+                placeholder(json_type(model, &r), &name),
+            ));
+        }
+    }
+
+    /// An action's parameters: each member a parameter, checked as its type; a parameter that
+    /// is neither optional nor nullable is required.
+    fn parameters(&mut self, root: &Node, op: u32) {
+        let model = self.model;
+        let o = &model.operations[op as usize];
+        let members = root.members().unwrap_or(&[]);
+        for m in last_of_each(members) {
+            if is_annotation(&m.key) {
+                continue;
+            }
+            let ptr = pointer_join("", &m.key);
+            match o.parameters.iter().find(|p| p.name == m.key) {
+                Some(p) => {
+                    let r = p.ty.clone();
+                    self.value(&m.value, &r, &ptr, Purpose::Create, m.key_span);
+                }
+                None => {
+                    let known: Vec<String> = o.parameters.iter().map(|p| p.name.clone()).collect();
+                    let (cands, closeness) = unknown_field::near_misses(&m.key, &known);
+                    let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
+                    let rename = match cands.as_slice() {
+                        [one] if member(root, one).is_none() => Some(one.clone()),
+                        _ => None,
+                    };
+                    let mut d = unknown_field::diagnose(
+                        m,
+                        &ptr,
+                        &self.subject(""),
+                        &known,
+                        (&cands, closeness),
+                        "",
+                        rename.as_deref(),
+                    );
+                    d.message = format!("`{}` is no parameter of `{}`", m.key, o.name);
+                    self.out.push(d);
+                }
+            }
+        }
+        if self.target.truncated {
+            return;
+        }
+        for p in &o.parameters {
+            if !p.optional && !p.ty.nullable && member(root, &p.name).is_none() {
+                self.out.push(rules::missing_required::diagnose(
+                    root.span,
+                    "",
+                    &p.name,
+                    &self.subject(""),
+                    None,
+                    placeholder(json_type(model, &p.ty), &p.name),
+                ));
+            }
+        }
+    }
+
+    /// An entity reference: `{"@odata.id": "..."}`.
+    fn reference(&mut self, node: &Node, pointer: &str) {
+        let members = node.members().unwrap_or(&[]);
+        for m in last_of_each(members) {
+            if !is_annotation(&m.key) {
+                let known = vec!["@odata.id".to_string()];
+                let ptr = pointer_join(pointer, &m.key);
+                let mut d = unknown_field::diagnose(
+                    m,
+                    &ptr,
+                    &self.subject(pointer),
+                    &known,
+                    (&[], None),
+                    pointer,
+                    None,
+                );
+                d.message = format!("`{}` is not part of an entity reference", m.key);
+                d.hint =
+                    Some("a reference is `{\"@odata.id\": \"https://.../users/{id}\"}`".into());
+                self.out.push(d);
+            }
+        }
+        match member(node, "@odata.id") {
+            None if !self.target.truncated => self.out.push(rules::missing_required::diagnose(
+                node.span,
+                pointer,
+                "@odata.id",
+                &self.subject(pointer),
+                None,
+                "\"<url of the entity>\"".into(),
+            )),
+            Some(m) if !matches!(m.value.kind, Kind::String(_)) => {
+                self.out.push(rules::type_mismatch::diagnose(
+                    m.key_span,
+                    &pointer_join(pointer, "@odata.id"),
+                    &m.value,
+                    &["string".to_string()],
+                    &self.subject(pointer),
+                ))
+            }
+            _ => {}
+        }
+    }
+
+    /// A value of type `r` at `pointer` (the member's key is where findings point).
+    fn value(&mut self, node: &Node, r: &TypeRef, pointer: &str, purpose: Purpose, at: Span) {
+        if let Kind::Null = node.kind {
+            if !r.nullable || r.collection {
+                self.mismatch(node, pointer, r, at);
+            }
+            return;
+        }
+        if r.collection {
+            let Kind::Array(items) = &node.kind else {
+                return self.mismatch(node, pointer, r, at);
+            };
+            let item = TypeRef {
+                collection: false,
+                ..r.clone()
+            };
+            for (i, it) in items.iter().enumerate() {
+                self.value(it, &item, &format!("{pointer}/{i}"), purpose, it.span);
+            }
+            return;
+        }
+        match r.id {
+            TypeId::Structured(t) => {
+                if self.model.ty(t).any_json {
+                    return;
+                }
+                if matches!(node.kind, Kind::Object(_)) {
+                    self.object(node, t, pointer, purpose, false);
+                } else {
+                    self.mismatch(node, pointer, r, at);
+                }
+            }
+            TypeId::AnyStructured => {
+                if !matches!(node.kind, Kind::Object(_)) {
+                    self.mismatch(node, pointer, r, at);
+                }
+            }
+            TypeId::Enum(e) => self.enum_value(node, e, pointer, at),
+            TypeId::Primitive(p) => self.primitive(node, p, r, pointer, at),
+        }
+    }
+
+    fn mismatch(&mut self, node: &Node, pointer: &str, r: &TypeRef, at: Span) {
+        let expected = vec![json_type(self.model, r).to_string()];
+        let mut d = rules::type_mismatch::diagnose(at, pointer, node, &expected, &self.subject(""));
+        let edm = type_name(self.model, r);
+        if let Some(h) = &d.hint {
+            if !matches!(node.kind, Kind::Null) {
+                d.hint = Some(format!("{h} (`{edm}`)"));
+            }
+        }
+        self.out.push(d);
+    }
+
+    fn enum_value(&mut self, node: &Node, e: u32, pointer: &str, at: Span) {
+        let model = self.model;
+        let en = &model.enums[e as usize];
+        let Kind::String(s) = &node.kind else {
+            let r = TypeRef {
+                id: TypeId::Enum(e),
+                collection: false,
+                nullable: true,
+                max_length: None,
+                definition: None,
+            };
+            return self.mismatch(node, pointer, &r, at);
+        };
+        let parts: Vec<&str> = if en.is_flags {
+            s.split(',').map(str::trim).collect()
+        } else {
+            vec![s.as_str()]
+        };
+        let mut fixed = Vec::with_capacity(parts.len());
+        let mut case_only = true;
+        let mut wrong: Option<&str> = None;
+        for part in &parts {
+            if en.members.iter().any(|m| m == part) || part.parse::<i64>().is_ok() {
+                fixed.push(part.to_string());
+            } else if let Some(m) = en.members.iter().find(|m| m.eq_ignore_ascii_case(part)) {
+                fixed.push(m.clone());
+            } else {
+                case_only = false;
+                wrong.get_or_insert(part);
+            }
+        }
+        let shown = format!("`{s}`");
+        if let Some(w) = wrong {
+            let near = nearest(w, en.members.iter().map(String::as_str));
+            let message = format!("{shown} is not a member of `{}` at `{pointer}`", en.name);
+            let hint = match near.first() {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("members: {}", list(&en.members)),
+            };
+            self.out
+                .push(rules::invalid_value::diagnose(node.span, pointer, message).with_hint(hint));
+        } else if case_only && fixed.join(",") != parts.join(",") {
+            let exact = fixed.join(",");
+            let message = format!(
+                "{shown} differs in case from the member `{exact}` of `{}` at `{pointer}`",
+                en.name
+            );
+            let mut d = rules::invalid_value::diagnose(node.span, pointer, message)
+                .with_hint("enum members are case-sensitive in OData; the service accepts this one, but write it as declared".to_string())
+                .with_fix(
+                    Safety::Safe,
+                    FixAction::ReplaceValue {
+                        span: node.span,
+                        new_json: serde_json::to_string(&exact).expect("strings serialize"),
+                    },
+                );
+            d.severity = Severity::Warning;
+            self.out.push(d);
+        }
+    }
+
+    fn primitive(&mut self, node: &Node, p: Primitive, r: &TypeRef, pointer: &str, at: Span) {
+        use Primitive::*;
+        let v4 = self.model.version == Version::V4;
+        let ok_kind = match (&node.kind, p) {
+            (_, Untyped | Stream) => true,
+            (Kind::Object(_), Geography | Geometry) => true,
+            (Kind::Bool(_), Boolean) => true,
+            (Kind::Number(n), Byte | SByte | Int16 | Int32 | Int64) => n.is_i64() || n.is_u64(),
+            (Kind::Number(_), Decimal | Double | Single) => true,
+            // Strings: what OData's JSON format allows besides the obvious.
+            (
+                Kind::String(_),
+                String | Guid | Date | DateTimeOffset | TimeOfDay | Duration | Binary | DateTime
+                | Time,
+            ) => true,
+            (Kind::String(s), Int64 | Decimal) => is_decimal(s) || !v4,
+            (Kind::String(s), Double | Single) => {
+                matches!(s.as_str(), "INF" | "-INF" | "NaN") || is_decimal(s) && !v4
+            }
+            (Kind::String(s), Byte | SByte | Int16 | Int32) => !v4 && is_decimal(s),
+            _ => false,
+        };
+        if !ok_kind {
+            return self.mismatch(node, pointer, r, at);
+        }
+        match (&node.kind, p) {
+            (Kind::Number(n), Byte | SByte | Int16 | Int32) => {
+                let (lo, hi): (i64, i64) = match p {
+                    Byte => (0, 255),
+                    SByte => (-128, 127),
+                    Int16 => (i16::MIN as i64, i16::MAX as i64),
+                    _ => (i32::MIN as i64, i32::MAX as i64),
+                };
+                if n.as_i64().is_none_or(|v| v < lo || v > hi) {
+                    let message = format!("`{n}` at `{pointer}` is out of range for {}", p.name());
+                    self.out
+                        .push(rules::invalid_value::diagnose(node.span, pointer, message));
+                }
+            }
+            (Kind::String(s), _) => {
+                let format = match p {
+                    Guid => "edm-guid",
+                    Date => "edm-date",
+                    DateTimeOffset => "edm-date-time-offset",
+                    TimeOfDay => "edm-time-of-day",
+                    Duration | Time => "edm-duration",
+                    Binary => "edm-binary",
+                    _ => "",
+                };
+                if let Some((_, ty, example, check)) =
+                    formats::FORMATS.iter().find(|f| f.0 == format)
+                {
+                    if !check(s) && !(p == DateTime) {
+                        let message = format!("`{s}` at `{pointer}` is not a valid {ty}");
+                        self.out.push(
+                            rules::invalid_value::diagnose(node.span, pointer, message)
+                                .with_hint(format!("write it like `{example}`")),
+                        );
+                    }
+                }
+                if let (String, Some(max)) = (p, r.max_length) {
+                    let len = s.chars().count();
+                    if len > max as usize {
+                        let message = format!("the value at `{pointer}` has {len} characters, over the maximum length {max}");
+                        self.out
+                            .push(rules::invalid_value::diagnose(node.span, pointer, message));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_decimal(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    !s.is_empty()
+        && s.split_once('.')
+            .map_or(s.bytes().all(|b| b.is_ascii_digit()), |(a, b)| {
+                (a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit()))
+                    && !(a.is_empty() && b.is_empty())
+            })
+}
+
+fn list(items: &[String]) -> String {
+    let shown: Vec<String> = items.iter().take(8).map(|o| format!("`{o}`")).collect();
+    let more = items.len().saturating_sub(8);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The last occurrence of each key (what parsers keep), in file order of those.
+fn last_of_each(members: &[Member]) -> impl Iterator<Item = &Member> {
+    members
+        .iter()
+        .enumerate()
+        .filter(move |(i, m)| !members[i + 1..].iter().any(|later| later.key == m.key))
+        .map(|(_, m)| m)
+}
+
+fn member<'n>(node: &'n Node, key: &str) -> Option<&'n Member> {
+    node.members()?.iter().rev().find(|m| m.key == key)
+}
+
+fn all_derived(model: &Model, ty: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut stack: Vec<u32> = model.ty(ty).derived.clone();
+    while let Some(t) = stack.pop() {
+        if out.len() > model.types.len() {
+            break;
+        }
+        out.push(t);
+        stack.extend(model.ty(t).derived.iter().copied());
+    }
+    out
+}
+
+fn first_concrete(model: &Model, ty: u32) -> Option<u32> {
+    let mut all = all_derived(model, ty);
+    all.sort_unstable();
+    all.into_iter().find(|&t| !model.ty(t).is_abstract)
+}
+
+/// `` `x` takes `#ns.a`, `#ns.b` ... `` for a type with derived types.
+fn derived_hint(model: &Model, ty: u32) -> String {
+    let mut names: Vec<String> = std::iter::once(ty)
+        .chain(all_derived(model, ty))
+        .filter(|&t| !model.ty(t).is_abstract)
+        .map(|t| format!("#{}", model.ty(t).name))
+        .collect();
+    names.sort();
+    format!(
+        "this value is a `{}`: one of {}",
+        model.ty(ty).name,
+        list(&names)
+    )
+}
+
+/// The type derived from `ty` that declares `name`, if one does.
+fn declared_below(model: &Model, ty: u32, name: &str) -> Option<String> {
+    let mut derived = all_derived(model, ty);
+    derived.sort_unstable();
+    derived
+        .into_iter()
+        .find(|&t| {
+            let t = model.ty(t);
+            t.properties.iter().any(|p| p.name == name)
+                || t.navigations.iter().any(|n| n.name == name)
+        })
+        .map(|t| model.ty(t).name.clone())
+}

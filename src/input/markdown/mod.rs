@@ -1,0 +1,475 @@
+//! Markdown API docs (`.md`): the examples of Microsoft Graph's doc convention, an annotation
+//! comment (`<!-- { "blockType": "request", "name": "..." } -->`, see [`annotation`]) before a
+//! fenced block, and the example messages written without one.
+//!
+//! - ```` ```http ````, ```` ```msgraph-interactive ```` and untagged fences holding HTTP messages
+//!   are read as HTTP; ```` ```json ```` and untagged fences holding JSON as bare bodies.
+//! - `request` and `response` blocks are payloads; a response answers the nearest request before
+//!   it, `ignored` ones included (the example request is sometimes marked so), and its
+//!   annotation's `@odata.type` (with `isCollection`) says what it is when its request does not.
+//! - A `resource` block is a type's declaration, not a payload (its values are placeholders).
+//! - An `example` block is a bare body of its annotation's type.
+//! - A fence without an annotation is read when it holds a message with a body (Intune's pages
+//!   annotate only their syntax blocks); its requests still pair with later responses.
+//!
+//! pulldown-cmark finds the blocks (with source offsets), so fences inside lists, indented code
+//! and HTML are told apart as CommonMark does; positions stay lines of the `.md` file.
+
+pub mod annotation;
+
+use super::http::{self, Linker, StartLine};
+use super::{Body, NamedType, Parsed, Payload, PayloadKind};
+use crate::diagnostic::Direction;
+use crate::json::Span;
+use crate::rules;
+use crate::source::SourceFile;
+use annotation::{Annotation, BlockType, Trouble};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+/// What a fence holds, by its info string, else by its first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Http,
+    Json,
+    Other,
+}
+
+fn content_of(info: &str, inside: &str) -> Content {
+    let lang = info
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match lang.as_str() {
+        "http" | "https" | "msgraph-interactive" => Content::Http,
+        "json" | "jsonc" => Content::Json,
+        "" => {
+            let first = inside
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("");
+            if http::start_line(first).is_some() {
+                Content::Http
+            } else if first.starts_with(['{', '[']) {
+                Content::Json
+            } else {
+                Content::Other
+            }
+        }
+        _ => Content::Other,
+    }
+}
+
+/// An annotation read, with where its comment is.
+struct Pending {
+    span: Span,
+    note: Annotation,
+}
+
+pub fn read(source: &SourceFile) -> Parsed {
+    let text = source.text.as_str();
+    let mut parsed = Parsed::default();
+    let mut pending: Option<Pending> = None;
+    let mut html: Option<Span> = None;
+    let mut linker = Linker::default();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => html = Some(Span::new(range.start, range.end)),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = html.take() {
+                    pending = comment(
+                        text,
+                        Span::new(block.start, range.end.max(block.end)),
+                        &mut parsed,
+                    );
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let note = pending
+                    .take()
+                    .filter(|p| text[p.span.end..range.start].trim().is_empty())
+                    .map(|p| p.note);
+                let fence = Span::new(range.start, range.end);
+                let block = Block::new(text, fence);
+                let content = content_of(&info, &text[block.content.start..block.content.end]);
+                match note {
+                    Some(note) => annotated(text, &block, content, &note, &mut linker, &mut parsed),
+                    None if content == Content::Http => {
+                        unannotated(text, &block, &mut linker, &mut parsed)
+                    }
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    parsed
+}
+
+/// An HTML block: an annotation if it is a comment holding a JSON object with `blockType`.
+fn comment(text: &str, block: Span, parsed: &mut Parsed) -> Option<Pending> {
+    let raw = &text[block.start..block.end];
+    let trimmed = raw.trim();
+    let opened = trimmed.strip_prefix("<!--")?;
+    let Some(inner) = opened.strip_suffix("-->") else {
+        if opened.trim_start().starts_with('{') && !opened.contains("-->") {
+            parsed.problems.push(rules::invalid_markdown::diagnose(
+                Span::new(block.start, block.start + 4),
+                "this example annotation's comment is never closed: the rest of the doc is hidden in it",
+                "end the annotation with `-->`",
+            ));
+        }
+        return None;
+    };
+    let inner_start = block.start + (raw.len() - raw.trim_start().len()) + 4;
+    let lead = inner.len() - inner.trim_start().len();
+    if !inner.trim_start().starts_with('{') {
+        return None; // another kind of comment (markdownlint, a note)
+    }
+    let start = inner_start + lead;
+    let end = inner_start + inner.trim_end().len();
+    let mut troubles = Vec::new();
+    let note = annotation::read(text, start, end, &mut troubles);
+    let hint = "write the annotation as a JSON object: <!-- { \"blockType\": \"request\", \"name\": \"...\" } -->";
+    for t in troubles {
+        let d = match t {
+            Trouble::Invalid { at, message } => rules::invalid_markdown::diagnose(
+                Span::new(at, (at + 1).min(text.len())),
+                format!("the example annotation is not valid JSON: {message}"),
+                hint,
+            ),
+            Trouble::Field { at, message } => rules::invalid_markdown::diagnose(
+                Span::new(at, (at + 1).min(text.len())),
+                message,
+                hint,
+            ),
+            Trouble::Lenient { at, what } => {
+                let mut d = rules::invalid_markdown::diagnose(
+                    Span::new(at, (at + 1).min(text.len())),
+                    format!("the example annotation is not valid JSON: it has {what}"),
+                    "apidoctor reads it anyway; write it as plain JSON",
+                );
+                d.severity = crate::diagnostic::Severity::Warning;
+                d
+            }
+        };
+        parsed.problems.push(d);
+    }
+    Some(Pending {
+        span: block,
+        note: note?,
+    })
+}
+
+/// A fenced block's parts: its first line and what is between its fences.
+struct Block {
+    /// The opening fence line, without its line break.
+    opening: Span,
+    content: Span,
+    closed: bool,
+}
+
+impl Block {
+    fn new(text: &str, fence: Span) -> Block {
+        let raw = &text[fence.start..fence.end];
+        let open_end = raw.find('\n').map_or(fence.end, |i| fence.start + i + 1);
+        let open_line = &text[fence.start..open_end];
+        let marker: String = open_line
+            .trim_start()
+            .chars()
+            .take_while(|c| *c == '`' || *c == '~')
+            .collect();
+        let body = text[fence.start..fence.end].trim_end_matches(['\n', '\r']);
+        let last_line_start = fence.start + body.rfind('\n').map_or(0, |i| i + 1);
+        let last_line = &text[last_line_start..fence.start + body.len()];
+        let closed = last_line_start >= open_end
+            && last_line.trim().starts_with(&marker)
+            && last_line.trim().chars().all(|c| c == '`' || c == '~');
+        Block {
+            opening: Span::new(fence.start, open_end.saturating_sub(1).max(fence.start)),
+            content: Span::new(
+                open_end.min(fence.end),
+                if closed { last_line_start } else { fence.end },
+            ),
+            closed,
+        }
+    }
+
+    /// The span of the block's JSON (trimmed), if it holds any.
+    fn json(&self, text: &str) -> Option<Span> {
+        let inside = &text[self.content.start..self.content.end];
+        let lead = inside.len() - inside.trim_start().len();
+        (!inside.trim().is_empty()).then(|| {
+            Span::new(
+                self.content.start + lead,
+                self.content.start + inside.trim_end().len(),
+            )
+        })
+    }
+}
+
+/// An annotated block.
+fn annotated(
+    text: &str,
+    block: &Block,
+    content: Content,
+    note: &Annotation,
+    linker: &mut Linker,
+    parsed: &mut Parsed,
+) {
+    let direction = match note.block_type {
+        BlockType::Request => Direction::Request,
+        BlockType::Response => Direction::Response,
+        BlockType::Resource => return declaration(text, block, note, parsed),
+        BlockType::Example if content == Content::Json => {
+            return example(text, block, note, parsed)
+        }
+        BlockType::Example | BlockType::Ignored => {
+            // Not checked, but a request in it is what later responses answer.
+            if content == Content::Http {
+                let mut ignored = Vec::new();
+                for m in http::parse(text, block.content, &mut ignored) {
+                    linker.observe(&m);
+                }
+            }
+            return;
+        }
+    };
+    if !block.closed {
+        parsed.problems.push(rules::invalid_markdown::diagnose(
+            block.opening,
+            format!(
+                "this {} example's fence is never closed",
+                direction.as_str()
+            ),
+            "close the block with a line holding the same fence (```)",
+        ));
+    }
+    match content {
+        Content::Http => {
+            for m in http::parse(text, block.content, &mut parsed.problems) {
+                if direction == Direction::Response {
+                    if let StartLine::Request { .. } = m.line {
+                        parsed.problems.push(rules::invalid_markdown::diagnose(
+                            m.start,
+                            "this `response` example holds a request",
+                            "put the response here, or mark the block `\"blockType\": \"request\"`",
+                        ));
+                        continue;
+                    }
+                }
+                let index = parsed.payloads.len();
+                let mut p = linker.payload(index, m, note.truncated);
+                if p.direction == Some(Direction::Response) {
+                    p.named_type = note.odata_type.clone();
+                }
+                parsed.payloads.push(p);
+            }
+        }
+        Content::Json | Content::Other => {
+            // A bare JSON example says nothing of method, status or headers; a response
+            // still answers the request before it.
+            let (method, url) = match direction {
+                Direction::Request => (None, None),
+                Direction::Response => linker.answered(),
+            };
+            parsed.payloads.push(Payload {
+                index: parsed.payloads.len(),
+                start: block.opening,
+                body: block.json(text).map(Body::InFile),
+                direction: Some(direction),
+                method,
+                url,
+                truncated: note.truncated,
+                named_type: (direction == Direction::Response)
+                    .then(|| note.odata_type.clone())
+                    .flatten(),
+                ..Payload::default()
+            });
+        }
+    }
+}
+
+/// A resource block: the declaration of its annotation's type.
+fn declaration(text: &str, block: &Block, note: &Annotation, parsed: &mut Parsed) {
+    parsed.payloads.push(Payload {
+        index: parsed.payloads.len(),
+        start: block.opening,
+        body: block.json(text).map(Body::InFile),
+        named_type: note.odata_type.clone(),
+        kind: PayloadKind::Declaration {
+            optional: note.optional_properties.clone(),
+        },
+        ..Payload::default()
+    });
+}
+
+/// An `example` block: a bare body of its annotation's type.
+fn example(text: &str, block: &Block, note: &Annotation, parsed: &mut Parsed) {
+    parsed.payloads.push(Payload {
+        index: parsed.payloads.len(),
+        start: block.opening,
+        body: block.json(text).map(Body::InFile),
+        named_type: note.odata_type.clone().map(|t| NamedType {
+            collection: false,
+            ..t
+        }),
+        truncated: note.truncated,
+        ..Payload::default()
+    });
+}
+
+/// A fence without an annotation holding HTTP: its messages with a body, and its responses,
+/// are examples; a request without a body only pairs with the responses after it.
+fn unannotated(text: &str, block: &Block, linker: &mut Linker, parsed: &mut Parsed) {
+    let mut problems = Vec::new();
+    let messages = http::parse(text, block.content, &mut problems);
+    for m in messages {
+        let example = m.body.is_some() || matches!(m.line, StartLine::Response { .. });
+        if !example {
+            linker.observe(&m);
+            continue;
+        }
+        let index = parsed.payloads.len();
+        parsed.payloads.push(linker.payload(index, m, false));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rule;
+
+    fn read_text(text: &str) -> Parsed {
+        read(&SourceFile {
+            path: "doc.md".into(),
+            text: text.to_string(),
+            bom: false,
+        })
+    }
+
+    const SEED: &str = include_str!("../../../corpus/docs/update-provisionpolicyassignmentitem.md");
+
+    #[test]
+    fn the_seed_doc_has_one_request_and_one_truncated_response() {
+        let p = read_text(SEED);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.payloads.len(), 2);
+        let (req, resp) = (&p.payloads[0], &p.payloads[1]);
+        assert_eq!(req.direction, Some(Direction::Request));
+        assert_eq!(req.method.as_deref(), Some("PATCH"));
+        assert!(!req.truncated);
+        assert_eq!(resp.direction, Some(Direction::Response));
+        assert_eq!(resp.status, Some(200));
+        assert_eq!(
+            resp.method.as_deref(),
+            Some("PATCH"),
+            "a response answers the request before it"
+        );
+        assert!(resp.truncated);
+        let Some(Body::InFile(b)) = &req.body else {
+            panic!()
+        };
+        assert!(SEED[b.start..b.end].starts_with("{\n  \"@odata.type\""));
+        assert_eq!(SEED[b.start..b.end].len(), 92);
+    }
+
+    #[test]
+    fn unannotated_messages_with_a_body_are_read_and_ignored_fences_are_not() {
+        let text = "```http\nPATCH /a\n\n{}\n```\n\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nPATCH /b\n\n{}\n```\n";
+        let p = read_text(text);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.payloads.len(), 1);
+        assert_eq!(p.payloads[0].url.as_deref(), Some("/a"));
+        // A request without a body (a syntax block) is not a payload.
+        assert!(read_text("```http\nGET /me\n```\n").payloads.is_empty());
+    }
+
+    #[test]
+    fn an_ignored_request_is_what_the_next_response_answers() {
+        let text = "<!-- { \"blockType\": \"ignored\" } -->\n```http\nGET /users/{id}\n```\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{}\n```\n";
+        let p = read_text(text);
+        assert_eq!(p.payloads.len(), 1);
+        assert_eq!(p.payloads[0].url.as_deref(), Some("/users/{id}"));
+        assert_eq!(p.payloads[0].method.as_deref(), Some("GET"));
+    }
+
+    #[test]
+    fn an_annotation_not_directly_before_the_fence_does_not_apply() {
+        let text = "<!-- { \"blockType\": \"ignored\" } -->\n\nSome prose.\n\n```http\nPATCH /a\n\n{}\n```\n";
+        assert_eq!(read_text(text).payloads.len(), 1);
+    }
+
+    #[test]
+    fn broken_annotation_is_a_finding_at_its_line() {
+        let text = "# T\n\n<!-- { \"blockType\": \"request\" \"name\": \"x\" } -->\n```http\nPATCH /a\n```\n";
+        let p = read_text(text);
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!(p.problems[0].rule, Rule::InvalidMarkdown);
+        assert_eq!(p.problems[0].span.start, text.find("\"name\"").unwrap());
+        assert!(p.payloads.is_empty());
+    }
+
+    #[test]
+    fn a_lenient_annotation_is_read_with_a_warning() {
+        let text = "<!-- { \"blockType\": \"request\", } -->\n```http\nPATCH /a\n\n{}\n```\n";
+        let p = read_text(text);
+        assert_eq!(p.payloads.len(), 1);
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!(p.problems[0].severity, crate::diagnostic::Severity::Warning);
+        assert!(p.problems[0].message.contains("a trailing comma"));
+    }
+
+    #[test]
+    fn fence_kinds_and_annotation_keys() {
+        let text = concat!(
+            "<!-- { \"blockType\": \"request\" } -->\n```msgraph-interactive\nPOST /users\nContent-Type: application/json\n\n{}\n```\n",
+            "<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.user\", \"truncated\": true } -->\n```\nHTTP/1.1 201 Created\n\n{}\n```\n",
+            "<!-- { \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.user\", \"optionalProperties\": [\"a\"] } -->\n``` json\n{\"id\": \"String\"}\n```\n",
+            "<!-- { \"blockType\": \"response\" } -->\n```http\nPOST /x\n```\n",
+        );
+        let p = read_text(text);
+        assert_eq!(p.payloads.len(), 3, "{:?}", p.payloads);
+        assert_eq!(p.payloads[0].method.as_deref(), Some("POST"));
+        let resp = &p.payloads[1];
+        assert_eq!(resp.status, Some(201));
+        assert_eq!(resp.url.as_deref(), Some("/users"));
+        assert_eq!(
+            resp.named_type.as_ref().map(|t| t.name.as_str()),
+            Some("microsoft.graph.user")
+        );
+        assert!(resp.truncated);
+        assert_eq!(
+            p.payloads[2].kind,
+            PayloadKind::Declaration {
+                optional: vec!["a".into()]
+            }
+        );
+        // A response block holding a request.
+        assert_eq!(p.problems.len(), 1);
+        assert!(p.problems[0].message.contains("holds a request"));
+    }
+
+    #[test]
+    fn unterminated_fence_is_a_finding_and_still_read() {
+        let text =
+            "<!-- { \"blockType\": \"request\" } -->\n```http\nPATCH /a\n\n{\"groupId\": \"g\"}\n";
+        let p = read_text(text);
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert_eq!(p.payloads.len(), 1);
+    }
+
+    #[test]
+    fn json_blocks_take_direction_from_the_annotation() {
+        let text = "<!-- {\"blockType\": \"response\", \"truncated\": true} -->\n```json\n{\"id\": \"1\"}\n```\n";
+        let p = read_text(text);
+        assert_eq!(p.payloads.len(), 1);
+        assert_eq!(p.payloads[0].direction, Some(Direction::Response));
+        assert!(p.payloads[0].truncated);
+        let Some(Body::InFile(b)) = &p.payloads[0].body else {
+            panic!()
+        };
+        assert_eq!(&text[b.start..b.end], "{\"id\": \"1\"}");
+    }
+}
