@@ -27,6 +27,8 @@ pub struct EdmTarget<'m> {
     pub truncated: bool,
     /// The properties a response's request selected (`$select`), if it did.
     pub select: Option<Vec<String>>,
+    /// For a declaration: the properties it may leave out.
+    pub optional: Vec<String>,
 }
 
 impl EdmTarget<'_> {
@@ -78,17 +80,13 @@ fn json_type(model: &Model, r: &TypeRef) -> &'static str {
         TypeId::Enum(_) => "string",
         TypeId::Primitive(p) => match p {
             Primitive::Boolean => "boolean",
+            // OData V2 and V3 write 64-bit integers as strings.
+            Primitive::Int64 if model.version != Version::V4 => "string",
             Primitive::Byte
             | Primitive::SByte
             | Primitive::Int16
             | Primitive::Int32
-            | Primitive::Int64 => {
-                if model.version == Version::V4 || p != Primitive::Int64 {
-                    "integer"
-                } else {
-                    "string"
-                }
-            }
+            | Primitive::Int64 => "integer",
             Primitive::Decimal | Primitive::Double | Primitive::Single => "number",
             Primitive::Geography | Primitive::Geometry => "object",
             _ => "string",
@@ -103,6 +101,17 @@ fn is_annotation(key: &str) -> bool {
 impl<'m> Walker<'_, 'm> {
     fn direction(&self) -> Option<Direction> {
         self.target.direction
+    }
+
+    /// Is the body a type's declaration (docs' resource block)?
+    fn declaring(&self) -> bool {
+        matches!(
+            self.target.expect,
+            Expect::Structured {
+                purpose: Purpose::Declare,
+                ..
+            }
+        )
     }
 
     /// `the X request body`, or `` `/a/b` of the X request body ``.
@@ -324,7 +333,7 @@ impl<'m> Walker<'_, 'm> {
         match found {
             Some(t) if model.derives_from(t, declared) => {
                 let canonical = format!("#{}", model.ty(t).name);
-                let alias_ok = exact.is_some() && written.starts_with('#');
+                let alias_ok = exact.is_some() && (written.starts_with('#') || self.declaring());
                 if !alias_ok {
                     // A missing `#` or a case slip: the service accepts it; one warning, a
                     // safe fix, and the body checked as the type it names.
@@ -596,6 +605,9 @@ impl<'m> Walker<'_, 'm> {
                 })
                 .filter_map(|k| model.property(ty, k).map(|p| (k.clone(), p.ty.clone())))
                 .collect(),
+            Purpose::Declare if top => {
+                return self.omitted(node, ty, pointer);
+            }
             Purpose::Replace if top => model
                 .lineage(ty)
                 .flat_map(|l| model.ty(l).properties.iter())
@@ -619,6 +631,94 @@ impl<'m> Walker<'_, 'm> {
                 typo.as_deref(),
                 placeholder(json_type(model, &r), &name),
             ));
+        }
+    }
+
+    /// A declaration leaves out a structural property the model declares (and its annotation
+    /// does not call optional): one `omitted-property` finding each.
+    fn omitted(&mut self, node: &Node, ty: u32, pointer: &str) {
+        let model = self.model;
+        let members = node.members().unwrap_or(&[]);
+        let mut seen: Vec<&str> = Vec::new();
+        for t in model.lineage(ty) {
+            for p in &model.ty(t).properties {
+                if seen.contains(&p.name.as_str()) {
+                    continue;
+                }
+                seen.push(&p.name);
+                let present = members.iter().any(|m| m.key == p.name);
+                // A near miss present is the unknown field's finding, not a second one here.
+                let near = members.iter().any(|m| {
+                    m.key != p.name
+                        && unknown_field::near_misses(&m.key, std::slice::from_ref(&p.name))
+                            .1
+                            .is_some()
+                });
+                if present || near || self.target.optional.iter().any(|o| o == &p.name) {
+                    continue;
+                }
+                self.out.push(rules::omitted_property::diagnose(
+                    node.span,
+                    pointer,
+                    &p.name,
+                    &type_name(model, &p.ty),
+                    &model.ty(ty).name,
+                    placeholder(json_type(model, &p.ty), &p.name),
+                ));
+            }
+        }
+    }
+
+    /// Is `node` a placeholder a declaration may write for a value of type `r`? `"String"`,
+    /// `"String (timestamp)"`, `"Boolean"`, `"Int32"`, `"a | b | c"` for an enum, null, and for
+    /// a structured value an object holding only its `@odata.type` (or a string naming it).
+    fn placeholder(&mut self, node: &Node, r: &TypeRef) -> bool {
+        match (&node.kind, r.id) {
+            (Kind::Null, _) => true,
+            (Kind::Array(items), _) if r.collection => {
+                let item = TypeRef {
+                    collection: false,
+                    ..r.clone()
+                };
+                items.iter().all(|i| self.placeholder_item(i, &item))
+            }
+            _ if r.collection => false,
+            _ => self.placeholder_item(node, r),
+        }
+    }
+
+    fn placeholder_item(&mut self, node: &Node, r: &TypeRef) -> bool {
+        let model = self.model;
+        match (&node.kind, r.id) {
+            (Kind::Null, _) => true,
+            (Kind::String(s), TypeId::Primitive(p)) => placeholder_fits(s, p),
+            (Kind::String(s), TypeId::Enum(e)) => {
+                let en = &model.enums[e as usize];
+                s.split(['|', ','])
+                    .map(str::trim)
+                    .all(|part| en.members.iter().any(|m| m.eq_ignore_ascii_case(part)))
+                    || s.eq_ignore_ascii_case("string")
+                    || en.name.ends_with(s.as_str())
+            }
+            (Kind::String(s), TypeId::Structured(t)) => {
+                let named = s.trim_start_matches('#');
+                model
+                    .structured(named)
+                    .is_some_and(|n| model.derives_from(n, t))
+                    || model.ty(t).name.eq_ignore_ascii_case(named)
+            }
+            // `{"@odata.type": "microsoft.graph.x"}` alone stands for a value of that type.
+            (Kind::Object(ms), TypeId::Structured(t))
+                if ms.len() == 1 && ms[0].key == "@odata.type" =>
+            {
+                match &ms[0].value.kind {
+                    Kind::String(s) => model
+                        .structured(s.trim_start_matches('#'))
+                        .is_some_and(|n| model.derives_from(n, t)),
+                    _ => false,
+                }
+            }
+            _ => false,
         }
     }
 
@@ -723,6 +823,9 @@ impl<'m> Walker<'_, 'm> {
 
     /// A value of type `r` at `pointer` (the member's key is where findings point).
     fn value(&mut self, node: &Node, r: &TypeRef, pointer: &str, purpose: Purpose, at: Span) {
+        if purpose == Purpose::Declare && self.placeholder(node, r) {
+            return;
+        }
         if let Kind::Null = node.kind {
             if !r.nullable || r.collection {
                 self.mismatch(node, pointer, r, at);
@@ -907,6 +1010,34 @@ impl<'m> Walker<'_, 'm> {
             }
             _ => {}
         }
+    }
+}
+
+/// Does a declaration's string `s` stand for a value of primitive type `p`? Any string does for
+/// the types written as strings; the others need their type's name (`"Boolean"`, `"Int32"`) or
+/// a value (`"true"`, `"42"`).
+fn placeholder_fits(s: &str, p: Primitive) -> bool {
+    use Primitive::*;
+    let word = s
+        .split(['(', ' '])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let integer = matches!(
+        word.as_str(),
+        "int16" | "int32" | "int64" | "integer" | "int" | "number" | "byte" | "sbyte" | "long"
+    );
+    match p {
+        Boolean => matches!(word.as_str(), "boolean" | "bool" | "true" | "false"),
+        Byte | SByte | Int16 | Int32 | Int64 => integer || s.trim().parse::<i64>().is_ok(),
+        Decimal | Double | Single => {
+            integer
+                || matches!(word.as_str(), "double" | "decimal" | "single" | "float")
+                || s.trim().parse::<f64>().is_ok()
+        }
+        Geography | Geometry => word.starts_with("geo"),
+        _ => true,
     }
 }
 

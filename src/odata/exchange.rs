@@ -16,6 +16,10 @@ pub enum Purpose {
     Replace,
     /// A response, or a value the service sends.
     Read,
+    /// A type's declaration in docs (a resource block): values are placeholders (`"String"`,
+    /// `"String (timestamp)"`, `{"@odata.type": "microsoft.graph.x"}`), and every structural
+    /// property is listed unless it is optional.
+    Declare,
 }
 
 /// The body one direction of an exchange holds.

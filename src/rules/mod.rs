@@ -12,6 +12,7 @@ pub mod invalid_json;
 pub mod invalid_markdown;
 pub mod invalid_value;
 pub mod missing_required;
+pub mod omitted_property;
 pub mod read_only_field;
 pub mod type_mismatch;
 pub mod unexpected_status;
@@ -56,10 +57,11 @@ pub enum Rule {
     ContentLengthMismatch,
     UnexpectedStatus,
     InvalidExchange,
+    OmittedProperty,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 19] = [
+    pub const ALL: [Rule; 20] = [
         Rule::InvalidJson,
         Rule::MissingRequired,
         Rule::WrongOdataType,
@@ -79,6 +81,7 @@ impl Rule {
         Rule::ContentLengthMismatch,
         Rule::UnexpectedStatus,
         Rule::InvalidExchange,
+        Rule::OmittedProperty,
     ];
 
     pub fn info(self) -> &'static RuleInfo {
@@ -102,6 +105,7 @@ impl Rule {
             Rule::ContentLengthMismatch => &content_length_mismatch::INFO,
             Rule::UnexpectedStatus => &unexpected_status::INFO,
             Rule::InvalidExchange => &invalid_exchange::INFO,
+            Rule::OmittedProperty => &omitted_property::INFO,
         }
     }
 
