@@ -145,20 +145,108 @@ impl CacheDir {
 /// Reads, decodes and compiles the document at `path`, or takes its compiled model from the
 /// cache.
 pub fn load(path: &Path, options: &Options, cache: &CacheDir) -> Result<Loaded, LoadError> {
-    let bytes = read_capped(path)?;
-    let key = key(&bytes, options);
-    if let CacheDir::At(dir) = cache {
+    let CacheDir::At(dir) = cache else {
+        let bytes = read_capped(path)?;
+        return compile(path, &decode(path, bytes)?, options);
+    };
+    // The file's identity and times, remembered with its content key: an unchanged file is not
+    // read again to be hashed.
+    let stamp = Stamp::of(path, options);
+    if let Some(key) = stamp.as_ref().and_then(|s| s.known_key(dir)) {
         if let Some(loaded) = read_entry(&dir.join(entry_name(key))) {
             return Ok(loaded);
         }
     }
+    let bytes = read_capped(path)?;
+    let key = key(&bytes, options);
+    if let Some(loaded) = read_entry(&dir.join(entry_name(key))) {
+        if let Some(s) = &stamp {
+            s.remember(dir, key);
+        }
+        return Ok(loaded);
+    }
     let text = decode(path, bytes)?;
     let loaded = compile(path, &text, options)?;
-    if let CacheDir::At(dir) = cache {
-        // Best effort: a cache that cannot be written costs the next run a compile, no more.
-        let _ = write_entry(dir, &entry_name(key), &loaded);
+    // Best effort: a cache that cannot be written costs the next run a compile, no more.
+    if write_entry(dir, &entry_name(key), &loaded).is_ok() {
+        if let Some(s) = &stamp {
+            s.remember(dir, key);
+        }
     }
     Ok(loaded)
+}
+
+/// What a metadata file was when its content key was computed: device, inode, size, times
+/// (what git's index compares), and the options and version the key includes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    /// Names the stamp file: a hash of the canonical path.
+    name: String,
+    fields: [u64; 7],
+}
+
+impl Stamp {
+    fn of(path: &Path, options: &Options) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let canonical = std::fs::canonicalize(path).ok()?;
+        let m = std::fs::metadata(&canonical).ok()?;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(canonical.as_os_str().as_encoded_bytes());
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(&FORMAT.to_le_bytes());
+        h.update(&[u8::from(options.allow_unresolved)]);
+        Some(Stamp {
+            name: format!("stamp-{:016x}", h.digest()),
+            fields: [
+                m.dev(),
+                m.ino(),
+                m.size(),
+                m.mtime() as u64,
+                m.mtime_nsec() as u64,
+                m.ctime() as u64,
+                m.ctime_nsec() as u64,
+            ],
+        })
+    }
+
+    /// The content key remembered for this file, if the file is as it was then. A file
+    /// modified in the two seconds before its stamp was written may have changed again within
+    /// the same timestamp ("racy" in git's words): its stamp is not trusted.
+    fn known_key(&self, dir: &Path) -> Option<u128> {
+        let bytes = std::fs::read(dir.join(&self.name)).ok()?;
+        if bytes.len() != 8 * 8 + 16 {
+            return None;
+        }
+        let word =
+            |i: usize| u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+        let fields: Vec<u64> = (0..7).map(word).collect();
+        let written = word(7);
+        let changed_secs = self.fields[3].max(self.fields[5]);
+        if fields != self.fields || changed_secs + 2 > written {
+            return None;
+        }
+        Some(u128::from_le_bytes(bytes[64..80].try_into().ok()?))
+    }
+
+    fn remember(&self, dir: &Path, key: u128) {
+        use std::io::Write;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut bytes = Vec::with_capacity(80);
+        for f in self.fields {
+            bytes.extend_from_slice(&f.to_le_bytes());
+        }
+        bytes.extend_from_slice(&now.to_le_bytes());
+        bytes.extend_from_slice(&key.to_le_bytes());
+        let write = || -> std::io::Result<()> {
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+            tmp.write_all(&bytes)?;
+            tmp.persist(dir.join(&self.name)).map_err(|e| e.error)?;
+            Ok(())
+        };
+        let _ = write();
+    }
 }
 
 /// Compiles a document's text (no cache).
@@ -331,11 +419,18 @@ mod tests {
         std::fs::write(&doc, DOC).unwrap();
         let cache = CacheDir::At(dir.path().join("cache"));
         let first = load(&doc, &Options::default(), &cache).unwrap();
-        let entries: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
+        let entries: Vec<PathBuf> = std::fs::read_dir(dir.path().join("cache"))
             .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("model-")
+            })
             .collect();
         assert_eq!(entries.len(), 1);
-        let entry = entries[0].as_ref().unwrap().path();
+        let entry = entries[0].clone();
         let second = load(&doc, &Options::default(), &cache).unwrap();
         assert_eq!(first.model.types.len(), second.model.types.len());
         // Corrupt the entry: it is ignored and rewritten.
@@ -356,6 +451,54 @@ mod tests {
             &CacheDir::At(blocked.join("sub"))
         )
         .is_ok());
+    }
+
+    #[test]
+    fn a_changed_document_is_compiled_again_even_with_its_old_size_and_mtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("m.xml");
+        std::fs::write(&doc, DOC).unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&doc)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let cache = CacheDir::At(dir.path().join("cache"));
+        assert_eq!(
+            load(&doc, &Options::default(), &cache)
+                .unwrap()
+                .model
+                .entity_sets[0]
+                .name,
+            "ts"
+        );
+        // The stamp is trusted now (the file is older than it): same answer without a read.
+        assert_eq!(
+            load(&doc, &Options::default(), &cache)
+                .unwrap()
+                .model
+                .entity_sets[0]
+                .name,
+            "ts"
+        );
+        // Same size, same mtime, other content: the change time differs, so it is read again.
+        std::fs::write(&doc, DOC.replace("Name=\"ts\"", "Name=\"us\"")).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&doc)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert_eq!(
+            load(&doc, &Options::default(), &cache)
+                .unwrap()
+                .model
+                .entity_sets[0]
+                .name,
+            "us"
+        );
     }
 
     #[test]
