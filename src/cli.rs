@@ -48,6 +48,25 @@ pub struct Args {
     #[arg(long = "schemas", value_name = "DIR")]
     pub schemas: Vec<PathBuf>,
 
+    /// OData metadata (CSDL XML, `$metadata`; V4, V2 or V3) to check messages against: URLs are
+    /// resolved against its model. The compiled model is cached by content hash.
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+
+    /// A service root URLs start with (`/v1.0`, `https://host/odata/v4`); repeatable. Without
+    /// one, leading segments that name nothing in the model are taken as the root.
+    #[arg(long = "service-root", value_name = "URL")]
+    pub service_roots: Vec<String>,
+
+    /// Names in the metadata that resolve to nothing are warnings (their values are not
+    /// checked), not errors.
+    #[arg(long)]
+    pub allow_unresolved: bool,
+
+    /// Do not read or write the cache of compiled metadata.
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// Do not show the diff towards a conformant payload.
     #[arg(long)]
     pub no_diff: bool,
@@ -222,7 +241,7 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
         }
         None => {}
     }
-    match lint_with(args, term, out) {
+    match lint_with(args, term, out, err) {
         Ok(code) => code,
         Err(message) => {
             let _ = writeln!(err, "paylint: {message}");
@@ -294,7 +313,43 @@ fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), S
     }
 }
 
-fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, String> {
+/// Loads `--metadata` (or the configuration's): the model, and its warnings written to `err`.
+fn load_service(
+    args: &Args,
+    config: &Config,
+    err: &mut dyn Write,
+) -> Result<Option<std::sync::Arc<crate::route_model::Service>>, String> {
+    use crate::odata::{build, cache};
+    let Some(path) = args.metadata.clone().or_else(|| config.metadata.clone()) else {
+        return Ok(None);
+    };
+    let options = build::Options {
+        allow_unresolved: args.allow_unresolved,
+        ..build::Options::default()
+    };
+    let dir = if args.no_cache {
+        cache::CacheDir::Off
+    } else {
+        cache::CacheDir::from_env()
+    };
+    let loaded = cache::load(&path, &options, &dir).map_err(|e| e.to_string())?;
+    for w in &loaded.warnings {
+        let _ = writeln!(err, "paylint: warning: metadata {}:{w}", path.display());
+    }
+    let mut roots = config.service_roots.clone();
+    roots.extend(args.service_roots.iter().cloned());
+    Ok(Some(std::sync::Arc::new(crate::route_model::Service {
+        model: loaded.model,
+        roots: crate::odata::resolve::Roots::parse(&roots),
+    })))
+}
+
+fn lint_with(
+    args: Args,
+    term: Terminal,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
     let mut config = Config::discover(args.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
@@ -313,6 +368,7 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
     let catalog: &Catalog = Box::leak(Box::new(
         Catalog::load(&schema_dirs).map_err(|e| e.to_string())?,
     ));
+    let service = load_service(&args, &config, err)?;
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let color = match args.color {
         ColorChoice::Always => true,
@@ -353,6 +409,7 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
         shard: args.shard.unwrap_or_default(),
         stdin_name: args.stdin_name,
         stdin_first_line: args.stdin_first_line as usize,
+        service,
     };
     let plan = lint::Plan::new(&options, catalog).map_err(|e| e.to_string())?;
     let write_error = |e: std::io::Error| format!("cannot write the report: {e}");

@@ -72,6 +72,9 @@ struct RawConfig {
     exclude: Vec<String>,
     #[serde(default)]
     schemas: Vec<PathBuf>,
+    metadata: Option<PathBuf>,
+    #[serde(default)]
+    service_root: Vec<String>,
     #[serde(default)]
     rules: BTreeMap<String, Level>,
     #[serde(default)]
@@ -99,6 +102,10 @@ pub struct Config {
     exclude_patterns: Vec<String>,
     /// Extra catalog folders, resolved against the configuration's folder.
     pub schemas: Vec<PathBuf>,
+    /// OData metadata to check messages against, resolved against the configuration's folder.
+    pub metadata: Option<PathBuf>,
+    /// Service roots URLs start with (`/v1.0`, `https://host/odata`).
+    pub service_roots: Vec<String>,
     rules: BTreeMap<Rule, Level>,
     overrides: Vec<(GlobSet, BTreeMap<Rule, Level>)>,
 }
@@ -177,6 +184,8 @@ impl Config {
             exclude: globs("exclude", &raw.exclude)?,
             exclude_patterns: raw.exclude.clone(),
             schemas: raw.schemas.iter().map(|s| root.join(s)).collect(),
+            metadata: raw.metadata.as_ref().map(|m| root.join(m)),
+            service_roots: raw.service_root.clone(),
             rules: rule_levels(&raw.rules, "rules").map_err(err)?,
             overrides,
             root,

@@ -21,5 +21,6 @@ pub mod lint;
 pub mod odata;
 pub mod render;
 pub mod route;
+pub mod route_model;
 pub mod rules;
 pub mod source;

@@ -42,6 +42,8 @@ pub struct Options {
     /// The line number of standard input's first line (1 unless given): a chunk of a larger
     /// stream reports the stream's line numbers.
     pub stdin_first_line: usize,
+    /// The OData service (`--metadata`) messages are resolved against, if any.
+    pub service: Option<std::sync::Arc<crate::route_model::Service>>,
 }
 
 /// `--shard K/N`: the K-th of N stable, disjoint shares of the files, chosen by a hash of the
@@ -108,6 +110,7 @@ impl Default for Options {
             shard: Shard::default(),
             stdin_name: None,
             stdin_first_line: 1,
+            service: None,
         }
     }
 }
@@ -283,17 +286,23 @@ impl<'a> Plan<'a> {
                 missing.into_iter().map(Path::to_path_buf).collect(),
             ));
         }
+        let in_model = |name: &str| {
+            options
+                .service
+                .as_deref()
+                .is_some_and(|s| crate::route_model::resource(&s.model, name).is_some())
+        };
         let resource = match &options.resource {
-            Some(name) => {
-                Some(
-                    catalog
-                        .resource(name)
-                        .ok_or_else(|| RunError::UnknownResource {
-                            name: name.clone(),
-                            known: candidates(catalog, name),
-                        })?,
-                )
-            }
+            Some(name) => match catalog.resource(name) {
+                Some(r) => Some(r),
+                None if in_model(name) => None,
+                None => {
+                    return Err(RunError::UnknownResource {
+                        name: name.clone(),
+                        known: candidates(catalog, name),
+                    })
+                }
+            },
             None => None,
         };
         Ok(Plan {
@@ -917,6 +926,50 @@ fn check_parsed(
     edits
 }
 
+/// What a message's method and URL name: an operation of the catalog, else what the model
+/// resolves them to.
+enum Named<'a> {
+    /// No method and URL (a bare body).
+    Nothing,
+    Catalog(&'a crate::catalog::Resource, &'a crate::catalog::Operation),
+    Model(crate::route_model::Routed),
+    /// Neither names anything: the finding says why.
+    Unknown(Box<Diagnostic>),
+}
+
+fn named<'a>(payload: &Payload, ctx: &Ctx<'a>) -> Named<'a> {
+    use crate::route_model::Routed;
+    let catalog = match route::operation(ctx.catalog, payload) {
+        None => return Named::Nothing,
+        Some(Ok((r, o))) => return Named::Catalog(r, o),
+        Some(Err(unknown)) => unknown,
+    };
+    let (Some(service), Some(method), Some(url)) = (
+        ctx.options.service.as_deref(),
+        &payload.method,
+        &payload.url,
+    ) else {
+        return Named::Unknown(catalog);
+    };
+    match crate::route_model::message(service, method, url) {
+        Routed::Unresolved { reason, host } => {
+            Named::Unknown(Box::new(rules::unknown_operation::unresolved(
+                payload.start,
+                method,
+                url,
+                &reason,
+                host.as_deref(),
+            )))
+        }
+        Routed::NotAllowed(n) => Named::Unknown(Box::new(rules::unknown_operation::not_allowed(
+            payload.start,
+            url,
+            &n,
+        ))),
+        routed => Named::Model(routed),
+    }
+}
+
 fn check_payload(
     payload: &Payload,
     source: &SourceFile,
@@ -924,23 +977,39 @@ fn check_payload(
     out: &mut Vec<Diagnostic>,
     edits: &mut Edits,
 ) {
-    let operation = match route::operation(ctx.catalog, payload) {
-        Some(Err(unknown)) => return out.push(*unknown),
-        Some(Ok(op)) => Some(op),
-        None => None,
-    };
+    let named = named(payload, ctx);
     let (body_text, anchor) = match &payload.body {
         Some(Body::InFile(span)) => (Some(&source.text[span.start..span.end]), None),
         Some(Body::Embedded { text, anchor }) => (Some(text.as_str()), Some(*anchor)),
         None => (None, None),
     };
-    check::message::check(payload, body_text, operation.map(|(_, o)| o), out);
-    // A response that says its body is not JSON (an HTML error page, say) has no body to check.
-    if payload.direction == Some(crate::diagnostic::Direction::Response)
-        && payload
-            .header("content-type")
-            .is_some_and(|h| !rules::content_type::is_json(&h.value))
-    {
+    let expects_json = match &named {
+        Named::Model(crate::route_model::Routed::Exchange { exchange, .. }) => {
+            let expect = match payload.direction {
+                Some(crate::diagnostic::Direction::Request) => &exchange.request,
+                _ => exchange.response_for(payload.status),
+            };
+            !matches!(expect, crate::odata::exchange::Expect::NotJson)
+        }
+        _ => true,
+    };
+    let statuses = match &named {
+        Named::Catalog(_, op) => check::message::Statuses::Documented(op),
+        Named::Model(crate::route_model::Routed::Exchange { exchange, .. }) => {
+            check::message::Statuses::Protocol(exchange)
+        }
+        _ => check::message::Statuses::Unknown,
+    };
+    check::message::check(payload, body_text, statuses, expects_json, out);
+    if let Named::Unknown(finding) = &named {
+        out.push((**finding).clone());
+    }
+    // A body whose Content-Type says it is not JSON (an HTML error page, a zip upload), or
+    // that the exchange says is not JSON (a stream), is not checked as JSON.
+    let not_json_type = payload
+        .header("content-type")
+        .is_some_and(|h| !rules::content_type::is_json(&h.value));
+    if not_json_type || !expects_json {
         return;
     }
     let (text, range) = match &payload.body {
@@ -952,44 +1021,24 @@ fn check_payload(
     match json::parse_range(text, range.start, range.end) {
         Err(e) => out.push(rules::invalid_json::parse_error(&e)),
         Ok(doc) => {
-            let target = route::route(ctx.catalog, payload, &doc.root, ctx.overrides, operation);
-            let is_object = check::check_shape(text, &doc, target.as_ref().ok(), out);
-            let direction = payload.direction.or(ctx.overrides.direction);
-            let repeated_keys = !doc.duplicates.is_empty();
-            let items = is_object
-                .then(|| route::collection_items(&doc.root, direction, target.as_ref().ok()))
-                .flatten();
-            if let Some(items) = items {
-                // A collection: each item is routed (by its own `@odata.type`) and checked;
-                // items that route nowhere are reported once, at the first.
-                let mut unrouted = false;
-                for (i, item) in items.iter().enumerate() {
-                    let at = format!("/value/{i}");
-                    match route::route(ctx.catalog, payload, item, ctx.overrides, operation) {
-                        Ok(mut target) => {
-                            target.at = at;
-                            if let Err(m) = check::check_schema(item, repeated_keys, &target, out) {
-                                out.push(rules::internal_error::diagnose(&m));
-                            }
-                        }
-                        Err(mut unknown) if !unrouted => {
-                            unrouted = true;
-                            unknown.rebase(&at);
-                            out.push(*unknown);
-                        }
-                        Err(_) => {}
-                    }
+            match &named {
+                Named::Catalog(r, o) => {
+                    check_with_catalog(payload, text, &doc, ctx, Some((r, o)), out)
                 }
-            } else {
-                match target {
-                    Ok(target) if is_object => {
-                        if let Err(m) = check::check_schema(&doc.root, repeated_keys, &target, out)
-                        {
-                            out.push(rules::internal_error::diagnose(&m));
-                        }
+                Named::Model(routed) => {
+                    check_with_model(payload, text, &doc, ctx, Some(routed), out)
+                }
+                Named::Unknown(_) => duplicates(text, &doc, out),
+                Named::Nothing => {
+                    let catalog_first = ctx.options.service.is_none()
+                        || ctx.overrides.resource.is_some()
+                        || body_type(&doc.root)
+                            .is_some_and(|t| route::by_odata_type(ctx.catalog, t).is_some());
+                    if catalog_first {
+                        check_with_catalog(payload, text, &doc, ctx, None, out)
+                    } else {
+                        check_with_model(payload, text, &doc, ctx, None, out)
                     }
-                    Err(unknown) if is_object => out.push(*unknown),
-                    _ => {}
                 }
             }
             // Rules turned off neither report nor fix.
@@ -1017,6 +1066,109 @@ fn check_payload(
             d.span = anchor;
             d.fix = None;
         }
+    }
+}
+
+/// The body's own `@odata.type`, when it is a string.
+fn body_type(root: &crate::json::Node) -> Option<&str> {
+    root.pointer("/@odata.type").and_then(|n| match &n.kind {
+        crate::json::Kind::String(s) => Some(s.as_str()),
+        _ => None,
+    })
+}
+
+/// Repeated keys: reported whatever the body is checked as.
+fn duplicates(text: &str, doc: &json::Document, out: &mut Vec<Diagnostic>) {
+    for dup in &doc.duplicates {
+        let first_line = text[..dup.first.start].matches('\n').count() + 1;
+        out.push(rules::duplicate_key::diagnose(dup, first_line));
+    }
+}
+
+/// Checks a body against the model.
+fn check_with_model(
+    payload: &Payload,
+    text: &str,
+    doc: &json::Document,
+    ctx: &Ctx<'_>,
+    routed: Option<&crate::route_model::Routed>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(service) = ctx.options.service.as_deref() else {
+        return;
+    };
+    let direction = payload.direction.or(ctx.overrides.direction);
+    let resource = ctx
+        .options
+        .resource
+        .as_deref()
+        .and_then(|n| crate::route_model::resource(&service.model, n));
+    duplicates(text, doc, out);
+    match crate::route_model::body(service, payload, routed, &doc.root, direction, resource) {
+        None => {}
+        Some(Ok(target)) => check::edm::check(&doc.root, &target, out),
+        Some(Err(e)) => {
+            let name = match &e {
+                crate::route_model::NoType::Unknown(n) => Some(n.as_str()),
+                crate::route_model::NoType::Unnamed => None,
+            };
+            out.push(rules::unknown_resource::in_model(
+                doc.root.span,
+                name,
+                &service.model,
+            ));
+        }
+    }
+}
+
+/// Checks a body against the catalog (its operation, when the message names one).
+fn check_with_catalog(
+    payload: &Payload,
+    text: &str,
+    doc: &json::Document,
+    ctx: &Ctx<'_>,
+    operation: Option<(&&crate::catalog::Resource, &&crate::catalog::Operation)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let operation = operation.map(|(r, o)| (*r, *o));
+    let target = route::route(ctx.catalog, payload, &doc.root, ctx.overrides, operation);
+    let is_object = check::check_shape(text, doc, target.as_ref().ok(), out);
+    let direction = payload.direction.or(ctx.overrides.direction);
+    let repeated_keys = !doc.duplicates.is_empty();
+    let items = is_object
+        .then(|| route::collection_items(&doc.root, direction, target.as_ref().ok()))
+        .flatten();
+    if let Some(items) = items {
+        // A collection: each item is routed (by its own `@odata.type`) and checked;
+        // items that route nowhere are reported once, at the first.
+        let mut unrouted = false;
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("/value/{i}");
+            match route::route(ctx.catalog, payload, item, ctx.overrides, operation) {
+                Ok(mut target) => {
+                    target.at = at;
+                    if let Err(m) = check::check_schema(item, repeated_keys, &target, out) {
+                        out.push(rules::internal_error::diagnose(&m));
+                    }
+                }
+                Err(mut unknown) if !unrouted => {
+                    unrouted = true;
+                    unknown.rebase(&at);
+                    out.push(*unknown);
+                }
+                Err(_) => {}
+            }
+        }
+        return;
+    }
+    match target {
+        Ok(target) if is_object => {
+            if let Err(m) = check::check_schema(&doc.root, repeated_keys, &target, out) {
+                out.push(rules::internal_error::diagnose(&m));
+            }
+        }
+        Err(unknown) if is_object => out.push(*unknown),
+        _ => {}
     }
 }
 

@@ -135,8 +135,12 @@ impl<'m> Walker<'_, 'm> {
                 collection: false,
                 purpose,
             } => {
-                if self.object_or_mismatch(root, "") {
-                    self.object(root, *ty, "", *purpose, true);
+                if !self.object_or_mismatch(root, "") {
+                    return;
+                }
+                match self.wrapper(root, *ty) {
+                    Some(inner) => self.object(inner, *ty, "/value", *purpose, true),
+                    None => self.object(root, *ty, "", *purpose, true),
                 }
             }
             Expect::Structured {
@@ -196,6 +200,42 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
+    /// `{"value": {...}}` where one `ty` is sent (how Intune's pages write a single entity):
+    /// one finding, and the object inside to check as the entity.
+    fn wrapper<'n>(&mut self, root: &'n Node, ty: u32) -> Option<&'n Node> {
+        let members = root.members()?;
+        let value = members.iter().rev().find(|m| m.key == "value")?;
+        let alone = members
+            .iter()
+            .all(|m| m.key == "value" || is_annotation(&m.key));
+        let own = self.model.property(ty, "value").is_some()
+            || self.model.navigation(ty, "value").is_some()
+            || self.model.ty(ty).open;
+        if !alone || own || !matches!(value.value.kind, Kind::Object(_)) {
+            return None;
+        }
+        let mut d = unknown_field::diagnose(
+            value,
+            "/value",
+            &self.subject(""),
+            &[],
+            (&[], None),
+            "",
+            None,
+        );
+        d.message = format!(
+            "the body wraps one `{}` in `value`: a single entity is sent as the object itself",
+            self.model.ty(ty).name
+        );
+        d.hint = Some(
+            "send the object's members at the top level (`{\"value\": [...]}` is for collections)"
+                .into(),
+        );
+        d.fix = None;
+        self.out.push(d);
+        Some(&value.value)
+    }
+
     /// Is `node` an object? If not, one `type-mismatch` finding.
     fn object_or_mismatch(&mut self, node: &Node, pointer: &str) -> bool {
         if matches!(node.kind, Kind::Object(_)) {
@@ -229,24 +269,42 @@ impl<'m> Walker<'_, 'm> {
             return;
         }
         let members = root.members().unwrap_or(&[]);
-        let mut value = None;
-        for m in last_of_each(members) {
-            if m.key == "value" {
-                value = Some(m);
-            } else if !is_annotation(&m.key) && !m.key.starts_with('#') {
-                let known = vec!["value".to_string()];
-                let (c, closeness) = unknown_field::near_misses(&m.key, &known);
-                let cands: Vec<String> = c.into_iter().map(str::to_string).collect();
-                self.out.push(unknown_field::diagnose(
-                    m,
-                    &pointer_join("", &m.key),
-                    &self.subject(""),
-                    &known,
-                    (&cands, closeness),
-                    "",
-                    None,
-                ));
-            }
+        let value = members.iter().rev().find(|m| m.key == "value");
+        let others: Vec<&Member> = last_of_each(members)
+            .filter(|m| m.key != "value" && !is_annotation(&m.key) && !m.key.starts_with('#'))
+            .collect();
+        if value.is_none() && collection && !others.is_empty() {
+            // One object where a collection is sent: one finding, and the object checked as
+            // an item (what it holds is still worth checking).
+            let mut d = rules::type_mismatch::diagnose(
+                root.span,
+                "",
+                root,
+                &["object".to_string()],
+                &self.subject(""),
+            );
+            d.message = format!(
+                "a collection is sent as `{{\"value\": [...]}}`, but this body is one object; {} is a collection",
+                self.subject("")
+            );
+            d.hint = Some("wrap the items in `\"value\": [...]`".to_string());
+            self.out.push(d);
+            each(self, root, "");
+            return;
+        }
+        for m in others {
+            let known = vec!["value".to_string()];
+            let (c, closeness) = unknown_field::near_misses(&m.key, &known);
+            let cands: Vec<String> = c.into_iter().map(str::to_string).collect();
+            self.out.push(unknown_field::diagnose(
+                m,
+                &pointer_join("", &m.key),
+                &self.subject(""),
+                &known,
+                (&cands, closeness),
+                "",
+                None,
+            ));
         }
         let Some(value) = value else {
             if !self.target.truncated {
@@ -278,13 +336,18 @@ impl<'m> Walker<'_, 'm> {
                     each(self, item, &format!("/value/{i}"));
                 }
             }
-            _ => self.out.push(rules::type_mismatch::diagnose(
-                value.key_span,
-                "/value",
-                &value.value,
-                &["array".to_string()],
-                &self.subject(""),
-            )),
+            _ => {
+                self.out.push(rules::type_mismatch::diagnose(
+                    value.key_span,
+                    "/value",
+                    &value.value,
+                    &["array".to_string()],
+                    &self.subject(""),
+                ));
+                if matches!(value.value.kind, Kind::Object(_)) {
+                    each(self, &value.value, "/value");
+                }
+            }
         }
     }
 
@@ -295,7 +358,8 @@ impl<'m> Walker<'_, 'm> {
         let model = self.model;
         let Some(m) = member(node, "@odata.type") else {
             let d = model.ty(declared);
-            if d.is_abstract && !d.derived.is_empty() && !self.target.truncated {
+            if d.is_abstract && !d.derived.is_empty() && !self.target.truncated && !self.declaring()
+            {
                 let concrete = first_concrete(model, declared);
                 self.out.push(rules::missing_required::diagnose(
                     node.span,
@@ -593,6 +657,8 @@ impl<'m> Walker<'_, 'm> {
         let model = self.model;
         let t = model.ty(ty);
         let missing: Vec<(String, TypeRef)> = match purpose {
+            // OData's responses carry the key (minimal metadata derives the entity's id from
+            // it); docs often shorten examples without saying so: a warning.
             Purpose::Read if top && t.kind == TypeKind::Entity && !t.key.is_empty() => t
                 .key
                 .iter()
@@ -608,13 +674,7 @@ impl<'m> Walker<'_, 'm> {
             Purpose::Declare if top => {
                 return self.omitted(node, ty, pointer);
             }
-            Purpose::Replace if top => model
-                .lineage(ty)
-                .flat_map(|l| model.ty(l).properties.iter())
-                .filter(|p| !p.ty.nullable && !p.ty.collection && p.read_only.is_none())
-                .filter(|p| !t.key.contains(&p.name) && member(node, &p.name).is_none())
-                .map(|p| (p.name.clone(), p.ty.clone()))
-                .collect(),
+            // A PUT's omitted properties take their defaults (OData 4.01, 11.4.4): not findings.
             _ => Vec::new(),
         };
         for (name, r) in missing {
@@ -623,14 +683,25 @@ impl<'m> Walker<'_, 'm> {
                     .find(|m| m.key != name && m.key.eq_ignore_ascii_case(&name))
                     .map(|m| m.key.clone())
             });
-            self.out.push(rules::missing_required::diagnose(
+            let mut d = rules::missing_required::diagnose(
                 node.span,
                 pointer,
                 &name,
                 &self.subject(pointer),
                 typo.as_deref(),
                 placeholder(json_type(model, &r), &name),
-            ));
+            );
+            d.message = format!(
+                "{} lacks its key `{name}`: a response carries the key of each entity",
+                self.subject(pointer)
+            );
+            if typo.is_none() {
+                d.hint = Some(format!(
+                    "add `\"{name}\"`, or mark a shortened example `\"truncated\": true`"
+                ));
+            }
+            d.severity = Severity::Warning;
+            self.out.push(d);
         }
     }
 
@@ -673,6 +744,9 @@ impl<'m> Walker<'_, 'm> {
     /// `"String (timestamp)"`, `"Boolean"`, `"Int32"`, `"a | b | c"` for an enum, null, and for
     /// a structured value an object holding only its `@odata.type` (or a string naming it).
     fn placeholder(&mut self, node: &Node, r: &TypeRef) -> bool {
+        if self.names_type(node, r) {
+            return true;
+        }
         match (&node.kind, r.id) {
             (Kind::Null, _) => true,
             (Kind::Array(items), _) if r.collection => {
@@ -687,8 +761,45 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
+    /// A value that names its own type: `"collection(microsoft.graph.x)"`,
+    /// `"@odata.type: microsoft.graph.logonType"`, `{"@odata.type": "Edm.Binary"}`.
+    fn names_type(&self, node: &Node, r: &TypeRef) -> bool {
+        let written = match &node.kind {
+            Kind::String(s) => s.as_str(),
+            Kind::Object(ms) if ms.len() == 1 && ms[0].key == "@odata.type" => {
+                match &ms[0].value.kind {
+                    Kind::String(s) => s.as_str(),
+                    _ => return false,
+                }
+            }
+            _ => return false,
+        };
+        let written = written
+            .trim()
+            .trim_start_matches("@odata.type:")
+            .trim()
+            .trim_start_matches('#');
+        let full = type_name(self.model, r);
+        let item = type_name(
+            self.model,
+            &TypeRef {
+                collection: false,
+                ..r.clone()
+            },
+        );
+        let named = |n: &str| {
+            written.eq_ignore_ascii_case(n)
+                || written.eq_ignore_ascii_case(n.rsplit('.').next().unwrap_or(n))
+        };
+        (r.collection && named(&full))
+            || (!matches!(r.id, TypeId::Primitive(Primitive::String)) && named(&item))
+    }
+
     fn placeholder_item(&mut self, node: &Node, r: &TypeRef) -> bool {
         let model = self.model;
+        if self.names_type(node, r) {
+            return true;
+        }
         match (&node.kind, r.id) {
             (Kind::Null, _) => true,
             (Kind::String(s), TypeId::Primitive(p)) => placeholder_fits(s, p),
@@ -733,8 +844,36 @@ impl<'m> Walker<'_, 'm> {
                 continue;
             }
             let ptr = pointer_join("", &m.key);
-            match o.parameters.iter().find(|p| p.name == m.key) {
+            let exact = o.parameters.iter().find(|p| p.name == m.key);
+            let loose = exact.or_else(|| {
+                o.parameters
+                    .iter()
+                    .find(|p| p.name.eq_ignore_ascii_case(&m.key))
+            });
+            match loose {
                 Some(p) => {
+                    if exact.is_none() {
+                        // Graph's metadata writes `Message`, its docs and services `message`.
+                        let mut d = unknown_field::diagnose(
+                            m,
+                            &ptr,
+                            &self.subject(""),
+                            &[],
+                            (
+                                std::slice::from_ref(&p.name),
+                                Some(unknown_field::Closeness::CaseOnly),
+                            ),
+                            "",
+                            Some(&p.name),
+                        );
+                        d.message = format!(
+                            "`{}` differs in case from the parameter `{}` of `{}`",
+                            m.key, p.name, o.name
+                        );
+                        d.hint = Some("parameter names are case-sensitive in OData; the service accepts this one, but write it as declared".into());
+                        d.severity = Severity::Warning;
+                        self.out.push(d);
+                    }
                     let r = p.ty.clone();
                     self.value(&m.value, &r, &ptr, Purpose::Create, m.key_span);
                 }
@@ -764,7 +903,8 @@ impl<'m> Walker<'_, 'm> {
             return;
         }
         for p in &o.parameters {
-            if !p.optional && !p.ty.nullable && member(root, &p.name).is_none() {
+            let present = members.iter().any(|m| m.key.eq_ignore_ascii_case(&p.name));
+            if !p.optional && !p.ty.nullable && !present {
                 self.out.push(rules::missing_required::diagnose(
                     root.span,
                     "",
@@ -780,6 +920,31 @@ impl<'m> Walker<'_, 'm> {
     /// An entity reference: `{"@odata.id": "..."}`.
     fn reference(&mut self, node: &Node, pointer: &str) {
         let members = node.members().unwrap_or(&[]);
+        let others: Vec<&str> = members
+            .iter()
+            .filter(|m| !is_annotation(&m.key))
+            .map(|m| m.key.as_str())
+            .collect();
+        if member(node, "@odata.id").is_none() && !others.is_empty() {
+            // An entity where a reference is sent: one finding.
+            let mut d = rules::missing_required::diagnose(
+                node.span,
+                pointer,
+                "@odata.id",
+                &self.subject(pointer),
+                None,
+                "\"<url of the entity>\"".into(),
+            );
+            d.message =
+                format!(
+                "{} is an entity reference, `{{\"@odata.id\": \"...\"}}`, but this body holds {}",
+                self.subject(pointer),
+                others.iter().take(3).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            );
+            d.hint = Some("a `$ref` request names an existing entity by its URL; to create one, send it to the collection without `/$ref`".into());
+            self.out.push(d);
+            return;
+        }
         for m in last_of_each(members) {
             if !is_annotation(&m.key) {
                 let known = vec!["@odata.id".to_string()];
@@ -988,11 +1153,23 @@ impl<'m> Walker<'_, 'm> {
                     Binary => "edm-binary",
                     _ => "",
                 };
+                if p == Binary && !formats::binary(s) && standard_base64(s) {
+                    // OData's JSON format asks for base64url; services read standard base64.
+                    let message = format!("`{}` at `{pointer}` is standard base64; Edm.Binary is base64url in OData's JSON format", short(s));
+                    let mut d = rules::invalid_value::diagnose(node.span, pointer, message)
+                        .with_hint(
+                            "write `-` and `_` for `+` and `/`; the service reads this one too"
+                                .to_string(),
+                        );
+                    d.severity = Severity::Warning;
+                    self.out.push(d);
+                    return;
+                }
                 if let Some((_, ty, example, check)) =
                     formats::FORMATS.iter().find(|f| f.0 == format)
                 {
                     if !check(s) && !(p == DateTime) {
-                        let message = format!("`{s}` at `{pointer}` is not a valid {ty}");
+                        let message = format!("`{}` at `{pointer}` is not a valid {ty}", short(s));
                         self.out.push(
                             rules::invalid_value::diagnose(node.span, pointer, message)
                                 .with_hint(format!("write it like `{example}`")),
@@ -1039,6 +1216,26 @@ fn placeholder_fits(s: &str, p: Primitive) -> bool {
         Geography | Geometry => word.starts_with("geo"),
         _ => true,
     }
+}
+
+/// Standard base64 (RFC 4648 section 4), padding optional.
+fn standard_base64(s: &str) -> bool {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+    use base64::Engine;
+    if s.contains('=') {
+        STANDARD.decode(s).is_ok()
+    } else {
+        STANDARD_NO_PAD.decode(s).is_ok()
+    }
+}
+
+/// A value for a message: at most 60 characters.
+fn short(s: &str) -> String {
+    if s.chars().count() <= 60 {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(57).collect();
+    format!("{cut}...")
 }
 
 fn is_decimal(s: &str) -> bool {

@@ -4,29 +4,48 @@
 use crate::catalog::Operation;
 use crate::diagnostic::{Diagnostic, Direction};
 use crate::input::Payload;
+use crate::odata::exchange::Exchange;
 use crate::rules;
 
-/// `body` is the body's text as written (empty when the message has none).
+/// Which statuses a response may have.
+pub enum Statuses<'a> {
+    /// The ones the catalog documents for the operation.
+    Documented(&'a Operation),
+    /// The ones OData's protocol allows for what the method does (a warning when another).
+    Protocol(&'a Exchange),
+    Unknown,
+}
+
+/// `body` is the body's text as written (empty when the message has none); `expects_json`
+/// says whether the exchange carries JSON (an upload to a stream does not).
 pub fn check(
     payload: &Payload,
     body: Option<&str>,
-    operation: Option<&Operation>,
+    statuses: Statuses<'_>,
+    expects_json: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     if let Some(headers) = &payload.headers {
         let has_body = body.is_some_and(|b| !b.trim().is_empty());
-        if payload.direction == Some(Direction::Request) && has_body {
+        if payload.direction == Some(Direction::Request) && has_body && expects_json {
             match payload.header("content-type") {
                 None => out.push(rules::content_type::missing(payload.start)),
-                Some(h) if !rules::content_type::is_json(&h.value) => {
+                // A body that is not JSON under a type that says so is an upload, not a
+                // mislabelled JSON body.
+                Some(h)
+                    if !rules::content_type::is_json(&h.value)
+                        && serde_json::from_str::<serde::de::IgnoredAny>(body.unwrap_or(""))
+                            .is_ok() =>
+                {
                     out.push(rules::content_type::not_json(h.span, &h.value))
                 }
                 Some(_) => {}
             }
         }
+        // A shortened example's Content-Length is the full body's.
         for h in headers
             .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("content-length"))
+            .filter(|h| h.name.eq_ignore_ascii_case("content-length") && !payload.truncated)
         {
             let lf_body = body.unwrap_or("").replace("\r\n", "\n");
             let lf = lf_body.len();
@@ -41,10 +60,12 @@ pub fn check(
             }
         }
     }
-    if let (Some(status), Some(op)) = (payload.status, operation) {
-        if payload.direction == Some(Direction::Response)
-            && !op.responses.is_empty()
-            && !op.responses.contains_key(&status)
+    let (Some(status), Some(Direction::Response)) = (payload.status, payload.direction) else {
+        return;
+    };
+    match statuses {
+        Statuses::Documented(op)
+            if !op.responses.is_empty() && !op.responses.contains_key(&status) =>
         {
             let documented: Vec<u16> = op.responses.keys().copied().collect();
             out.push(rules::unexpected_status::diagnose(
@@ -54,5 +75,15 @@ pub fn check(
                 &documented,
             ));
         }
+        Statuses::Protocol(exchange) if !exchange.allows(status) => {
+            let method = payload.method.as_deref().unwrap_or("");
+            out.push(rules::unexpected_status::by_protocol(
+                payload.start,
+                status,
+                method,
+                exchange.success,
+            ));
+        }
+        _ => {}
     }
 }

@@ -3,7 +3,7 @@
 //! direction holds and the success statuses the method may answer with.
 
 use super::model::{Kind, Model, OperationKind, TypeId, TypeRef};
-use super::resolve::Addressed;
+use super::resolve::{Addressed, Resolution, Step};
 
 /// What a body is written for: it decides which properties a client may send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,12 +90,15 @@ const UPDATE: &[u16] = &[200, 201, 204];
 const DELETE: &[u16] = &[200, 204];
 const CALL: &[u16] = &[200, 201, 204];
 
-/// The exchange of `method` on what a URL addresses.
+/// The exchange of `method` on what a URL resolved to.
 pub fn exchange(
     model: &Model,
-    addressed: &Addressed,
+    resolution: &Resolution,
     method: &str,
 ) -> Result<Exchange, NotAllowed> {
+    let addressed = &resolution.addressed;
+    // Graph creates the entity of a single-valued containment with POST to its path.
+    let single_navigation = matches!(resolution.steps.last(), Some((_, Step::Navigation, _)));
     let m = method.to_ascii_uppercase();
     let ex = |request, response, success| {
         Ok(Exchange {
@@ -142,6 +145,11 @@ pub fn exchange(
                 UPDATE,
             ),
             "DELETE" => ex(Expect::Nothing, Expect::Nothing, DELETE),
+            "POST" if single_navigation => ex(
+                structured(*ty, false, Purpose::Create),
+                structured(*ty, false, Purpose::Read),
+                CREATE,
+            ),
             _ => not(
                 format!("one `{}`", model.ty(*ty).name),
                 "GET reads it, PATCH or PUT updates it, DELETE deletes it",

@@ -23,3 +23,21 @@ pub fn diagnose(at: Span, status: u16, operation: &str, documented: &[u16]) -> D
     )
     .with_hint(format!("documented: {}", listed.join(", ")))
 }
+
+/// A status OData's protocol does not give for what the method does (no catalog documents the
+/// operation's statuses): a warning, since the service may answer so all the same.
+pub fn by_protocol(at: Span, status: u16, method: &str, success: &[u16]) -> Diagnostic {
+    let listed: Vec<String> = success.iter().map(u16::to_string).collect();
+    let mut d = Diagnostic::new(
+        Rule::UnexpectedStatus,
+        at,
+        "",
+        format!("status {status} is not one OData's protocol gives a `{method}` of this kind"),
+    )
+    .with_hint(format!(
+        "success statuses: {} (202 Accepted for asynchronous operations)",
+        listed.join(", ")
+    ));
+    d.severity = Severity::Warning;
+    d
+}

@@ -68,6 +68,9 @@ pub fn read(
                     // value only, and problems point at the comment.
                     return fields(&doc.root, start, troubles);
                 }
+                // Broken JSON that is no example annotation (a page's metadata comment) is
+                // not the examples' business.
+                None if !text[start..end].contains("blockType") => return None,
                 None => {
                     troubles.push(Trouble::Invalid {
                         at: e.offset,
@@ -169,6 +172,12 @@ fn lenient(s: &str) -> (String, Option<&'static str>) {
     while i < chars.len() {
         let c = chars[i];
         if in_string {
+            if c == '\n' || c == '\r' {
+                what.get_or_insert("a line break inside a string");
+                out.push_str(if c == '\n' { "\\n" } else { "" });
+                i += 1;
+                continue;
+            }
             out.push(c);
             match c {
                 '\\' if i + 1 < chars.len() => {

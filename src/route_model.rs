@@ -1,0 +1,274 @@
+//! Routing against an OData model: a message's method and URL resolved to what they address and
+//! what the exchange carries; a body without a message (a bare body, a doc's resource block, a
+//! response whose request is unreadable) routed by the type it names.
+
+use crate::check::edm::EdmTarget;
+use crate::diagnostic::Direction;
+use crate::input::{NamedType, Payload, PayloadKind};
+use crate::json::{Kind, Node};
+use crate::odata::exchange::{self, Exchange, Expect, NotAllowed, Purpose};
+use crate::odata::resolve::{self, Addressed, Resolution, Roots, Unresolved};
+use crate::odata::{url, Model};
+
+/// An OData service: its model and where its URLs start.
+#[derive(Debug)]
+pub struct Service {
+    pub model: Model,
+    pub roots: Roots,
+}
+
+/// What a message's method and URL name in the model.
+#[derive(Debug)]
+pub enum Routed {
+    /// Resolved: what the URL addresses, and what the method exchanges with it.
+    Exchange {
+        resolution: Resolution,
+        exchange: Exchange,
+        select: Option<Vec<String>>,
+    },
+    /// Resolved, but the method does not apply to what the URL addresses.
+    NotAllowed(NotAllowed),
+    /// The URL addresses nothing in the model.
+    Unresolved {
+        reason: Unresolved,
+        host: Option<String>,
+    },
+}
+
+/// Routes a message with a method and URL.
+pub fn message(service: &Service, method: &str, target: &str) -> Routed {
+    let parsed = url::parse(target);
+    match resolve::resolve(&service.model, &parsed, &service.roots) {
+        Ok(resolution) => match exchange::exchange(&service.model, &resolution, method) {
+            Ok(exchange) => Routed::Exchange {
+                select: parsed.option("select").and_then(selected),
+                resolution,
+                exchange,
+            },
+            Err(n) => Routed::NotAllowed(n),
+        },
+        Err(reason) => Routed::Unresolved {
+            reason,
+            host: parsed.host,
+        },
+    }
+}
+
+/// `$select=id,displayName` -> the top-level names (`*` selects everything: `None`).
+fn selected(value: &str) -> Option<Vec<String>> {
+    let names: Vec<String> = value
+        .split(',')
+        .map(|s| s.trim().split('/').next().unwrap_or("").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!names.is_empty() && !names.iter().any(|n| n == "*")).then_some(names)
+}
+
+/// Why a body could not be routed to a type of the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoType {
+    /// The body or the annotation names a type the model does not have.
+    Unknown(String),
+    /// Nothing names a type.
+    Unnamed,
+}
+
+/// The target to check a payload's body against. `routed` is its message's route, if it has
+/// one; `resource` is `--resource` (a type of the model).
+pub fn body<'s>(
+    service: &'s Service,
+    payload: &Payload,
+    routed: Option<&Routed>,
+    root: &Node,
+    direction: Option<Direction>,
+    resource: Option<u32>,
+) -> Option<Result<EdmTarget<'s>, NoType>> {
+    let model = &service.model;
+    let target = |expect, select| EdmTarget {
+        model,
+        expect,
+        direction,
+        truncated: payload.truncated,
+        select,
+        optional: match &payload.kind {
+            PayloadKind::Declaration { optional } => optional.clone(),
+            PayloadKind::Message => Vec::new(),
+        },
+    };
+    if let PayloadKind::Declaration { .. } = payload.kind {
+        let ty = match named(model, payload.named_type.as_ref(), root) {
+            Ok(t) => t,
+            Err(e) => return Some(Err(e)),
+        };
+        let expect = Expect::Structured {
+            ty,
+            collection: false,
+            purpose: Purpose::Declare,
+        };
+        return Some(Ok(target(expect, None)));
+    }
+    if let Some(Routed::Exchange {
+        exchange, select, ..
+    }) = routed
+    {
+        let expect = match direction {
+            Some(Direction::Request) => exchange.request.clone(),
+            _ => exchange.response_for(payload.status).clone(),
+        };
+        // A response's annotation may name a type derived from what the URL addresses.
+        let expect = refine(model, expect, payload.named_type.as_ref());
+        let select = (direction == Some(Direction::Response))
+            .then(|| select.clone())
+            .flatten();
+        return match expect {
+            Expect::Nothing | Expect::NotJson | Expect::Unknown => None,
+            e => Some(Ok(target(e, select))),
+        };
+    }
+    // No route: `--resource`, the annotation's type, the body's own `@odata.type`.
+    let purpose = match direction {
+        Some(Direction::Request) => Purpose::Create,
+        _ => Purpose::Read,
+    };
+    let collection = payload.named_type.as_ref().is_some_and(|t| t.collection)
+        || (payload.named_type.is_none() && looks_like_collection(root));
+    let ty = match resource {
+        Some(t) => Ok(t),
+        None => named(model, payload.named_type.as_ref(), root),
+    };
+    match ty {
+        Ok(ty) => Some(Ok(target(
+            Expect::Structured {
+                ty,
+                collection,
+                purpose,
+            },
+            None,
+        ))),
+        Err(NoType::Unnamed) if collection => Some(Err(NoType::Unnamed)),
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// `{"value": [...]}` and annotations only: what a list returns.
+fn looks_like_collection(root: &Node) -> bool {
+    let Some(members) = root.members() else {
+        return false;
+    };
+    members
+        .iter()
+        .any(|m| m.key == "value" && matches!(m.value.kind, Kind::Array(_)))
+        && members
+            .iter()
+            .all(|m| m.key == "value" || m.key.contains('@'))
+}
+
+/// The type an annotation names, else the one the body's `@odata.type` names (for a
+/// collection, its first item's).
+fn named(model: &Model, annotation: Option<&NamedType>, root: &Node) -> Result<u32, NoType> {
+    if let Some(t) = annotation {
+        return lookup(model, &t.name).ok_or_else(|| NoType::Unknown(t.name.clone()));
+    }
+    let own = odata_type(root).or_else(|| {
+        let items = root.members()?.iter().find(|m| m.key == "value")?;
+        match &items.value.kind {
+            Kind::Array(items) => items.iter().find_map(odata_type),
+            _ => None,
+        }
+    });
+    match own {
+        Some(t) => lookup(model, t).ok_or_else(|| NoType::Unknown(t.to_string())),
+        None => Err(NoType::Unnamed),
+    }
+}
+
+fn odata_type(node: &Node) -> Option<&str> {
+    node.members()?
+        .iter()
+        .rev()
+        .find(|m| m.key == "@odata.type")
+        .and_then(|m| match &m.value.kind {
+            Kind::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+}
+
+/// A structured type by name: exact (qualified or alias-qualified, `#` or not), else the only
+/// one matching ignoring case.
+pub fn lookup(model: &Model, name: &str) -> Option<u32> {
+    let bare = name.trim().trim_start_matches('#');
+    model.structured(bare).or_else(|| {
+        let q = model.qualify(bare).to_lowercase();
+        let mut found = model
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.name.to_lowercase() == q);
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => Some(i as u32),
+            _ => None,
+        }
+    })
+}
+
+/// A type by `--resource`: qualified, or the only type with that unqualified name.
+pub fn resource(model: &Model, name: &str) -> Option<u32> {
+    lookup(model, name).or_else(|| {
+        let mut found = model
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.short_name().eq_ignore_ascii_case(name));
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => Some(i as u32),
+            _ => None,
+        }
+    })
+}
+
+/// The expected body, made more specific by an annotation naming a derived type.
+fn refine(model: &Model, expect: Expect, annotation: Option<&NamedType>) -> Expect {
+    let (
+        Expect::Structured {
+            ty,
+            collection,
+            purpose,
+        },
+        Some(named),
+    ) = (&expect, annotation)
+    else {
+        return expect;
+    };
+    match lookup(model, &named.name) {
+        Some(d) if d != *ty && model.derives_from(d, *ty) => Expect::Structured {
+            ty: d,
+            collection: *collection,
+            purpose: *purpose,
+        },
+        _ => expect,
+    }
+}
+
+/// What an addressed resource is, in words: for messages.
+pub fn describe(model: &Model, a: &Addressed) -> String {
+    match a {
+        Addressed::Entities { ty, .. } => format!("a collection of `{}`", model.ty(*ty).name),
+        Addressed::Entity { ty, .. } => format!("one `{}`", model.ty(*ty).name),
+        Addressed::Complex {
+            ty,
+            collection: false,
+        } => format!("a `{}` value", model.ty(*ty).name),
+        Addressed::Complex {
+            ty,
+            collection: true,
+        } => {
+            format!("a collection of `{}` values", model.ty(*ty).name)
+        }
+        Addressed::Value(r) => format!("a `{}` value", resolve::type_name(model, r)),
+        Addressed::Raw => "a raw value".to_string(),
+        Addressed::Count => "a count".to_string(),
+        Addressed::Reference { ty, .. } => format!("references to `{}`", model.ty(*ty).name),
+        Addressed::Call { op } => format!("a call of `{}`", model.operations[*op as usize].name),
+        Addressed::Untyped(_) => "something the model does not type".to_string(),
+    }
+}
