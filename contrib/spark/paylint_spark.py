@@ -127,7 +127,7 @@ def executable(explicit):
     return path
 
 
-def run_paylint(binary, extra, limit, name, first_line, payload_base, lines):
+def run_paylint(binary, extra, limit, name, first_line, payload_base, count, lines):
     """Pipes one split's lines through paylint; yields its findings with the file's payload
     numbers. RDD.pipe cannot be used: it runs the command with an empty environment (env={}),
     writes str(element), so bytes arrive as their repr `b'...'`, and its checkCode fails on every
@@ -149,6 +149,7 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, lines):
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd
         )
         failure = []
+        fed = [0]
 
         def feed():
             try:
@@ -157,6 +158,7 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, lines):
                 for n, (_, _, line) in enumerate(lines, first_line):
                     if not is_payload(line, n == 1, limit):
                         blanks.append(n)  # before paylint can report on a later line
+                    fed[0] += 1
                     proc.stdin.write(bytes(line) + b"\n")
             except BrokenPipeError:
                 pass  # paylint stopped reading: its exit status says why
@@ -191,6 +193,11 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, lines):
         writer.join()
         if failure:
             raise failure[0]
+        if status in (0, 1) and fed[0] != count:
+            raise RuntimeError(
+                f"{name} from line {first_line}: {fed[0]} lines, {count} in the first pass; "
+                "the input changed while the job ran"
+            )
         if status not in (0, 1):
             stderr.seek(0)
             message = stderr.read().decode("utf-8", "replace").strip()
@@ -201,12 +208,18 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, lines):
 
 
 def lint_pass(binary, extra, limit, names, offsets):
+    """names and offsets are broadcast variables: with many files they are large, and a task's
+    closure would carry them to every task."""
+
     def lint(rows):
         path = executable(binary)
         for key, group in segments(rows):
-            first_line, payload_base = offsets[key]
+            if key not in offsets.value:
+                raise RuntimeError(f"{key[0]}: a split the first pass did not see; input changed?")
+            first_line, payload_base, count = offsets.value[key]
+            name = names.value[key[0]]
             for finding in run_paylint(
-                path, extra, limit, names[key[0]], first_line, payload_base, group
+                path, extra, limit, name, first_line, payload_base, count, group
             ):
                 yield finding.decode("utf-8")
 
@@ -258,7 +271,7 @@ def main(argv):
     offsets, names, at = {}, {}, {}
     for (path, start), (lines, payloads) in counts:
         line, payload = at.get(path, (1, 0))
-        offsets[(path, start)] = (line, payload)
+        offsets[(path, start)] = (line, payload, lines)
         at[path] = (line + lines, payload + payloads)
         names[path] = unquote(path)
     if args.name is not None:
@@ -267,12 +280,13 @@ def main(argv):
         names = {path: args.name for path in names}
 
     # Pass 2: each split through paylint.
+    offsets, names = sc.broadcast(offsets), sc.broadcast(names)
     findings = rows.mapPartitions(lint_pass(args.paylint, extra, limit, names, offsets))
     findings.saveAsTextFile(args.output)
     total = sum(n for n, _ in at.values()) - len(at)
     print(
-        f"paylint_spark.py: {total} lines of {len(at)} files in {rows.getNumPartitions()} "
-        f"partitions checked; findings in {args.output}",
+        f"paylint_spark.py: {total} lines of {len(at)} files checked, {len(counts)} splits in "
+        f"{rows.getNumPartitions()} partitions; findings in {args.output}",
         file=sys.stderr,
     )
     spark.stop()
