@@ -10,6 +10,8 @@
 # into at least 4 partitions, and checks that:
 # - the job's findings are the single-process findings (`paylint - --format jsonl --stdin-name`),
 #   stably sorted by line, and load with the job's SCHEMA into a DataFrame, every row whole;
+# - on a folder of 4 files, packed several splits to a partition, each file's findings are those
+#   of one run on that file, named by the file's URI;
 # - paylint exiting 2 (a bad flag) fails the job, and so does a missing binary (no --files).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -55,33 +57,39 @@ else
 fi
 cat out/part-* > spark.jsonl 2>/dev/null || true
 
-# Compare. paylint numbers an undecodable (or overlong) line of a stream as payload 0 wherever it
-# is; the job numbers it as the payload it is. Those findings are compared with the payload the
-# line has (counted here: lines that are not blank to paylint) and counted on their own.
-if python3 - expected.jsonl spark.jsonl captures.ndjson <<'EOF'
+# compare EXPECTED GOT FILE=NAME...: the findings, stably sorted by file and line (a line's
+# findings keep paylint's order), byte for byte. paylint numbers an undecodable (or overlong) line
+# of a stream as payload 0 wherever it is; the job numbers it as the payload it is. Those findings
+# are compared with the payload their line has (counted here: lines not blank to paylint).
+compare() {
+  python3 - "$@" <<'EOF'
 import json, re, sys
-expected, got, stream = (open(p, "rb").read() for p in sys.argv[1:])
-index, n = {}, 0
-for number, line in enumerate(stream.split(b"\n"), 1):
-    if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-        line = line[3:]
-    if line.strip(b" \t\r\x0c"):
-        index[number] = n
-        n += 1
+expected, got = (open(p, "rb").read() for p in sys.argv[1:3])
+index = {}
+for arg in sys.argv[3:]:
+    path, name = arg.split("=", 1)
+    n = 0
+    for number, line in enumerate(open(path, "rb").read().split(b"\n"), 1):
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if line.strip(b" \t\r\x0c"):
+            index[(name, number)] = n
+            n += 1
 def lines(data, fix=None):
     out = []
     for raw in data.splitlines(keepends=True):
         d = json.loads(raw)
-        if fix is not None and d["payload"] == 0 and index[d["line"]] != 0:
+        at = index[(d["file"], d["line"])]
+        if fix is not None and d["payload"] == 0 and at != 0:
             fix.append(d["line"])
-            raw = re.sub(rb'"payload":0\}\n$', b'"payload":%d}\n' % index[d["line"]], raw)
-        out.append((d["line"], raw))
-    out.sort(key=lambda t: t[0])  # stable: a line's findings keep paylint's order
+            raw = re.sub(rb'"payload":0\}\n$', b'"payload":%d}\n' % at, raw)
+        out.append(((d["file"], d["line"]), raw))
+    out.sort(key=lambda t: t[0])
     return b"".join(raw for _, raw in out)
 fixed = []
 e, g = lines(expected, fixed), lines(got)
-print(f"{len(e.splitlines())} findings expected, {len(g.splitlines())} from Spark; "
-      f"{len(fixed)} on undecodable lines compared with their payload index")
+print(f"{len(e.splitlines())} findings expected, {len(g.splitlines())} from Spark, "
+      f"{len(fixed)} of them on undecodable lines")
 if e != g:
     el, gl = e.splitlines(), g.splitlines()
     at = next((i for i, (a, b) in enumerate(zip(el, gl)) if a != b), min(len(el), len(gl)))
@@ -90,16 +98,46 @@ if e != g:
     print("  spark:   ", gl[at] if at < len(gl) else "(none)")
     sys.exit(1)
 EOF
-then
-  ok "the job's findings are the single-process findings, byte for byte"
+}
+
+if result=$(compare expected.jsonl spark.jsonl captures.ndjson=captures.ndjson); then
+  ok "the job's findings are the single-process findings, byte for byte: $result"
 else
-  fail "the job's findings differ from the single-process findings"
+  fail "the job's findings differ from the single-process findings"; echo "$result"
 fi
 partitions=$(grep -o 'in [0-9]* partitions' job.log | grep -o '[0-9]*' || echo 0)
 if [ "$partitions" -ge 4 ]; then
   ok "$partitions partitions, so line and payload offsets were used"
 else
   fail "only $partitions partitions: the offsets were not exercised"
+fi
+
+# Several files in one folder, several splits to a partition (no open cost), named by their URI.
+mkdir multi
+python3 - captures.ndjson multi <<'EOF'
+import sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
+cuts = [0, 2200, 3300, 3800, 4000]  # 55 %, 28 %, 12 %, 5 % of the lines
+for name, a, b in zip(["a.ndjson", "b c.ndjson", "d.jsonl", "e.ndjson"], cuts, cuts[1:]):
+    open(f"{sys.argv[2]}/{name}", "wb").write(b"\n".join(lines[a:b]) + b"\n")
+EOF
+: > multi-expected.jsonl
+pairs=()
+for f in multi/*; do
+  uri="file://$work/$f"
+  "$PAYLINT" - --format jsonl --stdin-name "$uri" < "$f" >> multi-expected.jsonl || true
+  pairs+=("$f=$uri")
+done
+start=$SECONDS
+if submit --conf spark.sql.files.openCostInBytes=0 --files "$PAYLINT" "$job" multi multi-out > multi.log 2>&1 &&
+  cat multi-out/part-* > multi.jsonl && result=$(compare multi-expected.jsonl multi.jsonl "${pairs[@]}"); then
+  ok "4 files, $(grep -o '[0-9]* splits in [0-9]* partitions' multi.log), each file's findings as one run's ($((SECONDS - start)) s): $result"
+  if ! [[ "$(cat multi.log)" =~ ([0-9]+)\ splits\ in\ ([0-9]+)\ partitions ]] ||
+    [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ]; then
+    fail "no partition held several splits: the packing was not exercised"
+  fi
+else
+  fail "4 files: the job's findings differ from one run per file"; echo "${result:-}"; tail -20 multi.log
 fi
 
 if python3 - "$job" out expected.jsonl > load.log 2>&1 <<'EOF'
