@@ -15,6 +15,8 @@ Two passes over the input:
 2. pipe each split's raw bytes to `paylint - --format jsonl --stdin-name NAME
    --stdin-first-line K`, K being the split's first line in its file, and number each finding's
    `payload` in the file (paylint counts payloads within its standard input).
+The input is read twice, so it must not change while the job runs: a split whose line count
+changed between the passes fails its task.
 
 NAME is the file's URI as Spark names it (`s3a://bucket/captures/a.ndjson`), or `--name NAME`
 when INPUT is one file. paylint is the binary shipped with `--files` (or `--paylint PATH`, a
