@@ -142,6 +142,7 @@ fi
 
 if python3 - "$job" out expected.jsonl > load.log 2>&1 <<'EOF'
 import importlib.util, json, sys
+sys.dont_write_bytecode = True  # no __pycache__ in contrib/spark
 spec = importlib.util.spec_from_file_location("paylint_spark", sys.argv[1])
 job = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(job)
