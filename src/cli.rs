@@ -4,7 +4,7 @@
 use crate::baseline::{self, Baseline};
 use crate::catalog::Catalog;
 use crate::config::{Config, FailOn};
-use crate::diagnostic::Direction;
+use crate::direction::Direction;
 use crate::lint::{self, FixMode, Options};
 use crate::render::{human::Human, json::Json, Renderer};
 use clap::{Parser, ValueEnum};
@@ -41,7 +41,7 @@ pub struct Args {
     /// The direction of bare bodies: adds that direction's rules (required properties,
     /// read-only properties in requests). Without it only rules that hold both ways apply.
     #[arg(long, value_enum)]
-    pub direction: Option<Direction>,
+    pub direction: Option<DirectionArg>,
 
     /// Extra catalog folder (NAME.schema.json, NAME.operations.json); a file replaces the
     /// built-in one of the same name. Repeatable.
@@ -74,7 +74,7 @@ pub struct Args {
 
     /// Which findings make the exit status 1 (default: error, or the configuration's).
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<FailOn>,
+    pub fail_on: Option<FailOnArg>,
 
     /// Report and fail only on findings not recorded in this baseline.
     #[arg(long, value_name = "FILE")]
@@ -172,6 +172,38 @@ pub enum OutputFormat {
     Sarif,
     Junit,
     Github,
+}
+
+/// `--direction`: the command line's spelling of a [`Direction`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirectionArg {
+    Request,
+    Response,
+}
+
+impl From<DirectionArg> for Direction {
+    fn from(arg: DirectionArg) -> Direction {
+        match arg {
+            DirectionArg::Request => Direction::Request,
+            DirectionArg::Response => Direction::Response,
+        }
+    }
+}
+
+/// `--fail-on`: the command line's spelling of a [`FailOn`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(arg: FailOnArg) -> FailOn {
+        match arg {
+            FailOnArg::Error => FailOn::Error,
+            FailOnArg::Warning => FailOn::Warning,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -303,7 +335,7 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
     }
     config.add_excludes(&args.excludes)?;
     if let Some(f) = args.fail_on {
-        config.fail_on = f;
+        config.fail_on = f.into();
     }
     // Folders from the command line come last, so their files win.
     let mut schema_dirs = config.schemas.clone();
@@ -342,7 +374,7 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
     let options = Options {
         paths: args.paths,
         resource: args.resource,
-        direction: args.direction,
+        direction: args.direction.map(Direction::from),
         conformant: args.format == OutputFormat::Human && show_diff,
         max_file_size: args.max_file_size,
         config,

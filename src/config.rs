@@ -2,8 +2,7 @@
 //! and the policy it gives — rule severities, per-path overrides, include and exclude globs,
 //! extra catalog folders and `fail-on`. Command-line flags are merged on top by `cli`.
 
-use crate::diagnostic::Severity;
-use crate::rules::Rule;
+use crate::rule::{Rule, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -53,7 +52,7 @@ impl Level {
 }
 
 /// Which findings fail the run (exit 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     #[default]
@@ -255,7 +254,7 @@ impl Config {
             }
         }
         match level {
-            None => Some(rule.default_severity()),
+            None => Some(crate::rules::info(rule).severity),
             Some(Level::Error) => Some(Severity::Error),
             Some(Level::Warning) => Some(Severity::Warning),
             Some(Level::Off) => None,

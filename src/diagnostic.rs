@@ -1,49 +1,9 @@
 //! A finding as a value: rule, severity, location, message, hint and fix. How a diagnostic is
 //! shown is the renderers' business; what it proposes to change is `fix`'s.
 
-use crate::json::Span;
-use crate::rules::Rule;
-use serde::Serialize;
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Which way a payload travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Request,
-    Response,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        }
-    }
-}
+use crate::direction::Direction;
+use crate::rule::{Rule, Severity};
+use crate::source::Span;
 
 /// Whether a fix may be applied without a person looking at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,13 +70,14 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(
         rule: Rule,
+        severity: Severity,
         span: Span,
         pointer: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
             rule,
-            severity: rule.default_severity(),
+            severity,
             message: message.into(),
             hint: None,
             span,

@@ -5,7 +5,8 @@
 //! however many members go or come.
 
 use crate::diagnostic::{FixAction, Safety};
-use crate::json::{Member, Node, Span};
+use crate::json::{Member, Node};
+use crate::source::Span;
 use std::collections::BTreeMap;
 
 /// Replace `span` of the text with `text`.

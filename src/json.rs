@@ -6,24 +6,12 @@
 //! of a single pass. serde_json drops positions and duplicates; span-aware crates either build
 //! far heavier trees or accept JSON5/JSONC, which a conformance linter must not.
 
+use crate::source::Span;
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 
 /// Nesting deeper than this is an error, not a stack overflow (serde_json's own limit).
 pub const MAX_DEPTH: usize = 128;
-
-/// A byte range `[start, end)` in the text that was parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {

@@ -4,16 +4,16 @@
 
 use crate::baseline::Baseline;
 use crate::catalog::Catalog;
-use crate::check;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Direction, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::direction::Direction;
 use crate::discover::{self, Found};
-use crate::fix;
 use crate::input::{self, Body, Format, Parsed, Payload};
-use crate::json::{self, Span};
+use crate::json::{self};
 use crate::route::{self, Overrides};
-use crate::rules;
-use crate::source::{LineIndex, SourceFile};
+use crate::rule::Severity;
+use crate::source::{LineIndex, SourceFile, Span};
+use crate::{check, fix, rules};
 use rayon::prelude::*;
 use std::io::{BufRead, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -77,8 +77,8 @@ impl Shard {
         if self.count == 1 {
             return true;
         }
-        let key = crate::baseline::portable_path(path);
-        let h = crate::baseline::fnv1a(&[&key]);
+        let key = crate::fingerprint::portable_path(path);
+        let h = crate::fingerprint::fnv1a(&[&key]);
         h % self.count == self.index - 1
     }
 }
@@ -190,7 +190,7 @@ impl Summary {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
             }
-            if d.rule == rules::Rule::InternalError {
+            if d.rule == crate::rule::Rule::InternalError {
                 self.internal_errors += 1;
             }
             *self.by_rule.entry(d.rule.id()).or_default() += 1;
@@ -936,7 +936,7 @@ fn check_payload(
     };
     check::message::check(payload, body_text, operation.map(|(_, o)| o), out);
     // A response that says its body is not JSON (an HTML error page, say) has no body to check.
-    if payload.direction == Some(crate::diagnostic::Direction::Response)
+    if payload.direction == Some(crate::direction::Direction::Response)
         && payload
             .header("content-type")
             .is_some_and(|h| !rules::content_type::is_json(&h.value))

@@ -3,7 +3,8 @@
 
 use crate::catalog::{Catalog, Exchange, Operation, Resource};
 use crate::check::Target;
-use crate::diagnostic::{Diagnostic, Direction};
+use crate::diagnostic::Diagnostic;
+use crate::direction::Direction;
 use crate::input::Payload;
 use crate::json::{Kind, Node};
 use crate::rules;

@@ -6,13 +6,15 @@
 //! A panic anywhere, in paylint or in an assertion here, is a finding.
 
 use paylint::catalog::Catalog;
-use paylint::diagnostic::{Diagnostic, Direction};
+use paylint::diagnostic::Diagnostic;
+use paylint::direction::Direction;
 use paylint::input::{self, Body, Parsed};
-use paylint::json::{self, Document, Kind, Node, Span};
+use paylint::json::{self, Document, Kind, Node};
 use paylint::lint::{self, FileReport, Options, Summary};
 use paylint::render::human::Human;
 use paylint::render::Renderer;
 use paylint::source::SourceFile;
+use paylint::source::Span;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -11,7 +11,7 @@ pub mod import;
 pub mod index;
 pub mod operation;
 
-use crate::diagnostic::Direction;
+use crate::direction::Direction;
 use crate::json::{Kind, Node};
 pub use operation::Operation;
 use operation::OperationsFile;

@@ -4,9 +4,13 @@
 
 use crate::catalog::{Exchange, Resource};
 
-use crate::diagnostic::{Diagnostic, Direction};
-use crate::json::{pointer_join, Document, Kind, Member, Node, Span};
-use crate::rules::{self, type_mismatch::placeholder, unknown_field, Rule};
+use crate::diagnostic::Diagnostic;
+
+use crate::direction::Direction;
+use crate::json::{pointer_join, Document, Kind, Member, Node};
+use crate::rule::Rule;
+use crate::rules::{self, type_mismatch::placeholder, unknown_field};
+use crate::source::Span;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};

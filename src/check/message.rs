@@ -2,7 +2,8 @@
 //! Content-Length, and whether the response status is documented.
 
 use crate::catalog::Operation;
-use crate::diagnostic::{Diagnostic, Direction};
+use crate::diagnostic::Diagnostic;
+use crate::direction::Direction;
 use crate::input::Payload;
 use crate::rules;
 

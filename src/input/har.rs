@@ -13,10 +13,11 @@
 //! left out, as in captures trimmed by hand: the message then has no headers or no body.
 
 use super::{Body, Header, Parsed, Payload};
-use crate::diagnostic::{Diagnostic, Direction};
-use crate::json::{self, Kind, Member, Node, Span};
+use crate::diagnostic::Diagnostic;
+use crate::direction::Direction;
+use crate::json::{self, Kind, Member, Node};
 use crate::rules;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use memchr::memmem::Finder;
@@ -379,7 +380,7 @@ fn decode_base64(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::rule::Rule;
 
     fn source(text: &str) -> SourceFile {
         SourceFile {

@@ -8,10 +8,10 @@
 //! so that every finding points at its line in the file.
 
 use super::{Body, Header, Parsed, Payload};
-use crate::diagnostic::{Diagnostic, Direction};
-use crate::json::Span;
+use crate::diagnostic::Diagnostic;
+use crate::direction::Direction;
 use crate::rules;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 const METHODS: [&str; 9] = [
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
@@ -340,7 +340,7 @@ fn extend(body: &mut Option<Span>, text: &str, line: Span) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::rule::Rule;
 
     fn parse_all(text: &str) -> (Vec<Message>, Vec<Diagnostic>) {
         let mut problems = Vec::new();

@@ -2,9 +2,8 @@
 //! or `.response.json` says the body's direction.
 
 use super::{Body, Parsed, Payload};
-use crate::diagnostic::Direction;
-use crate::json::Span;
-use crate::source::SourceFile;
+use crate::direction::Direction;
+use crate::source::{SourceFile, Span};
 use std::path::Path;
 
 pub fn read(source: &SourceFile) -> Parsed {

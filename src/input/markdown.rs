@@ -8,10 +8,10 @@
 
 use super::http::{self, Linker};
 use super::{Body, Parsed, Payload};
-use crate::diagnostic::Direction;
-use crate::json::{self, Kind, Span};
+use crate::direction::Direction;
+use crate::json::{self, Kind};
 use crate::rules;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 /// What an annotation says about the block after it.
@@ -212,7 +212,7 @@ fn example(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::rule::Rule;
 
     fn read_text(text: &str) -> Parsed {
         read(&SourceFile {

@@ -7,10 +7,11 @@ pub mod json_body;
 pub mod markdown;
 pub mod ndjson;
 
-use crate::diagnostic::{Diagnostic, Direction};
-use crate::json::Span;
+use crate::diagnostic::Diagnostic;
+
+use crate::direction::Direction;
 use crate::rules;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use std::path::PathBuf;
 
 /// One message (request or response) found in a file.
@@ -164,7 +165,7 @@ pub fn read(format: Format, source: &SourceFile) -> Parsed {
             // Not HAR after all (no `log.entries`): a body that mentions those words.
             let not_har = parsed.payloads.is_empty()
                 && parsed.problems.iter().any(|d| {
-                    d.rule == rules::Rule::InvalidHar
+                    d.rule == crate::rule::Rule::InvalidHar
                         && matches!(d.pointer.as_str(), "" | "/log" | "/log/entries")
                 });
             if not_har {
@@ -223,7 +224,7 @@ fn looks_utf16(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::rule::Rule;
 
     #[test]
     fn decode_accepts_bom_and_reports_other_encodings() {

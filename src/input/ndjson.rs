@@ -10,9 +10,10 @@
 //! `truncated` are optional.
 
 use super::{Body, Header, Parsed, Payload};
-use crate::diagnostic::Direction;
-use crate::json::{self, pointer_join, Kind, Member, Node, Span};
+use crate::direction::Direction;
+use crate::json::{self, pointer_join, Kind, Member, Node};
 use crate::rules;
+use crate::source::Span;
 
 const EXCHANGE_KEYS: [&str; 7] = [
     "method",
@@ -147,7 +148,7 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::rule::Rule;
 
     #[test]
     fn bare_bodies_and_unparsable_lines_are_one_payload_each() {

@@ -16,8 +16,8 @@
 
 use super::sarif::artifact;
 use super::Renderer;
-use crate::diagnostic::Severity;
 use crate::lint::{FileReport, Summary};
+use crate::rule::Severity;
 use std::io::{self, Write};
 use std::path::PathBuf;
 

@@ -2,9 +2,10 @@
 //! unified diff towards a conformant payload, and a one-line summary.
 
 use super::Renderer;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::diff;
 use crate::lint::{FileReport, Summary};
+use crate::rule::Severity;
 use crate::source::{floor_char_boundary, LineIndex};
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};

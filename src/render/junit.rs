@@ -30,8 +30,8 @@
 
 use super::sarif::artifact;
 use super::Renderer;
-use crate::diagnostic::Severity;
 use crate::lint::{FileReport, Summary};
+use crate::rule::Severity;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;

@@ -13,7 +13,7 @@
 //!   becomes a `file://` URI; standard input is `stdin`.
 //! - Columns count characters (`columnKind` `unicodeCodePoints`), as in every paylint report.
 //! - `partialFingerprints["paylint/v1"]` is the baseline fingerprint of the finding
-//!   ([`crate::baseline::fingerprint`]: FNV-1a 64 of file, rule, JSON Pointer and payload index)
+//!   ([`crate::fingerprint::fingerprint`]: FNV-1a 64 of file, rule, JSON Pointer and payload index)
 //!   over the working-directory-relative path, so it does not change when lines move, and for a
 //!   path given relative it equals the finding's entry in a `--write-baseline` file. The second
 //!   and later findings with the same fingerprint in a file get `:1`, `:2`… appended, so every
@@ -22,9 +22,9 @@
 //!   when known.
 
 use super::Renderer;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::lint::{FileReport, Summary};
-use crate::rules::Rule;
+use crate::rule::{Rule, Severity};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -88,7 +88,7 @@ impl Sarif {
             }
             location.insert("region".into(), region.into());
         }
-        let base_print = crate::baseline::fingerprint(&artifact.display, d);
+        let base_print = crate::fingerprint::fingerprint(&artifact.display, d);
         let seen = self.seen.entry(base_print.clone()).or_insert(0);
         let print = if *seen == 0 {
             base_print
@@ -136,9 +136,9 @@ fn driver() -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {
-            let info = rule.info();
+            let info = crate::rules::info(*rule);
             json!({
-                "id": info.id,
+                "id": rule.id(),
                 "name": format!("{rule:?}"),
                 "shortDescription": {"text": info.summary},
                 "fullDescription": {"text": info.explanation},
@@ -415,11 +415,17 @@ mod tests {
         assert_eq!(rules.len(), Rule::ALL.len());
         for (rule, r) in Rule::ALL.iter().zip(rules) {
             assert_eq!(r["id"], rule.id());
-            assert_eq!(r["shortDescription"]["text"], rule.info().summary);
-            assert_eq!(r["fullDescription"]["text"], rule.info().explanation);
+            assert_eq!(
+                r["shortDescription"]["text"],
+                crate::rules::info(*rule).summary
+            );
+            assert_eq!(
+                r["fullDescription"]["text"],
+                crate::rules::info(*rule).explanation
+            );
             assert_eq!(
                 r["defaultConfiguration"]["level"],
-                level(rule.default_severity())
+                level(crate::rules::info(*rule).severity)
             );
         }
     }

@@ -1,11 +1,13 @@
 //! `content-length-mismatch`: Content-Length fits neither line-ending form of the body.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "content-length-mismatch",
+    rule: Rule::ContentLengthMismatch,
     severity: Severity::Warning,
     summary: "Content-Length does not match the body.",
     explanation: "A transcript's Content-Length should be the size of its body in bytes. Docs \
@@ -20,8 +22,7 @@ pub fn diagnose(at: Span, declared: &str, lf: usize, crlf: usize) -> Diagnostic 
     } else {
         format!("{lf} bytes with LF line ends, {crlf} with CRLF")
     };
-    Diagnostic::new(
-        Rule::ContentLengthMismatch,
+    INFO.finding(
         at,
         "",
         format!("Content-Length is {declared}, but the body is {sizes}"),

@@ -1,11 +1,13 @@
 //! `content-type`: a request with a body does not say it is JSON.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "content-type",
+    rule: Rule::ContentType,
     severity: Severity::Error,
     summary: "A request with a body lacks a JSON Content-Type.",
     explanation: "The service reads the body by its Content-Type. `application/json` (with \
@@ -26,8 +28,7 @@ pub fn is_json(value: &str) -> bool {
 }
 
 pub fn missing(at: Span) -> Diagnostic {
-    Diagnostic::new(
-        Rule::ContentType,
+    INFO.finding(
         at,
         "",
         "the request has a body but no Content-Type header",
@@ -36,8 +37,7 @@ pub fn missing(at: Span) -> Diagnostic {
 }
 
 pub fn not_json(at: Span, value: &str) -> Diagnostic {
-    Diagnostic::new(
-        Rule::ContentType,
+    INFO.finding(
         at,
         "",
         format!("Content-Type is `{value}`, but the body is JSON"),

@@ -1,11 +1,13 @@
 //! `duplicate-key`: the same key twice in one object.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
-use crate::json::{pointer_join, DuplicateKey};
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::json::{DuplicateKey, pointer_join};
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "duplicate-key",
+    rule: Rule::DuplicateKey,
     severity: Severity::Error,
     summary: "An object has the same key more than once.",
     explanation: "RFC 8259 says names SHOULD be unique; when they are not, parsers disagree on \
@@ -15,8 +17,7 @@ at the repeated occurrence; the diff keeps the last one, as most parsers do.",
 
 /// `first_line` is the 1-based line of the earlier occurrence.
 pub fn diagnose(dup: &DuplicateKey, first_line: usize) -> Diagnostic {
-    Diagnostic::new(
-        Rule::DuplicateKey,
+    INFO.finding(
         dup.repeated,
         pointer_join(&dup.object_pointer, &dup.key),
         format!(

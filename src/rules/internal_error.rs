@@ -1,11 +1,13 @@
 //! `internal-error`: paylint itself failed on this file (a bug); the other files are still checked.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "internal-error",
+    rule: Rule::InternalError,
     severity: Severity::Error,
     summary: "paylint failed while checking this file.",
     explanation: "A bug in paylint stopped the check of one file. The rest of the run goes on and \
@@ -13,8 +15,7 @@ the run exits with status 2. Please report it with the file attached.",
 };
 
 pub fn diagnose(what: &str) -> Diagnostic {
-    Diagnostic::new(
-        Rule::InternalError,
+    INFO.finding(
         Span::new(0, 0),
         "",
         format!("paylint failed on this file: {what}"),

@@ -1,11 +1,13 @@
 //! `invalid-exchange`: an NDJSON exchange object has a field of the wrong kind.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "invalid-exchange",
+    rule: Rule::InvalidExchange,
     severity: Severity::Error,
     summary: "An NDJSON exchange object is malformed.",
     explanation: "An exchange object describes one message: `method` and `url` (strings), \
@@ -15,5 +17,5 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 pub fn diagnose(at: Span, pointer: &str, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Rule::InvalidExchange, at, pointer, message)
+    INFO.finding(at, pointer, message)
 }

@@ -1,11 +1,13 @@
 //! `invalid-har`: a HAR capture does not have the shape HAR 1.2 gives it.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "invalid-har",
+    rule: Rule::InvalidHar,
     severity: Severity::Error,
     summary: "A HAR capture is malformed.",
     explanation: "A HAR 1.2 file is `{\"log\": {\"entries\": [...]}}`; each entry has a request \
@@ -15,5 +17,5 @@ is not valid base64, is reported at its place and the other entries are still ch
 };
 
 pub fn diagnose(at: Span, pointer: &str, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Rule::InvalidHar, at, pointer, message)
+    INFO.finding(at, pointer, message)
 }

@@ -1,11 +1,13 @@
 //! `invalid-http`: part of an HTTP transcript cannot be read as an HTTP message.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "invalid-http",
+    rule: Rule::InvalidHttp,
     severity: Severity::Error,
     summary: "Part of an HTTP transcript is not an HTTP message.",
     explanation: "A message starts with a request line (`PATCH /path HTTP/1.1`, the version \
@@ -15,5 +17,5 @@ file still are.",
 };
 
 pub fn diagnose(at: Span, message: impl Into<String>, hint: &str) -> Diagnostic {
-    Diagnostic::new(Rule::InvalidHttp, at, "", message).with_hint(hint)
+    INFO.finding(at, "", message).with_hint(hint)
 }

@@ -1,11 +1,14 @@
 //! `invalid-json`: the body is not JSON at all (syntax error, empty, not UTF-8, too deep).
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::{ParseError, Span};
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::json::ParseError;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "invalid-json",
+    rule: Rule::InvalidJson,
     severity: Severity::Error,
     summary: "The body is not valid JSON (RFC 8259).",
     explanation: "Nothing else can be checked until the body parses. The finding points at the \
@@ -14,8 +17,7 @@ comma, an empty body, bytes that are not UTF-8, or nesting deeper than 128 level
 };
 
 pub fn parse_error(err: &ParseError) -> Diagnostic {
-    Diagnostic::new(
-        Rule::InvalidJson,
+    INFO.finding(
         Span::new(err.offset, err.offset + 1),
         "",
         err.message.clone(),
@@ -40,8 +42,7 @@ pub fn not_utf8(offset: usize, looks_utf16: bool, has_nul: bool) -> Diagnostic {
             "re-save the file as UTF-8",
         )
     };
-    Diagnostic::new(
-        Rule::InvalidJson,
+    INFO.finding(
         Span::new(offset, offset + 1),
         "",
         message,

@@ -1,11 +1,13 @@
 //! `invalid-markdown`: an example annotation in an API doc cannot be read.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "invalid-markdown",
+    rule: Rule::InvalidMarkdown,
     severity: Severity::Error,
     summary: "An example annotation or fence in an API doc is malformed.",
     explanation: "Microsoft Graph docs mark each example with an HTML comment holding JSON, \
@@ -15,5 +17,5 @@ fence that is never closed means the example is not checked as intended.",
 };
 
 pub fn diagnose(at: Span, message: impl Into<String>, hint: &str) -> Diagnostic {
-    Diagnostic::new(Rule::InvalidMarkdown, at, "", message).with_hint(hint)
+    INFO.finding(at, "", message).with_hint(hint)
 }

@@ -1,11 +1,14 @@
 //! `missing-required`: a property the operation requires is absent.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
-use crate::json::{pointer_join, Span};
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::json::pointer_join;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "missing-required",
+    rule: Rule::MissingRequired,
     severity: Severity::Error,
     summary: "A property the operation requires is missing from the body.",
     explanation: "The catalog lists which properties a body must carry, per operation and \
@@ -25,8 +28,7 @@ pub fn diagnose(
     placeholder: String,
 ) -> Diagnostic {
     let message = format!("missing required property `{property}` in {subject}");
-    let d = Diagnostic::new(
-        Rule::MissingRequired,
+    let d = INFO.finding(
         Span::new(object.start, object.start + 1),
         pointer_join(object_pointer, property),
         message,

@@ -1,11 +1,13 @@
 //! `read-only-field`: a request body sets a property the service computes (`id`).
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::{Diagnostic, FixAction, Safety};
 use crate::json::Member;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "read-only-field",
+    rule: Rule::ReadOnlyField,
     severity: Severity::Warning,
     summary: "A request body sets a read-only property.",
     explanation: "Read-only properties (`\"readOnly\": true` in the catalog schema, such as the \
@@ -14,8 +16,7 @@ and rejected at worst. Only request bodies are checked; responses carry them by 
 };
 
 pub fn diagnose(member: &Member, pointer: &str, object: &str, subject: &str) -> Diagnostic {
-    Diagnostic::new(
-        Rule::ReadOnlyField,
+    INFO.finding(
         member.key_span,
         pointer,
         format!(

@@ -1,12 +1,15 @@
 //! `type-mismatch`: a value of the wrong JSON type (`groupId: 42`, `groupId: null`, a body that is
 //! an array instead of an object).
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
-use crate::json::{Kind, Node, Span};
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::json::{Kind, Node};
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "type-mismatch",
+    rule: Rule::TypeMismatch,
     severity: Severity::Error,
     summary: "A value has the wrong JSON type.",
     explanation: "Each property has a JSON type (groupId is a string). A number, null or object \
@@ -44,7 +47,7 @@ pub fn diagnose(
         };
         (format!("`{name}` is {found}, expected {wanted}"), hint)
     };
-    let d = Diagnostic::new(Rule::TypeMismatch, at, pointer, message).with_hint(hint);
+    let d = INFO.finding(at, pointer, message).with_hint(hint);
     if pointer.is_empty() {
         return d;
     }

@@ -1,11 +1,13 @@
 //! `unexpected-status`: a response status the catalog does not document for the operation.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "unexpected-status",
+    rule: Rule::UnexpectedStatus,
     severity: Severity::Error,
     summary: "The response status is not documented for the operation.",
     explanation: "The catalog lists the statuses each operation documents (200 for the PATCH of \
@@ -15,8 +17,7 @@ or the catalog is wrong.",
 
 pub fn diagnose(at: Span, status: u16, operation: &str, documented: &[u16]) -> Diagnostic {
     let listed: Vec<String> = documented.iter().map(u16::to_string).collect();
-    Diagnostic::new(
-        Rule::UnexpectedStatus,
+    INFO.finding(
         at,
         "",
         format!("status {status} is not documented for `{operation}`"),

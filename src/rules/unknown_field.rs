@@ -1,12 +1,14 @@
 //! `unknown-field`: a property the resource does not define. OData control information and
 //! instance annotations (any name containing `@`) are never unknown.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::{Diagnostic, FixAction, Safety};
 use crate::json::Member;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "unknown-field",
+    rule: Rule::UnknownField,
     severity: Severity::Error,
     summary: "The body has a property the resource does not define.",
     explanation: "Services ignore or reject properties they do not know, so a misspelled name \
@@ -116,7 +118,7 @@ pub fn diagnose(
                 .join(", ")
         ),
     };
-    let d = Diagnostic::new(Rule::UnknownField, member.key_span, pointer, message).with_hint(hint);
+    let d = INFO.finding(member.key_span, pointer, message).with_hint(hint);
     match rename_to {
         Some(target) => d.with_fix(
             Safety::Safe,

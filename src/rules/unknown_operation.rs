@@ -1,11 +1,13 @@
 //! `unknown-operation`: a message's method and path match no catalog operation.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "unknown-operation",
+    rule: Rule::UnknownOperation,
     severity: Severity::Warning,
     summary: "The method and path match no operation in the catalog, so the body was not checked.",
     explanation: "Messages are routed by method and path template (`{name}` matches one segment; \
@@ -24,8 +26,7 @@ pub fn diagnose(at: Span, method: &str, url: &str, nearest: &[String], total: us
             nearest.join("; ")
         ),
     };
-    Diagnostic::new(
-        Rule::UnknownOperation,
+    INFO.finding(
         at,
         "",
         format!("`{method} {url}` matches no operation in the catalog; the body was not checked"),

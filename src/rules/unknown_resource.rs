@@ -1,11 +1,13 @@
 //! `unknown-resource`: nothing says which catalog resource a body is.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "unknown-resource",
+    rule: Rule::UnknownResource,
     severity: Severity::Warning,
     summary: "No catalog resource matches the body, so it was not checked.",
     explanation: "A body is matched to a resource by --resource, else by its @odata.type, else \
@@ -19,7 +21,7 @@ pub fn diagnose(at: Span, odata_type: Option<&str>, known: &[&str]) -> Diagnosti
         None => "the body has no @odata.type and no --resource was given; it was not checked"
             .to_string(),
     };
-    Diagnostic::new(Rule::UnknownResource, at, "", message).with_hint(format!(
+    INFO.finding(at, "", message).with_hint(format!(
         "pass --resource NAME (known: {}) or add the resource to the catalog with --schemas DIR",
         known.join(", ")
     ))

@@ -1,11 +1,13 @@
 //! `unreadable-file`: the file could not be read (permissions, vanished, not a regular file).
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "unreadable-file",
+    rule: Rule::UnreadableFile,
     severity: Severity::Error,
     summary: "The file could not be read.",
     explanation: "The operating system refused to read the file (permission denied, removed \
@@ -14,5 +16,5 @@ are still checked.",
 };
 
 pub fn diagnose(message: String, hint: &str) -> Diagnostic {
-    Diagnostic::new(Rule::UnreadableFile, Span::new(0, 0), "", message).with_hint(hint)
+    INFO.finding(Span::new(0, 0), "", message).with_hint(hint)
 }

@@ -1,11 +1,13 @@
 //! `wrong-odata-type`: `@odata.type` does not name the resource the body is checked as.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
+use super::info::RuleInfo;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::{Diagnostic, FixAction, Safety};
 use crate::json::{Kind, Member};
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "wrong-odata-type",
+    rule: Rule::WrongOdataType,
     severity: Severity::Error,
     summary: "`@odata.type` is not the type the operation expects.",
     explanation: "OData type names are case-sensitive and start with `#` followed by the \
@@ -81,7 +83,7 @@ pub fn diagnose(member: &Member, pointer: &str, expected: &str, resource: &str) 
         Mismatch::CaseOnly | Mismatch::MissingHash | Mismatch::MissingHashAndCase => Safety::Safe,
         _ => Safety::Unsafe,
     };
-    Diagnostic::new(Rule::WrongOdataType, member.key_span, pointer, message)
+    INFO.finding(member.key_span, pointer, message)
         .with_hint(hint)
         .with_fix(
             safety,
