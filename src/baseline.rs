@@ -25,7 +25,7 @@ impl Entry {
             fingerprint: fingerprint(&file, d),
             file,
             rule: d.rule.id().to_string(),
-            pointer: d.pointer.clone(),
+            pointer: d.pointer.to_string(),
             payload: d.payload,
         }
     }
@@ -110,7 +110,7 @@ mod tests {
             Rule::UnknownField,
             crate::rule::Severity::Error,
             Span::new(line * 10, line * 10 + 3),
-            pointer,
+            crate::pointer::JsonPointer::parse(pointer).unwrap(),
             "m",
         );
         d.line = line;

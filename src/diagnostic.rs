@@ -2,6 +2,7 @@
 //! shown is the renderers' business; what it proposes to change is `fix`'s.
 
 use crate::direction::Direction;
+use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
 use crate::source::Span;
 
@@ -27,11 +28,11 @@ pub enum FixAction {
         new_json: String,
     },
     RemoveMember {
-        object: String,
+        object: JsonPointer,
         key_start: usize,
     },
     InsertMember {
-        object: String,
+        object: JsonPointer,
         key: String,
         value_json: String,
     },
@@ -56,7 +57,7 @@ pub struct Diagnostic {
     /// Byte span in the file of what the finding points at.
     pub span: Span,
     /// RFC 6901 pointer into the body ("" for the body itself).
-    pub pointer: String,
+    pub pointer: JsonPointer,
     pub resource: Option<String>,
     pub direction: Option<Direction>,
     /// Index of the payload in its file ([`UNASSIGNED`] until a reader or the engine sets it).
@@ -72,7 +73,7 @@ impl Diagnostic {
         rule: Rule,
         severity: Severity,
         span: Span,
-        pointer: impl Into<String>,
+        pointer: JsonPointer,
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
@@ -81,7 +82,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             span,
-            pointer: pointer.into(),
+            pointer,
             resource: None,
             direction: None,
             payload: UNASSIGNED,
@@ -93,17 +94,17 @@ impl Diagnostic {
 
     /// Moves a finding made on a part of the body (an item of a collection at `base`,
     /// `/value/3`) to the whole body: its pointer and its fix's object pointer get the prefix.
-    pub fn rebase(&mut self, base: &str) {
-        if base.is_empty() {
+    pub fn rebase(&mut self, base: &JsonPointer) {
+        if base.is_root() {
             return;
         }
-        self.pointer.insert_str(0, base);
+        self.pointer.rebase(base);
         if let Some(Fix {
             action: FixAction::RemoveMember { object, .. } | FixAction::InsertMember { object, .. },
             ..
         }) = &mut self.fix
         {
-            object.insert_str(0, base);
+            object.rebase(base);
         }
     }
 

@@ -10,7 +10,10 @@ use std::path::Path;
 /// std's hasher), and needs no crate.
 pub fn fingerprint(file: &str, d: &Diagnostic) -> String {
     let payload = d.payload.to_string();
-    format!("{:016x}", fnv1a(&[file, d.rule.id(), &d.pointer, &payload]))
+    format!(
+        "{:016x}",
+        fnv1a(&[file, d.rule.id(), d.pointer.as_str(), &payload])
+    )
 }
 
 /// FNV-1a (64 bits) of `parts`, each followed by a 0xff separator byte.
@@ -43,7 +46,7 @@ mod tests {
             Rule::UnknownField,
             Severity::Error,
             Span::new(line * 10, line * 10 + 3),
-            pointer,
+            crate::pointer::JsonPointer::parse(pointer).unwrap(),
             "m",
         );
         d.line = line;

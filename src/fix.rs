@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{FixAction, Safety};
 use crate::json::{Member, Node};
+use crate::pointer::JsonPointer;
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -24,7 +25,7 @@ type ObjectPlan = (Vec<usize>, Vec<(String, String)>);
 pub fn plan(text: &str, root: &Node, actions: &[&FixAction]) -> Vec<Edit> {
     let mut edits = Vec::new();
     // Per object: (member key offsets to remove, members to insert).
-    let mut objects: BTreeMap<&str, ObjectPlan> = BTreeMap::new();
+    let mut objects: BTreeMap<&JsonPointer, ObjectPlan> = BTreeMap::new();
     for action in actions {
         match action {
             FixAction::RenameKey { key_span, new_key } => edits.push(Edit {
@@ -265,14 +266,18 @@ mod tests {
 
     fn remove(root: &Node, key: &str) -> FixAction {
         FixAction::RemoveMember {
-            object: String::new(),
-            key_start: root.member(&format!("/{key}")).unwrap().key_span.start,
+            object: JsonPointer::root(),
+            key_start: root
+                .member(JsonPointer::root().child(key))
+                .unwrap()
+                .key_span
+                .start,
         }
     }
 
     fn insert(key: &str) -> FixAction {
         FixAction::InsertMember {
-            object: String::new(),
+            object: JsonPointer::root(),
             key: key.into(),
             value_json: "\"<x>\"".into(),
         }

@@ -20,6 +20,7 @@ pub mod input;
 pub mod instance;
 pub mod json;
 pub mod lint;
+pub mod pointer;
 pub mod render;
 pub mod route;
 pub mod rule;

@@ -9,7 +9,8 @@ use crate::diagnostic::Diagnostic;
 use crate::direction::Direction;
 use crate::discover::{self, Found};
 use crate::input::{self, Body, Format, Parsed, Payload};
-use crate::json::{self};
+use crate::json;
+use crate::pointer::JsonPointer;
 use crate::route::{self, Overrides};
 use crate::rule::Severity;
 use crate::source::{LineIndex, SourceFile, Span};
@@ -964,7 +965,8 @@ fn check_payload(
                 // items that route nowhere are reported once, at the first.
                 let mut unrouted = false;
                 for (i, item) in items.iter().enumerate() {
-                    let at = format!("/value/{i}");
+                    let mut at = JsonPointer::root().child("value");
+                    at.push_index(i);
                     match route::route(ctx.catalog, payload, item, ctx.overrides, operation) {
                         Ok(mut target) => {
                             target.at = at;

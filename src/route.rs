@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::direction::Direction;
 use crate::input::Payload;
 use crate::json::{Kind, Node};
+use crate::pointer::JsonPointer;
 use crate::rules;
 
 /// What the command line says about every payload.
@@ -100,7 +101,7 @@ pub fn route<'a>(
             resource,
             exchange,
             truncated: payload.truncated,
-            at: String::new(),
+            at: JsonPointer::root(),
         }),
         None => Err(Box::new(rules::unknown_resource::diagnose(
             root.span,

@@ -7,7 +7,8 @@ use crate::catalog::{Exchange, Resource};
 use crate::diagnostic::Diagnostic;
 
 use crate::direction::Direction;
-use crate::json::{pointer_join, Document, Kind, Member, Node};
+use crate::json::{Document, Kind, Member, Node};
+use crate::pointer::JsonPointer;
 use crate::rule::Rule;
 use crate::rules::{self, type_mismatch::placeholder, unknown_field};
 use crate::source::Span;
@@ -24,7 +25,7 @@ pub struct Target<'a> {
     pub truncated: bool,
     /// Where the checked value is in the body: `""` for the body itself, `/value/3` for an item
     /// of a collection.
-    pub at: String,
+    pub at: JsonPointer,
 }
 
 impl Target<'_> {
@@ -33,15 +34,15 @@ impl Target<'_> {
     }
 
     /// `the X request body`, or `` `/a/b` of the X request body `` below the top.
-    fn subject(&self, object_pointer: &str) -> String {
+    fn subject(&self, object_pointer: &JsonPointer) -> String {
         let name = &self.resource.name;
-        let mut out = String::with_capacity(name.len() + object_pointer.len() + 40);
-        if self.at.is_empty() && object_pointer.is_empty() {
+        let mut out = String::with_capacity(name.len() + object_pointer.as_str().len() + 40);
+        if self.at.is_root() && object_pointer.is_root() {
             out.push_str("the ");
         } else {
             out.push('`');
-            out.push_str(&self.at);
-            out.push_str(object_pointer);
+            out.push_str(self.at.as_str());
+            out.push_str(object_pointer.as_str());
             out.push_str("` of the ");
         }
         out.push_str(name);
@@ -71,7 +72,13 @@ pub fn check_shape(
             None => ("a payload body".to_string(), vec!["object".to_string()]),
         };
         out.push(tag(
-            rules::type_mismatch::diagnose(doc.root.span, "", &doc.root, &types, &subject),
+            rules::type_mismatch::diagnose(
+                doc.root.span,
+                &JsonPointer::root(),
+                &doc.root,
+                &types,
+                &subject,
+            ),
             target,
         ));
         return false;
@@ -113,9 +120,13 @@ pub fn check_schema(
     if !matches!(root.kind, Kind::Object(_)) {
         // The body's own shape is check_shape's; an item's is checked here.
         let types = non_empty(resource.types_at(""));
-        let subject = target.subject("");
+        let subject = target.subject(&JsonPointer::root());
         found.push(rules::type_mismatch::diagnose(
-            root.span, "", root, &types, &subject,
+            root.span,
+            &JsonPointer::root(),
+            root,
+            &types,
+            &subject,
         ));
     } else {
         let validator = if target.truncated {
@@ -151,29 +162,29 @@ pub fn check_schema(
 /// The validator's errors, reduced to what the rules need.
 enum RawError {
     Unknown {
-        object: String,
+        object: JsonPointer,
         name: String,
     },
     Missing {
-        object: String,
+        object: JsonPointer,
         property: String,
     },
     Type {
-        pointer: String,
+        pointer: JsonPointer,
     },
     Const {
-        pointer: String,
+        pointer: JsonPointer,
         /// The allowed `@odata.type` values.
         expected: Vec<String>,
     },
     /// A value of the right JSON type that a `format`, `enum`, `pattern` or range refuses.
     Value {
-        pointer: String,
+        pointer: JsonPointer,
         constraint: Constraint,
         message: String,
     },
     Other {
-        pointer: String,
+        pointer: JsonPointer,
         message: String,
     },
 }
@@ -181,7 +192,8 @@ enum RawError {
 fn collect(validator: &crate::instance::Validator, instance: &Node) -> Vec<RawError> {
     let mut raw = Vec::new();
     for e in validator.iter_errors(instance) {
-        let pointer = e.instance_path().as_str().to_string();
+        let pointer = JsonPointer::parse(e.instance_path().as_str())
+            .expect("the validator writes RFC 6901 pointers");
         match e.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
@@ -192,13 +204,16 @@ fn collect(validator: &crate::instance::Validator, instance: &Node) -> Vec<RawEr
                     });
                 }
             }
-            ValidationErrorKind::FalseSchema => match split_pointer(&pointer) {
+            ValidationErrorKind::FalseSchema => match pointer.split_last() {
                 Some((object, name))
                     if instance
                         .pointer(&object)
                         .is_some_and(|n| matches!(n.kind, Kind::Object(_))) =>
                 {
-                    raw.push(RawError::Unknown { object, name })
+                    raw.push(RawError::Unknown {
+                        name: name.into_owned(),
+                        object,
+                    })
                 }
                 _ => raw.push(RawError::Other {
                     pointer,
@@ -211,7 +226,7 @@ fn collect(validator: &crate::instance::Validator, instance: &Node) -> Vec<RawEr
             }),
             ValidationErrorKind::Type { .. } => raw.push(RawError::Type { pointer }),
             ValidationErrorKind::Constant { expected_value }
-                if pointer.ends_with("/@odata.type") =>
+                if pointer.last_token().as_deref() == Some("@odata.type") =>
             {
                 raw.push(RawError::Const {
                     pointer,
@@ -222,7 +237,9 @@ fn collect(validator: &crate::instance::Validator, instance: &Node) -> Vec<RawEr
                         .collect(),
                 })
             }
-            ValidationErrorKind::Enum { options } if pointer.ends_with("/@odata.type") => {
+            ValidationErrorKind::Enum { options }
+                if pointer.last_token().as_deref() == Some("@odata.type") =>
+            {
                 raw.push(RawError::Const {
                     pointer,
                     expected: strings(options),
@@ -285,7 +302,7 @@ fn strings(options: &Value) -> Vec<String> {
 /// it costs one pass over it; a small one is scanned.
 struct MemberIndex<'a> {
     root: &'a Node,
-    objects: HashMap<String, Option<Members<'a>>>,
+    objects: HashMap<JsonPointer, Option<Members<'a>>>,
 }
 
 enum Members<'a> {
@@ -305,7 +322,7 @@ impl<'a> MemberIndex<'a> {
     }
 
     /// The member `key` of the object at pointer `object`.
-    fn get(&mut self, object: &str, key: &str) -> Option<&'a Member> {
+    fn get(&mut self, object: &JsonPointer, key: &str) -> Option<&'a Member> {
         if !self.objects.contains_key(object) {
             let members = self.root.pointer(object).and_then(Node::members);
             let index = members.map(|ms| {
@@ -315,7 +332,7 @@ impl<'a> MemberIndex<'a> {
                     Members::Indexed(ms.iter().map(|m| (m.key.as_str(), m)).collect())
                 }
             });
-            self.objects.insert(object.to_string(), index);
+            self.objects.insert(object.clone(), index);
         }
         match self.objects[object].as_ref()? {
             Members::Scanned(ms) => ms.iter().rev().find(|m| m.key == key),
@@ -324,39 +341,30 @@ impl<'a> MemberIndex<'a> {
     }
 }
 
-/// `"/a/b~1c"` -> `("/a", "b/c")`.
-fn split_pointer(pointer: &str) -> Option<(String, String)> {
-    let (parent, last) = pointer.rsplit_once('/')?;
-    Some((
-        parent.to_string(),
-        crate::json::unescape_token(last).into_owned(),
-    ))
-}
-
 fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Vec<Diagnostic>) {
     let resource = target.resource;
     // Unknown fields first: they decide renames, and what lies under them is not reported.
-    let unknowns: Vec<(&str, &str)> = raw
+    let unknowns: Vec<(&JsonPointer, &str)> = raw
         .iter()
         .filter_map(|r| match r {
             RawError::Unknown { object, name } if !unknown_field::is_annotation(name) => {
-                Some((object.as_str(), name.as_str()))
+                Some((object, name.as_str()))
             }
             _ => None,
         })
         .collect();
     // Per unknown field: its near misses and the rename it asks. What is known and present is
     // looked up once per object, not once per field: a body can carry thousands of unknowns.
-    let mut known_in: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut known_in: HashMap<&JsonPointer, Vec<String>> = HashMap::new();
     let mut members = MemberIndex::new(root);
     let mut looked: Vec<(Vec<String>, Option<unknown_field::Closeness>)> =
         Vec::with_capacity(unknowns.len());
     let mut proposals: Vec<Option<String>> = Vec::with_capacity(unknowns.len());
-    let mut claims: HashMap<(&str, String), usize> = HashMap::new();
+    let mut claims: HashMap<(&JsonPointer, String), usize> = HashMap::new();
     for &(object, name) in &unknowns {
         let known = known_in
             .entry(object)
-            .or_insert_with(|| resource.property_names_in(object, Some(root)));
+            .or_insert_with(|| resource.property_names_in(object.as_str(), Some(root)));
         let (cands, closeness) = unknown_field::near_misses(name, known);
         let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
         let target = match cands.as_slice() {
@@ -369,18 +377,18 @@ fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Ve
         proposals.push(target);
         looked.push((cands, closeness));
     }
-    let mut renames: HashMap<(String, String), String> = HashMap::new();
-    let mut unknown_pointers: HashSet<String> = HashSet::new();
+    let mut renames: HashMap<(JsonPointer, String), String> = HashMap::new();
+    let mut unknown_pointers: HashSet<JsonPointer> = HashSet::new();
     for ((&(object, name), proposal), (cands, closeness)) in
         unknowns.iter().zip(proposals).zip(looked)
     {
         let Some(member) = members.get(object, name) else {
             continue;
         };
-        let pointer = pointer_join(object, name);
+        let pointer = object.child(name);
         let rename = proposal.filter(|t| claims[&(object, t.clone())] == 1);
         if let Some(t) = &rename {
-            renames.insert((object.to_string(), t.clone()), name.to_string());
+            renames.insert((object.clone(), t.clone()), name.to_string());
         }
         out.push(unknown_field::diagnose(
             member,
@@ -394,13 +402,11 @@ fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Ve
         unknown_pointers.insert(pointer);
     }
     // Is `p` an unknown field or inside one? Its prefixes are looked up, not every unknown.
-    let under_unknown = |p: &str| {
+    let under_unknown = |p: &JsonPointer| {
         !unknown_pointers.is_empty()
-            && (unknown_pointers.contains(p)
-                || p.match_indices('/')
-                    .any(|(i, _)| i > 0 && unknown_pointers.contains(&p[..i])))
+            && (unknown_pointers.contains(p) || p.ancestors().any(|a| unknown_pointers.contains(a)))
     };
-    let odata_type_refused: Vec<String> = raw
+    let odata_type_refused: Vec<JsonPointer> = raw
         .iter()
         .filter_map(|r| match r {
             RawError::Const { pointer, .. } => Some(pointer.clone()),
@@ -417,8 +423,8 @@ fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Ve
                 let Some(node) = root.pointer(&object) else {
                     continue;
                 };
-                let prop_pointer = pointer_join(&object, &property);
-                let types = resource.types_in(&prop_pointer, Some(root));
+                let prop_pointer = object.child(&property);
+                let types = resource.types_in(prop_pointer.as_str(), Some(root));
                 let value = match odata_type_choices(resource, root, &prop_pointer) {
                     Some(first) if property == "@odata.type" => format!("\"{first}\""),
                     _ => placeholder(types.first().map_or("string", String::as_str), &property),
@@ -445,8 +451,8 @@ fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Ve
                     continue;
                 };
                 let at = key_span(root, &pointer).unwrap_or(node.span);
-                let types = resource.types_in(&pointer, Some(root));
-                let subject = target.subject("");
+                let types = resource.types_in(pointer.as_str(), Some(root));
+                let subject = target.subject(&JsonPointer::root());
                 out.push(rules::type_mismatch::diagnose(
                     at, &pointer, node, &types, &subject,
                 ));
@@ -461,6 +467,7 @@ fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Ve
                 let mut d =
                     rules::wrong_odata_type::diagnose(member, &pointer, &nearest, &resource.name);
                 if let Some(object) = pointer
+                    .as_str()
                     .strip_suffix("/@odata.type")
                     .filter(|o| !o.is_empty())
                 {
@@ -528,8 +535,8 @@ fn nearest_type(found: &Kind, expected: &[String]) -> Option<String> {
 }
 
 /// The `@odata.type` values a dispatching schema at `pointer` (`/target/@odata.type`) allows.
-fn odata_type_choices(resource: &Resource, root: &Node, pointer: &str) -> Option<String> {
-    let parent = pointer.strip_suffix("/@odata.type")?;
+fn odata_type_choices(resource: &Resource, root: &Node, pointer: &JsonPointer) -> Option<String> {
+    let parent = pointer.as_str().strip_suffix("/@odata.type")?;
     let schema = resource.subschema_in(parent, None)?;
     schema
         .pointer("/properties/@odata.type/enum/0")
@@ -543,16 +550,15 @@ fn odata_type_choices(resource: &Resource, root: &Node, pointer: &str) -> Option
 fn explain_value(
     resource: &Resource,
     root: &Node,
-    pointer: &str,
+    pointer: &JsonPointer,
     constraint: Constraint,
     fallback: String,
 ) -> (String, Option<String>) {
-    let schema = resource.subschema_in(pointer, Some(root));
+    let schema = resource.subschema_in(pointer.as_str(), Some(root));
     let declared = |key: &str| {
         // Look beside a `$ref` too: the property's own schema, before it is resolved.
-        let (parent, last) = pointer.rsplit_once('/')?;
-        let parent = resource.subschema_in(parent, Some(root))?;
-        let token = crate::json::unescape_token(last);
+        let (parent, token) = pointer.split_last()?;
+        let parent = resource.subschema_in(parent.as_str(), Some(root))?;
         let own = parent
             .get("properties")
             .and_then(|p| p.get(token.as_ref()))
@@ -567,7 +573,7 @@ fn explain_value(
         _ => format!("`{}`", n.to_value()),
     });
     let shown = value.unwrap_or_else(|| "the value".to_string());
-    let where_ = if pointer.is_empty() {
+    let where_ = if pointer.is_root() {
         "the body".to_string()
     } else {
         format!("`{pointer}`")
@@ -664,7 +670,7 @@ fn list(options: &[String]) -> String {
 }
 
 /// The span of the key of the member at `pointer`, when the pointer names an object member.
-fn key_span(root: &Node, pointer: &str) -> Option<Span> {
+fn key_span(root: &Node, pointer: &JsonPointer) -> Option<Span> {
     root.member(pointer).map(|m| m.key_span)
 }
 
@@ -681,9 +687,14 @@ fn read_only(root: &Node, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
     for m in members.iter().rev() {
         if read_only.contains(&m.key) && !seen.contains(&m.key.as_str()) {
             seen.push(&m.key);
-            let pointer = pointer_join("", &m.key);
-            let subject = target.subject("");
-            out.push(rules::read_only_field::diagnose(m, &pointer, "", &subject));
+            let pointer = JsonPointer::root().child(&m.key);
+            let subject = target.subject(&JsonPointer::root());
+            out.push(rules::read_only_field::diagnose(
+                m,
+                &pointer,
+                &JsonPointer::root(),
+                &subject,
+            ));
         }
     }
 }

@@ -16,6 +16,7 @@ use super::{Body, Header, Parsed, Payload};
 use crate::diagnostic::Diagnostic;
 use crate::direction::Direction;
 use crate::json::{self, Kind, Member, Node};
+use crate::pointer::JsonPointer;
 use crate::rules;
 use crate::source::{SourceFile, Span};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -63,28 +64,28 @@ fn entries(root: &Node) -> Result<&[Node], Box<Diagnostic>> {
     let Some(top) = root.members() else {
         return Err(Box::new(rules::invalid_har::diagnose(
             root.span,
-            "",
+            &JsonPointer::root(),
             format!("{shape}, not {}", root.type_name()),
         )));
     };
     let Some(log) = field(top, "log") else {
         return Err(Box::new(rules::invalid_har::diagnose(
             root.span,
-            "/log",
+            &JsonPointer::from_tokens(["log"]),
             format!("no `log` object: {shape}"),
         )));
     };
     let Some(log_members) = log.value.members() else {
         return Err(Box::new(rules::invalid_har::diagnose(
             log.value.span,
-            "/log",
+            &JsonPointer::from_tokens(["log"]),
             format!("`log` must be an object, not {}", log.value.type_name()),
         )));
     };
     let Some(list) = field(log_members, "entries") else {
         return Err(Box::new(rules::invalid_har::diagnose(
             log.key_span,
-            "/log/entries",
+            &JsonPointer::from_tokens(["log", "entries"]),
             format!("`log` has no `entries` array: {shape}"),
         )));
     };
@@ -92,7 +93,7 @@ fn entries(root: &Node) -> Result<&[Node], Box<Diagnostic>> {
         Kind::Array(items) => Ok(items),
         _ => Err(Box::new(rules::invalid_har::diagnose(
             list.value.span,
-            "/log/entries",
+            &JsonPointer::from_tokens(["log", "entries"]),
             format!(
                 "`entries` must be an array of entries, not {}",
                 list.value.type_name()
@@ -114,7 +115,12 @@ struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    fn push(&mut self, at: Span, pointer: &str, message: impl Into<String>) -> &mut Diagnostic {
+    fn push(
+        &mut self,
+        at: Span,
+        pointer: &JsonPointer,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let mut d = rules::invalid_har::diagnose(at, pointer, message);
         d.payload = self.payload;
         d.direction = Some(self.direction);
@@ -123,14 +129,15 @@ impl Reporter<'_> {
     }
 
     /// A member that is there but of the wrong type.
-    fn mistyped(&mut self, m: &Member, pointer: &str, what: &str) {
+    fn mistyped(&mut self, m: &Member, pointer: &JsonPointer, what: &str) {
         let message = format!("`{}` must be {what}, not {}", m.key, m.value.type_name());
         self.push(m.value.span, pointer, message);
     }
 }
 
 fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Diagnostic>) -> [Payload; 2] {
-    let base = format!("/log/entries/{k}");
+    let mut base = JsonPointer::from_tokens(["log", "entries"]);
+    base.push_index(k);
     let mut request = Payload {
         index: 2 * k,
         start: entry.span,
@@ -159,12 +166,12 @@ fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Diagnostic>) -> [Payloa
     match field(members, "request") {
         Some(m) => {
             request.start = m.key_span;
-            read_request(m, &format!("{base}/request"), &mut request, &mut r);
+            read_request(m, &base.child("request"), &mut request, &mut r);
         }
         None => {
             r.push(
                 entry.span,
-                &format!("{base}/request"),
+                &base.child("request"),
                 "the entry has no `request`",
             );
         }
@@ -177,12 +184,12 @@ fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Diagnostic>) -> [Payloa
     match field(members, "response") {
         Some(m) => {
             response.start = m.key_span;
-            read_response(m, &format!("{base}/response"), &mut response, &mut r);
+            read_response(m, &base.child("response"), &mut response, &mut r);
         }
         None => {
             r.push(
                 entry.span,
-                &format!("{base}/response"),
+                &base.child("response"),
                 "the entry has no `response`",
             )
             .hint = Some("a HAR 1.2 entry has a response; status 0 means none came".into());
@@ -191,7 +198,7 @@ fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Diagnostic>) -> [Payloa
     [request, response]
 }
 
-fn read_request(m: &Member, pointer: &str, p: &mut Payload, r: &mut Reporter<'_>) {
+fn read_request(m: &Member, pointer: &JsonPointer, p: &mut Payload, r: &mut Reporter<'_>) {
     let Some(members) = m.value.members() else {
         return r.mistyped(m, pointer, "an object");
     };
@@ -199,7 +206,7 @@ fn read_request(m: &Member, pointer: &str, p: &mut Payload, r: &mut Reporter<'_>
     p.url = required_string(m, members, "url", pointer, r);
     p.headers = headers(members, pointer, r);
     if let Some(post) = field(members, "postData") {
-        let pointer = format!("{pointer}/postData");
+        let pointer = pointer.child("postData");
         match post.value.members() {
             Some(post_members) => p.body = body(post_members, &pointer, r),
             None => r.mistyped(post, &pointer, "an object"),
@@ -207,11 +214,11 @@ fn read_request(m: &Member, pointer: &str, p: &mut Payload, r: &mut Reporter<'_>
     }
 }
 
-fn read_response(m: &Member, pointer: &str, p: &mut Payload, r: &mut Reporter<'_>) {
+fn read_response(m: &Member, pointer: &JsonPointer, p: &mut Payload, r: &mut Reporter<'_>) {
     let Some(members) = m.value.members() else {
         return r.mistyped(m, pointer, "an object");
     };
-    let status_pointer = format!("{pointer}/status");
+    let status_pointer = pointer.child("status");
     match field(members, "status") {
         None => {
             r.push(m.key_span, &status_pointer, "`response` has no `status`");
@@ -233,7 +240,7 @@ fn read_response(m: &Member, pointer: &str, p: &mut Payload, r: &mut Reporter<'_
     }
     p.headers = headers(members, pointer, r);
     if let Some(content) = field(members, "content") {
-        let pointer = format!("{pointer}/content");
+        let pointer = pointer.child("content");
         match content.value.members() {
             Some(content_members) => p.body = body(content_members, &pointer, r),
             None => r.mistyped(content, &pointer, "an object"),
@@ -247,10 +254,10 @@ fn required_string(
     parent: &Member,
     members: &[Member],
     key: &str,
-    pointer: &str,
+    pointer: &JsonPointer,
     r: &mut Reporter<'_>,
 ) -> Option<String> {
-    let pointer = format!("{pointer}/{key}");
+    let pointer = pointer.child(key);
     let Some(m) = field(members, key) else {
         r.push(
             parent.key_span,
@@ -275,9 +282,9 @@ fn required_string(
 /// `headers`: an array of `{"name": …, "value": …}`; each header's span is its object. `None`
 /// when the field is left out or is not an array (then with a finding); a malformed item is a
 /// finding and is skipped.
-fn headers(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Vec<Header>> {
+fn headers(members: &[Member], pointer: &JsonPointer, r: &mut Reporter<'_>) -> Option<Vec<Header>> {
     let m = field(members, "headers")?;
-    let pointer = format!("{pointer}/headers");
+    let pointer = pointer.child("headers");
     let Kind::Array(items) = &m.value.kind else {
         r.mistyped(
             m,
@@ -288,7 +295,7 @@ fn headers(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Ve
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let text = |key: &str| match item.pointer(&format!("/{key}")).map(|n| &n.kind) {
+        let text = |key: &str| match item.get(key).map(|n| &n.kind) {
             Some(Kind::String(s)) if item.members().is_some() => Some(s.clone()),
             _ => None,
         };
@@ -301,7 +308,11 @@ fn headers(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Ve
             _ => {
                 r.push(
                     item.span,
-                    &format!("{pointer}/{i}"),
+                    &{
+                        let mut at = pointer.clone();
+                        at.push_index(i);
+                        at
+                    },
                     "a header must be an object with a string `name` and a string `value`",
                 );
             }
@@ -313,7 +324,7 @@ fn headers(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Ve
 /// The body held by a `postData` or `content` object: its `text`, decoded when `encoding` is
 /// `"base64"`. `None` when there is no text, the text is blank, or it cannot be read (then with
 /// a finding at the field).
-fn body(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Body> {
+fn body(members: &[Member], pointer: &JsonPointer, r: &mut Reporter<'_>) -> Option<Body> {
     // A browser capture is full of HTML, scripts and images: not JSON payloads, not checked.
     if let Some(Kind::String(mime)) = field(members, "mimeType").map(|m| &m.value.kind) {
         if !mime.trim().is_empty() && !crate::rules::content_type::is_json(mime) {
@@ -321,7 +332,7 @@ fn body(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Body>
         }
     }
     let text = field(members, "text")?;
-    let text_pointer = format!("{pointer}/text");
+    let text_pointer = pointer.child("text");
     let Kind::String(raw) = &text.value.kind else {
         r.mistyped(text, &text_pointer, "a string");
         return None;
@@ -343,11 +354,11 @@ fn body(members: &[Member], pointer: &str, r: &mut Reporter<'_>) -> Option<Body>
             Kind::String(enc) => {
                 let message =
                     format!("unknown `encoding` `{enc}`: paylint reads plain text and \"base64\"");
-                r.push(e.value.span, &format!("{pointer}/encoding"), message);
+                r.push(e.value.span, &pointer.child("encoding"), message);
                 return None;
             }
             _ => {
-                r.mistyped(e, &format!("{pointer}/encoding"), "a string");
+                r.mistyped(e, &pointer.child("encoding"), "a string");
                 return None;
             }
         },

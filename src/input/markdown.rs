@@ -105,7 +105,7 @@ fn annotation(text: &str, block: Span, parsed: &mut Parsed) -> Option<Annotation
             });
         }
     };
-    let field = |name: &str| doc.root.pointer(&format!("/{name}")).map(|n| &n.kind);
+    let field = |name: &str| doc.root.get(name).map(|n| &n.kind);
     let block_type = match field("blockType") {
         Some(Kind::String(s)) => s.clone(),
         Some(_) => {

@@ -11,7 +11,8 @@
 
 use super::{Body, Header, Parsed, Payload};
 use crate::direction::Direction;
-use crate::json::{self, pointer_join, Kind, Member, Node};
+use crate::json::{self, Kind, Member, Node};
+use crate::pointer::JsonPointer;
 use crate::rules;
 use crate::source::Span;
 
@@ -68,7 +69,7 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
     let mut bad = |m: &Member, what: &str| {
         parsed.problems.push(rules::invalid_exchange::diagnose(
             m.key_span,
-            &pointer_join("", &m.key),
+            &JsonPointer::root().child(&m.key),
             format!("`{}` must be {what}", m.key),
         ))
     };

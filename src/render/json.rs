@@ -31,7 +31,7 @@ impl<'a> JsonDiagnostic<'a> {
             file,
             line: d.line,
             column: d.column,
-            pointer: &d.pointer,
+            pointer: d.pointer.as_str(),
             resource: d.resource.as_deref(),
             direction: d.direction.map(|d| d.as_str()),
             payload: d.payload,

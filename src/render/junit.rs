@@ -178,7 +178,7 @@ impl Renderer for Junit {
                 message: d.full_message(),
                 line: d.line,
                 column: d.column,
-                pointer: d.pointer.clone(),
+                pointer: d.pointer.to_string(),
             }));
         if !report.continuation {
             let done = self.pending.take().expect("just inserted");

@@ -97,7 +97,7 @@ impl Sarif {
         };
         *seen += 1;
         let mut properties = Map::new();
-        properties.insert("pointer".into(), d.pointer.clone().into());
+        properties.insert("pointer".into(), d.pointer.to_string().into());
         properties.insert("payload".into(), d.payload.into());
         if let Some(resource) = &d.resource {
             properties.insert("resource".into(), resource.clone().into());

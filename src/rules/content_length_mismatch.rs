@@ -1,6 +1,7 @@
 //! `content-length-mismatch`: Content-Length fits neither line-ending form of the body.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -24,7 +25,7 @@ pub fn diagnose(at: Span, declared: &str, lf: usize, crlf: usize) -> Diagnostic 
     };
     INFO.finding(
         at,
-        "",
+        JsonPointer::root(),
         format!("Content-Length is {declared}, but the body is {sizes}"),
     )
     .with_hint(format!("set `Content-Length: {lf}` or remove the header"))

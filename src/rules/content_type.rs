@@ -1,6 +1,7 @@
 //! `content-type`: a request with a body does not say it is JSON.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -30,7 +31,7 @@ pub fn is_json(value: &str) -> bool {
 pub fn missing(at: Span) -> Diagnostic {
     INFO.finding(
         at,
-        "",
+        JsonPointer::root(),
         "the request has a body but no Content-Type header",
     )
     .with_hint("add `Content-Type: application/json`")
@@ -39,7 +40,7 @@ pub fn missing(at: Span) -> Diagnostic {
 pub fn not_json(at: Span, value: &str) -> Diagnostic {
     INFO.finding(
         at,
-        "",
+        JsonPointer::root(),
         format!("Content-Type is `{value}`, but the body is JSON"),
     )
     .with_hint("use `Content-Type: application/json`")

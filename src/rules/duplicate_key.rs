@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::{Diagnostic, FixAction, Safety};
-use crate::json::{DuplicateKey, pointer_join};
+use crate::json::DuplicateKey;
 
 pub const INFO: RuleInfo = RuleInfo {
     rule: Rule::DuplicateKey,
@@ -19,7 +19,7 @@ at the repeated occurrence; the diff keeps the last one, as most parsers do.",
 pub fn diagnose(dup: &DuplicateKey, first_line: usize) -> Diagnostic {
     INFO.finding(
         dup.repeated,
-        pointer_join(&dup.object_pointer, &dup.key),
+        dup.object_pointer.child(&dup.key),
         format!(
             "key `{}` appears more than once in this object (first on line {first_line})",
             dup.key

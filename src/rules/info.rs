@@ -2,6 +2,7 @@
 //! SARIF log, the README and `--statistics`.
 
 use crate::diagnostic::Diagnostic;
+use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
 use crate::source::Span;
 
@@ -22,7 +23,7 @@ impl RuleInfo {
     pub fn finding(
         &self,
         span: Span,
-        pointer: impl Into<String>,
+        pointer: JsonPointer,
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic::new(self.rule, self.severity, span, pointer, message)

@@ -1,6 +1,7 @@
 //! `internal-error`: paylint itself failed on this file (a bug); the other files are still checked.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -17,7 +18,7 @@ the run exits with status 2. Please report it with the file attached.",
 pub fn diagnose(what: &str) -> Diagnostic {
     INFO.finding(
         Span::new(0, 0),
-        "",
+        JsonPointer::root(),
         format!("paylint failed on this file: {what}"),
     )
     .with_hint("this is a bug in paylint; please report it with the file")

@@ -1,6 +1,7 @@
 //! `invalid-exchange`: an NDJSON exchange object has a field of the wrong kind.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -16,6 +17,6 @@ pub const INFO: RuleInfo = RuleInfo {
 (\"request\" or \"response\") and `truncated` (a boolean). A field of another kind cannot be used.",
 };
 
-pub fn diagnose(at: Span, pointer: &str, message: impl Into<String>) -> Diagnostic {
-    INFO.finding(at, pointer, message)
+pub fn diagnose(at: Span, pointer: &JsonPointer, message: impl Into<String>) -> Diagnostic {
+    INFO.finding(at, pointer.clone(), message)
 }

@@ -1,6 +1,7 @@
 //! `invalid-har`: a HAR capture does not have the shape HAR 1.2 gives it.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -16,6 +17,6 @@ pub const INFO: RuleInfo = RuleInfo {
 is not valid base64, is reported at its place and the other entries are still checked.",
 };
 
-pub fn diagnose(at: Span, pointer: &str, message: impl Into<String>) -> Diagnostic {
-    INFO.finding(at, pointer, message)
+pub fn diagnose(at: Span, pointer: &JsonPointer, message: impl Into<String>) -> Diagnostic {
+    INFO.finding(at, pointer.clone(), message)
 }

@@ -1,6 +1,7 @@
 //! `invalid-http`: part of an HTTP transcript cannot be read as an HTTP message.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -17,5 +18,5 @@ file still are.",
 };
 
 pub fn diagnose(at: Span, message: impl Into<String>, hint: &str) -> Diagnostic {
-    INFO.finding(at, "", message).with_hint(hint)
+    INFO.finding(at, JsonPointer::root(), message).with_hint(hint)
 }

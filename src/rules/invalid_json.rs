@@ -1,6 +1,7 @@
 //! `invalid-json`: the body is not JSON at all (syntax error, empty, not UTF-8, too deep).
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -19,7 +20,7 @@ comma, an empty body, bytes that are not UTF-8, or nesting deeper than 128 level
 pub fn parse_error(err: &ParseError) -> Diagnostic {
     INFO.finding(
         Span::new(err.offset, err.offset + 1),
-        "",
+        JsonPointer::root(),
         err.message.clone(),
     )
 }
@@ -44,7 +45,7 @@ pub fn not_utf8(offset: usize, looks_utf16: bool, has_nul: bool) -> Diagnostic {
     };
     INFO.finding(
         Span::new(offset, offset + 1),
-        "",
+        JsonPointer::root(),
         message,
     )
     .with_hint(hint)

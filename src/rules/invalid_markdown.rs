@@ -1,6 +1,7 @@
 //! `invalid-markdown`: an example annotation in an API doc cannot be read.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -17,5 +18,5 @@ fence that is never closed means the example is not checked as intended.",
 };
 
 pub fn diagnose(at: Span, message: impl Into<String>, hint: &str) -> Diagnostic {
-    INFO.finding(at, "", message).with_hint(hint)
+    INFO.finding(at, JsonPointer::root(), message).with_hint(hint)
 }

@@ -2,6 +2,7 @@
 //! member that does not exist, a pattern or format that does not match, a number out of range).
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -15,6 +16,6 @@ pub const INFO: RuleInfo = RuleInfo {
 pattern, a format, a length or a range. The message says which constraint failed.",
 };
 
-pub fn diagnose(at: Span, pointer: &str, message: String) -> Diagnostic {
-    INFO.finding(at, pointer, message)
+pub fn diagnose(at: Span, pointer: &JsonPointer, message: String) -> Diagnostic {
+    INFO.finding(at, pointer.clone(), message)
 }

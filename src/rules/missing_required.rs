@@ -1,10 +1,10 @@
 //! `missing-required`: a property the operation requires is absent.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::{Diagnostic, FixAction, Safety};
-use crate::json::pointer_join;
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -21,7 +21,7 @@ points at the opening brace of the object that lacks it. When a misspelled field
 /// looks like a typo of it (its own unknown-field finding carries the rename).
 pub fn diagnose(
     object: Span,
-    object_pointer: &str,
+    object_pointer: &JsonPointer,
     property: &str,
     subject: &str,
     misspelled_as: Option<&str>,
@@ -30,7 +30,7 @@ pub fn diagnose(
     let message = format!("missing required property `{property}` in {subject}");
     let d = INFO.finding(
         Span::new(object.start, object.start + 1),
-        pointer_join(object_pointer, property),
+        object_pointer.child(property),
         message,
     );
     match misspelled_as {
@@ -42,7 +42,7 @@ pub fn diagnose(
             .with_fix(
                 Safety::Unsafe,
                 FixAction::InsertMember {
-                    object: object_pointer.to_string(),
+                    object: object_pointer.clone(),
                     key: property.to_string(),
                     value_json: placeholder,
                 },

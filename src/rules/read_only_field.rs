@@ -1,6 +1,7 @@
 //! `read-only-field`: a request body sets a property the service computes (`id`).
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::{Diagnostic, FixAction, Safety};
@@ -15,10 +16,10 @@ pub const INFO: RuleInfo = RuleInfo {
 and rejected at worst. Only request bodies are checked; responses carry them by design.",
 };
 
-pub fn diagnose(member: &Member, pointer: &str, object: &str, subject: &str) -> Diagnostic {
+pub fn diagnose(member: &Member, pointer: &JsonPointer, object: &JsonPointer, subject: &str) -> Diagnostic {
     INFO.finding(
         member.key_span,
-        pointer,
+        pointer.clone(),
         format!(
             "`{}` is read-only and should not be sent in {subject}",
             member.key
@@ -28,7 +29,7 @@ pub fn diagnose(member: &Member, pointer: &str, object: &str, subject: &str) -> 
     .with_fix(
         Safety::Unsafe,
         FixAction::RemoveMember {
-            object: object.to_string(),
+            object: object.clone(),
             key_start: member.key_span.start,
         },
     )

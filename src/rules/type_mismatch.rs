@@ -2,6 +2,7 @@
 //! an array instead of an object).
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::{Diagnostic, FixAction, Safety};
@@ -20,7 +21,7 @@ that is not a JSON object gets this one finding at pointer \"\" and no other.",
 /// `at` is the span to point at (the key of the member, or the value itself at the root).
 pub fn diagnose(
     at: Span,
-    pointer: &str,
+    pointer: &JsonPointer,
     value: &Node,
     expected: &[String],
     subject: &str,
@@ -31,13 +32,13 @@ pub fn diagnose(
         .collect::<Vec<_>>()
         .join(" or ");
     let found = value.type_name();
-    let (message, hint) = if pointer.is_empty() {
+    let (message, hint) = if pointer.is_root() {
         (
             format!("the body is {found}; {subject} is {wanted}"),
             "send one JSON object per payload".to_string(),
         )
     } else {
-        let name = pointer.rsplit('/').next().unwrap_or(pointer);
+        let name = pointer.last_token().unwrap_or_default();
         let hint = match (&value.kind, expected.first().map(String::as_str)) {
             (Kind::Null, _) => format!("`{name}` cannot be null; give it a value or leave it out"),
             (Kind::Number(_) | Kind::Bool(_), Some("string")) => {
@@ -47,8 +48,8 @@ pub fn diagnose(
         };
         (format!("`{name}` is {found}, expected {wanted}"), hint)
     };
-    let d = INFO.finding(at, pointer, message).with_hint(hint);
-    if pointer.is_empty() {
+    let d = INFO.finding(at, pointer.clone(), message).with_hint(hint);
+    if pointer.is_root() {
         return d;
     }
     d.with_fix(
@@ -70,11 +71,11 @@ fn number_text(value: &Node) -> String {
 
 /// What the conformant body holds instead: the value quoted when a string is expected and the
 /// value is a scalar, else a placeholder of the expected type.
-fn replacement(value: &Node, expected: &[String], pointer: &str) -> String {
+fn replacement(value: &Node, expected: &[String], pointer: &JsonPointer) -> String {
     let first = expected.first().map(String::as_str).unwrap_or("string");
     match (&value.kind, first) {
         (Kind::Number(_) | Kind::Bool(_), "string") => format!("\"{}\"", number_text(value)),
-        _ => placeholder(first, pointer.rsplit('/').next().unwrap_or("")),
+        _ => placeholder(first, &pointer.last_token().unwrap_or_default()),
     }
 }
 

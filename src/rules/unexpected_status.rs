@@ -1,6 +1,7 @@
 //! `unexpected-status`: a response status the catalog does not document for the operation.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -19,7 +20,7 @@ pub fn diagnose(at: Span, status: u16, operation: &str, documented: &[u16]) -> D
     let listed: Vec<String> = documented.iter().map(u16::to_string).collect();
     INFO.finding(
         at,
-        "",
+        JsonPointer::root(),
         format!("status {status} is not documented for `{operation}`"),
     )
     .with_hint(format!("documented: {}", listed.join(", ")))

@@ -2,6 +2,7 @@
 //! instance annotations (any name containing `@`) are never unknown.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::{Diagnostic, FixAction, Safety};
@@ -85,11 +86,11 @@ pub fn near_misses<'c>(name: &str, known: &'c [String]) -> (Vec<&'c str>, Option
 /// place). `rename_to` is the one safe rename target, when check found one.
 pub fn diagnose(
     member: &Member,
-    pointer: &str,
+    pointer: &JsonPointer,
     subject: &str,
     known: &[String],
     (cands, closeness): (&[String], Option<Closeness>),
-    object: &str,
+    object: &JsonPointer,
     rename_to: Option<&str>,
 ) -> Diagnostic {
     let message = format!("unknown field `{}` in {subject}", member.key);
@@ -118,7 +119,7 @@ pub fn diagnose(
                 .join(", ")
         ),
     };
-    let d = INFO.finding(member.key_span, pointer, message).with_hint(hint);
+    let d = INFO.finding(member.key_span, pointer.clone(), message).with_hint(hint);
     match rename_to {
         Some(target) => d.with_fix(
             Safety::Safe,
@@ -130,7 +131,7 @@ pub fn diagnose(
         None => d.with_fix(
             Safety::Unsafe,
             FixAction::RemoveMember {
-                object: object.to_string(),
+                object: object.clone(),
                 key_start: member.key_span.start,
             },
         ),

@@ -1,6 +1,7 @@
 //! `unknown-operation`: a message's method and path match no catalog operation.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -28,7 +29,7 @@ pub fn diagnose(at: Span, method: &str, url: &str, nearest: &[String], total: us
     };
     INFO.finding(
         at,
-        "",
+        JsonPointer::root(),
         format!("`{method} {url}` matches no operation in the catalog; the body was not checked"),
     )
     .with_hint(hint)

@@ -1,6 +1,7 @@
 //! `unknown-resource`: nothing says which catalog resource a body is.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -21,7 +22,7 @@ pub fn diagnose(at: Span, odata_type: Option<&str>, known: &[&str]) -> Diagnosti
         None => "the body has no @odata.type and no --resource was given; it was not checked"
             .to_string(),
     };
-    INFO.finding(at, "", message).with_hint(format!(
+    INFO.finding(at, JsonPointer::root(), message).with_hint(format!(
         "pass --resource NAME (known: {}) or add the resource to the catalog with --schemas DIR",
         known.join(", ")
     ))

@@ -1,6 +1,7 @@
 //! `unreadable-file`: the file could not be read (permissions, vanished, not a regular file).
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
@@ -16,5 +17,5 @@ are still checked.",
 };
 
 pub fn diagnose(message: String, hint: &str) -> Diagnostic {
-    INFO.finding(Span::new(0, 0), "", message).with_hint(hint)
+    INFO.finding(Span::new(0, 0), JsonPointer::root(), message).with_hint(hint)
 }

@@ -1,6 +1,7 @@
 //! `wrong-odata-type`: `@odata.type` does not name the resource the body is checked as.
 
 use super::info::RuleInfo;
+use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::{Diagnostic, FixAction, Safety};
@@ -57,7 +58,7 @@ fn split_qualified(name: &str) -> (&str, &str) {
     name.rsplit_once('.').unwrap_or(("", name))
 }
 
-pub fn diagnose(member: &Member, pointer: &str, expected: &str, resource: &str) -> Diagnostic {
+pub fn diagnose(member: &Member, pointer: &JsonPointer, expected: &str, resource: &str) -> Diagnostic {
     let mismatch = classify(&member.value.kind, expected);
     let found = match &member.value.kind {
         Kind::String(s) => format!("`{s}`"),
@@ -83,7 +84,7 @@ pub fn diagnose(member: &Member, pointer: &str, expected: &str, resource: &str) 
         Mismatch::CaseOnly | Mismatch::MissingHash | Mismatch::MissingHashAndCase => Safety::Safe,
         _ => Safety::Unsafe,
     };
-    INFO.finding(member.key_span, pointer, message)
+    INFO.finding(member.key_span, pointer.clone(), message)
         .with_hint(hint)
         .with_fix(
             safety,
