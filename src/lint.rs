@@ -816,9 +816,9 @@ fn check_bytes(
 ) {
     let mut report = FileReport::new(path);
     let (source, undecodable) = input::decode(report.path.clone(), bytes);
-    if let Some(d) = undecodable {
+    if let Some(problem) = undecodable {
         report.payloads = 1;
-        report.diagnostics.push(d);
+        report.diagnostics.push(rules::of_problem(&problem));
         return emit(finish(report, source, Edits::default(), ctx.options));
     }
     let format = format.unwrap_or_else(|| Format::for_named(&source.path, &source.text));
@@ -894,17 +894,16 @@ fn check_parsed(
     report.payloads += parsed.payloads.len();
     // A reader's finding belongs to the message it lies in (the last one starting before it),
     // unless the reader placed it.
-    for mut d in parsed.problems {
-        if d.payload != crate::diagnostic::UNASSIGNED {
-            report.diagnostics.push(d);
-            continue;
-        }
-        d.payload = parsed
-            .payloads
-            .iter()
-            .take_while(|p| p.start.start <= d.span.start)
-            .last()
-            .map_or(0, |p| p.index);
+    for problem in parsed.problems {
+        let mut d = rules::of_problem(&problem);
+        d.payload = problem.payload.unwrap_or_else(|| {
+            parsed
+                .payloads
+                .iter()
+                .take_while(|p| p.start.start <= problem.span.start)
+                .last()
+                .map_or(0, |p| p.index)
+        });
         report.diagnostics.push(d);
     }
     let mut edits = Edits::default();
@@ -926,7 +925,7 @@ fn check_payload(
     edits: &mut Edits,
 ) {
     let operation = match route::operation(ctx.catalog, payload) {
-        Some(Err(unknown)) => return out.push(*unknown),
+        Some(Err(unknown)) => return out.push(rules::unknown_operation::diagnose(&unknown)),
         Some(Ok(op)) => Some(op),
         None => None,
     };
@@ -940,7 +939,7 @@ fn check_payload(
     if payload.direction == Some(crate::direction::Direction::Response)
         && payload
             .header("content-type")
-            .is_some_and(|h| !rules::content_type::is_json(&h.value))
+            .is_some_and(|h| !crate::input::is_json_media_type(&h.value))
     {
         return;
     }
@@ -974,10 +973,11 @@ fn check_payload(
                                 out.push(rules::internal_error::diagnose(&m));
                             }
                         }
-                        Err(mut unknown) if !unrouted => {
+                        Err(unknown) if !unrouted => {
                             unrouted = true;
-                            unknown.rebase(&at);
-                            out.push(*unknown);
+                            let mut d = rules::unknown_resource::diagnose(&unknown);
+                            d.rebase(&at);
+                            out.push(d);
                         }
                         Err(_) => {}
                     }
@@ -990,7 +990,9 @@ fn check_payload(
                             out.push(rules::internal_error::diagnose(&m));
                         }
                     }
-                    Err(unknown) if is_object => out.push(*unknown),
+                    Err(unknown) if is_object => {
+                        out.push(rules::unknown_resource::diagnose(&unknown))
+                    }
                     _ => {}
                 }
             }
@@ -1080,9 +1082,9 @@ fn stream(
                 "raise --max-file-size if this line should be checked",
             ));
             Edits::default()
-        } else if let Some(d) = undecodable {
+        } else if let Some(problem) = undecodable {
             report.payloads = 1;
-            report.diagnostics.push(d);
+            report.diagnostics.push(rules::of_problem(&problem));
             Edits::default()
         } else {
             let parsed = input::ndjson::read_line(&source.text, index);

@@ -6,15 +6,13 @@
 //! A panic anywhere, in paylint or in an assertion here, is a finding.
 
 use paylint::catalog::Catalog;
-use paylint::diagnostic::Diagnostic;
 use paylint::direction::Direction;
-use paylint::input::{self, Body, Parsed};
+use paylint::input::{self, Body, Parsed, Problem};
 use paylint::json::{self, Document, Kind, Node};
 use paylint::lint::{self, FileReport, Options, Summary};
 use paylint::render::human::Human;
 use paylint::render::Renderer;
-use paylint::source::SourceFile;
-use paylint::source::Span;
+use paylint::source::{SourceFile, Span};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -228,16 +226,15 @@ pub fn check_parsed(text: &str, parsed: &Parsed) {
     }
 }
 
-/// A finding points at its span's start, which lies in the text (the end may be one byte past a
+/// A problem points at its span's start, which lies in the text (the end may be one byte past a
 /// point of failure: a parse error at the end of the text spans `len..len + 1`).
-fn check_finding_span(text: &str, d: &Diagnostic) {
+fn check_finding_span(text: &str, d: &Problem) {
     assert!(
         d.span.start <= d.span.end && d.span.start <= text.len(),
-        "{} finding span {:?} is outside the text ({} bytes): {}",
-        d.rule,
+        "problem span {:?} is outside the text ({} bytes): {:?}",
         d.span,
         text.len(),
-        d.message
+        d.kind
     );
 }
 

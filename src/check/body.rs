@@ -2,7 +2,8 @@
 //! kinds to rules (one cause, one finding), and adds what a schema cannot say (duplicate keys,
 //! read-only properties in requests, near-miss names).
 
-use crate::catalog::{Exchange, Resource};
+use crate::catalog::Resource;
+use crate::route::Target;
 
 use crate::diagnostic::Diagnostic;
 
@@ -15,45 +16,6 @@ use crate::source::Span;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-
-/// What a body is checked as.
-#[derive(Debug, Clone)]
-pub struct Target<'a> {
-    pub resource: &'a Resource,
-    pub exchange: Exchange<'a>,
-    /// A documented example shortened for readability: missing properties are not findings.
-    pub truncated: bool,
-    /// Where the checked value is in the body: `""` for the body itself, `/value/3` for an item
-    /// of a collection.
-    pub at: JsonPointer,
-}
-
-impl Target<'_> {
-    fn direction(&self) -> Option<Direction> {
-        self.exchange.direction
-    }
-
-    /// `the X request body`, or `` `/a/b` of the X request body `` below the top.
-    fn subject(&self, object_pointer: &JsonPointer) -> String {
-        let name = &self.resource.name;
-        let mut out = String::with_capacity(name.len() + object_pointer.as_str().len() + 40);
-        if self.at.is_root() && object_pointer.is_root() {
-            out.push_str("the ");
-        } else {
-            out.push('`');
-            out.push_str(self.at.as_str());
-            out.push_str(object_pointer.as_str());
-            out.push_str("` of the ");
-        }
-        out.push_str(name);
-        if let Some(d) = self.direction() {
-            out.push(' ');
-            out.push_str(d.as_str());
-        }
-        out.push_str(" body");
-        out
-    }
-}
 
 /// Findings that do not depend on a resource: a body that is not an object, repeated keys.
 /// Returns false when the body is not an object (and nothing else should be checked).

@@ -19,7 +19,7 @@ pub fn check(
         if payload.direction == Some(Direction::Request) && has_body {
             match payload.header("content-type") {
                 None => out.push(rules::content_type::missing(payload.start)),
-                Some(h) if !rules::content_type::is_json(&h.value) => {
+                Some(h) if !crate::input::is_json_media_type(&h.value) => {
                     out.push(rules::content_type::not_json(h.span, &h.value))
                 }
                 Some(_) => {}

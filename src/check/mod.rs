@@ -4,4 +4,4 @@
 pub mod body;
 pub mod message;
 
-pub use body::{check_schema, check_shape, Target};
+pub use body::{check_schema, check_shape};

@@ -7,10 +7,9 @@
 //! line before it, `###` separators (the REST Client convention). This reader keeps byte spans
 //! so that every finding points at its line in the file.
 
-use super::{Body, Header, Parsed, Payload};
-use crate::diagnostic::Diagnostic;
+use super::payload::{Body, Header, Parsed, Payload};
+use super::problem::{HttpProblem, Problem, ProblemKind};
 use crate::direction::Direction;
-use crate::rules;
 use crate::source::{SourceFile, Span};
 
 const METHODS: [&str; 9] = [
@@ -175,8 +174,8 @@ enum State {
 }
 
 /// Parses the messages in `range` of `text`. What cannot be read as HTTP becomes one
-/// `invalid-http` finding per block in `problems`.
-pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Message> {
+/// problem per block in `problems`.
+pub fn parse(text: &str, range: Span, problems: &mut Vec<Problem>) -> Vec<Message> {
     let all = lines(text, range);
     let mut out = Vec::new();
     let mut current: Option<Message> = None;
@@ -221,15 +220,11 @@ pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Mes
                     continue;
                 }
                 let what = if header(s).is_some() {
-                    "headers without a request line or status line before them"
+                    HttpProblem::HeadersWithoutStartLine
                 } else {
-                    "this is not a request line (`METHOD /path`) or a status line (`HTTP/1.1 200 OK`)"
+                    HttpProblem::NotAStartLine
                 };
-                problems.push(rules::invalid_http::diagnose(
-                    line.span,
-                    what,
-                    "start each message with a request line or a status line; separate messages with `###`",
-                ));
+                problems.push(Problem::at(line.span, ProblemKind::Http(what)));
                 state = State::Skipping;
             }
             State::Skipping => {}
@@ -340,9 +335,8 @@ fn extend(body: &mut Option<Span>, text: &str, line: Span) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::Rule;
 
-    fn parse_all(text: &str) -> (Vec<Message>, Vec<Diagnostic>) {
+    fn parse_all(text: &str) -> (Vec<Message>, Vec<Problem>) {
         let mut problems = Vec::new();
         let m = parse(text, Span::new(0, text.len()), &mut problems);
         (m, problems)
@@ -392,7 +386,10 @@ mod tests {
             "Content-Type: application/json\nAccept: */*\n\n{}\n###\nPATCH /x\n\n{\"a\": 1}\n";
         let (m, p) = parse_all(text);
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].rule, Rule::InvalidHttp);
+        assert_eq!(
+            p[0].kind,
+            ProblemKind::Http(HttpProblem::HeadersWithoutStartLine)
+        );
         assert_eq!(p[0].span.start, 0);
         assert_eq!(m.len(), 1);
         assert_eq!(body(text, &m[0]), "{\"a\": 1}");

@@ -9,11 +9,11 @@
 //! request it answers). `body` may also be a string holding the JSON; `direction` and
 //! `truncated` are optional.
 
-use super::{Body, Header, Parsed, Payload};
+use super::payload::{Body, Header, Parsed, Payload};
+use super::problem::{ExchangeProblem, ExchangeValue, Problem, ProblemKind};
 use crate::direction::Direction;
 use crate::json::{self, Kind, Member, Node};
 use crate::pointer::JsonPointer;
-use crate::rules;
 use crate::source::Span;
 
 const EXCHANGE_KEYS: [&str; 7] = [
@@ -66,12 +66,16 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
         start: root.span,
         ..Payload::default()
     };
-    let mut bad = |m: &Member, what: &str| {
-        parsed.problems.push(rules::invalid_exchange::diagnose(
+    let mut bad = |m: &Member, expected: ExchangeValue| {
+        let mut problem = Problem::at(
             m.key_span,
-            &JsonPointer::root().child(&m.key),
-            format!("`{}` must be {what}", m.key),
-        ))
+            ProblemKind::Exchange(ExchangeProblem {
+                field: m.key.clone(),
+                expected,
+            }),
+        );
+        problem.pointer = JsonPointer::root().child(&m.key);
+        parsed.problems.push(problem)
     };
     let mut direction = None;
     for m in members {
@@ -80,7 +84,7 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
             ("url", Kind::String(s)) => p.url = Some(s.clone()),
             ("status", Kind::Number(n)) => match n.as_u64().filter(|s| (100..600).contains(s)) {
                 Some(s) => p.status = Some(s as u16),
-                None => bad(m, "an HTTP status from 100 to 599"),
+                None => bad(m, ExchangeValue::Status),
             },
             ("headers", Kind::Object(hs)) => {
                 let mut headers = Vec::new();
@@ -91,7 +95,7 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
                             value: v.clone(),
                             span: h.key_span,
                         }),
-                        _ => bad(m, "an object of strings"),
+                        _ => bad(m, ExchangeValue::HeaderObject),
                     }
                 }
                 p.headers = Some(headers);
@@ -107,7 +111,7 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
                             value: v.clone(),
                             span: item.span,
                         }),
-                        _ => bad(m, "an array of {\"name\": …, \"value\": …} strings"),
+                        _ => bad(m, ExchangeValue::HeaderArray),
                     }
                 }
                 p.headers = Some(headers);
@@ -128,11 +132,11 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
                 direction = Some(Direction::Response)
             }
             ("truncated", Kind::Bool(b)) => p.truncated = *b,
-            ("method" | "url", _) => bad(m, "a string"),
-            ("status", _) => bad(m, "an HTTP status from 100 to 599"),
-            ("headers", _) => bad(m, "an object of strings"),
-            ("direction", _) => bad(m, "\"request\" or \"response\""),
-            ("truncated", _) => bad(m, "true or false"),
+            ("method" | "url", _) => bad(m, ExchangeValue::String),
+            ("status", _) => bad(m, ExchangeValue::Status),
+            ("headers", _) => bad(m, ExchangeValue::HeaderObject),
+            ("direction", _) => bad(m, ExchangeValue::Direction),
+            ("truncated", _) => bad(m, ExchangeValue::Boolean),
             _ => {}
         }
     }
@@ -149,7 +153,6 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::Rule;
 
     #[test]
     fn bare_bodies_and_unparsable_lines_are_one_payload_each() {
@@ -201,7 +204,17 @@ mod tests {
     fn malformed_fields_are_findings() {
         let p = read_line(r#"{"method": 1, "url": "/x", "status": 999}"#, 0);
         assert_eq!(p.problems.len(), 2);
-        assert!(p.problems.iter().all(|d| d.rule == Rule::InvalidExchange));
+        assert!(p
+            .problems
+            .iter()
+            .all(|d| matches!(d.kind, ProblemKind::Exchange(_))));
         assert_eq!(p.problems[0].pointer, "/method");
+        assert_eq!(
+            p.problems[1].kind,
+            ProblemKind::Exchange(ExchangeProblem {
+                field: "status".into(),
+                expected: ExchangeValue::Status
+            })
+        );
     }
 }

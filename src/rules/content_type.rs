@@ -16,18 +16,6 @@ parameters such as `charset=utf-8` or `odata.metadata=minimal`) and `+json` type
 missing header or another type makes the service reject or misread the body.",
 };
 
-/// Is a Content-Type value JSON?
-pub fn is_json(value: &str) -> bool {
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
 pub fn missing(at: Span) -> Diagnostic {
     INFO.finding(
         at,
@@ -44,29 +32,4 @@ pub fn not_json(at: Span, value: &str) -> Diagnostic {
         format!("Content-Type is `{value}`, but the body is JSON"),
     )
     .with_hint("use `Content-Type: application/json`")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn json_media_types() {
-        for v in [
-            "application/json",
-            "Application/JSON",
-            "application/json; charset=utf-8",
-            "application/json;odata.metadata=minimal",
-            "application/merge-patch+json",
-        ] {
-            assert!(super::is_json(v), "{v}");
-        }
-        for v in [
-            "text/plain",
-            "application/xml",
-            "",
-            "application/jsonx",
-            "text/json",
-        ] {
-            assert!(!super::is_json(v), "{v}");
-        }
-    }
 }

@@ -1,10 +1,10 @@
 //! `invalid-exchange`: an NDJSON exchange object has a field of the wrong kind.
 
 use super::info::RuleInfo;
-use crate::pointer::JsonPointer;
-
-use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
+use crate::input::problem::{ExchangeProblem, ExchangeValue};
+use crate::pointer::JsonPointer;
+use crate::rule::{Rule, Severity};
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -17,6 +17,15 @@ pub const INFO: RuleInfo = RuleInfo {
 (\"request\" or \"response\") and `truncated` (a boolean). A field of another kind cannot be used.",
 };
 
-pub fn diagnose(at: Span, pointer: &JsonPointer, message: impl Into<String>) -> Diagnostic {
+pub fn diagnose(at: Span, pointer: &JsonPointer, problem: &ExchangeProblem) -> Diagnostic {
+    let expected = match problem.expected {
+        ExchangeValue::String => "a string",
+        ExchangeValue::Status => "an HTTP status from 100 to 599",
+        ExchangeValue::HeaderObject => "an object of strings",
+        ExchangeValue::HeaderArray => "an array of {\"name\": …, \"value\": …} strings",
+        ExchangeValue::Direction => "\"request\" or \"response\"",
+        ExchangeValue::Boolean => "true or false",
+    };
+    let message = format!("`{}` must be {expected}", problem.field);
     INFO.finding(at, pointer.clone(), message)
 }

@@ -1,10 +1,10 @@
 //! `invalid-http`: part of an HTTP transcript cannot be read as an HTTP message.
 
 use super::info::RuleInfo;
-use crate::pointer::JsonPointer;
-
-use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
+use crate::input::problem::HttpProblem;
+use crate::pointer::JsonPointer;
+use crate::rule::{Rule, Severity};
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -17,6 +17,16 @@ without either line (headers alone, say) cannot be routed or checked; the other 
 file still are.",
 };
 
-pub fn diagnose(at: Span, message: impl Into<String>, hint: &str) -> Diagnostic {
-    INFO.finding(at, JsonPointer::root(), message).with_hint(hint)
+pub fn diagnose(at: Span, problem: HttpProblem) -> Diagnostic {
+    let message = match problem {
+        HttpProblem::HeadersWithoutStartLine => {
+            "headers without a request line or status line before them"
+        }
+        HttpProblem::NotAStartLine => {
+            "this is not a request line (`METHOD /path`) or a status line (`HTTP/1.1 200 OK`)"
+        }
+    };
+    INFO.finding(at, JsonPointer::root(), message).with_hint(
+        "start each message with a request line or a status line; separate messages with `###`",
+    )
 }

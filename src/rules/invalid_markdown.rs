@@ -1,10 +1,10 @@
 //! `invalid-markdown`: an example annotation in an API doc cannot be read.
 
 use super::info::RuleInfo;
-use crate::pointer::JsonPointer;
-
-use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
+use crate::input::problem::MarkdownProblem;
+use crate::pointer::JsonPointer;
+use crate::rule::{Rule, Severity};
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -17,6 +17,30 @@ or ```json block. An annotation whose JSON does not parse, an unknown blockType,
 fence that is never closed means the example is not checked as intended.",
 };
 
-pub fn diagnose(at: Span, message: impl Into<String>, hint: &str) -> Diagnostic {
-    INFO.finding(at, JsonPointer::root(), message).with_hint(hint)
+const ANNOTATION_HINT: &str =
+    "write the annotation as a JSON object: <!-- { \"blockType\": \"request\", \"name\": \"...\" } -->";
+
+pub fn diagnose(at: Span, problem: &MarkdownProblem) -> Diagnostic {
+    let (message, hint) = match problem {
+        MarkdownProblem::UnclosedAnnotation => (
+            "this example annotation's comment is never closed: the rest of the doc is hidden in it"
+                .to_string(),
+            "end the annotation with `-->`",
+        ),
+        MarkdownProblem::AnnotationNotJson { message } => (
+            format!("the example annotation is not valid JSON: {message}"),
+            ANNOTATION_HINT,
+        ),
+        MarkdownProblem::BlockTypeNotAString => (
+            "`blockType` must be a string such as \"request\", \"response\" or \"ignored\""
+                .to_string(),
+            ANNOTATION_HINT,
+        ),
+        MarkdownProblem::UnclosedFence { direction } => (
+            format!("this {direction} example's fence is never closed"),
+            "close the block with a line holding the same fence (```)",
+        ),
+    };
+    INFO.finding(at, JsonPointer::root(), message)
+        .with_hint(hint)
 }

@@ -5,7 +5,7 @@ use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
+use crate::route::NoOperation;
 
 pub const INFO: RuleInfo = RuleInfo {
     rule: Rule::UnknownOperation,
@@ -16,10 +16,15 @@ scheme, host, `/v1.0` or `/beta` and the query string are ignored). A message th
 gets this one warning and no body checks: add the operation to the catalog, or check the path.",
 };
 
-/// `nearest`: the operations nearest to `method` + `url`, nearest first; `total`: how many
-/// the catalog has.
-pub fn diagnose(at: Span, method: &str, url: &str, nearest: &[String], total: usize) -> Diagnostic {
-    let hint = match total {
+pub fn diagnose(unrouted: &NoOperation) -> Diagnostic {
+    let NoOperation {
+        at,
+        method,
+        url,
+        nearest,
+        total,
+    } = unrouted;
+    let hint = match *total {
         0 => "the catalog has no operations; add NAME.operations.json".to_string(),
         n if n <= nearest.len() => format!("known operations: {}", nearest.join("; ")),
         n => format!(
@@ -28,7 +33,7 @@ pub fn diagnose(at: Span, method: &str, url: &str, nearest: &[String], total: us
         ),
     };
     INFO.finding(
-        at,
+        *at,
         JsonPointer::root(),
         format!("`{method} {url}` matches no operation in the catalog; the body was not checked"),
     )

@@ -5,7 +5,7 @@ use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
+use crate::route::NoResource;
 
 pub const INFO: RuleInfo = RuleInfo {
     rule: Rule::UnknownResource,
@@ -16,13 +16,18 @@ by the catalog having a single resource. When none applies the body is only chec
 syntax and duplicate keys.",
 };
 
-pub fn diagnose(at: Span, odata_type: Option<&str>, known: &[&str]) -> Diagnostic {
+pub fn diagnose(unrouted: &NoResource<'_>) -> Diagnostic {
+    let NoResource {
+        at,
+        odata_type,
+        known,
+    } = unrouted;
     let message = match odata_type {
         Some(t) => format!("no catalog resource has @odata.type `{t}`; the body was not checked"),
         None => "the body has no @odata.type and no --resource was given; it was not checked"
             .to_string(),
     };
-    INFO.finding(at, JsonPointer::root(), message).with_hint(format!(
+    INFO.finding(*at, JsonPointer::root(), message).with_hint(format!(
         "pass --resource NAME (known: {}) or add the resource to the catalog with --schemas DIR",
         known.join(", ")
     ))
