@@ -5,7 +5,7 @@ use crate::baseline::{self, Baseline};
 use crate::catalog::Catalog;
 use crate::config::{Config, FailOn};
 use crate::direction::Direction;
-use crate::lint::{self, FixMode, Options};
+use crate::engine::{self, FixMode, Options};
 use crate::render::{human::Human, json::Json, Renderer};
 use clap::{Parser, ValueEnum};
 use std::io::Write;
@@ -99,8 +99,8 @@ pub struct Args {
 
     /// Check only the K-th of N shares of the files (by a hash of the path), to split a tree
     /// across N jobs with no overlap and no gap.
-    #[arg(long, value_name = "K/N", value_parser = lint::Shard::parse)]
-    pub shard: Option<lint::Shard>,
+    #[arg(long, value_name = "K/N", value_parser = engine::Shard::parse)]
+    pub shard: Option<engine::Shard>,
 
     /// The file name reports give standard input (`-`), e.g. the stream a chunk came from.
     #[arg(long, value_name = "NAME")]
@@ -386,7 +386,7 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
         stdin_name: args.stdin_name,
         stdin_first_line: args.stdin_first_line as usize,
     };
-    let plan = lint::Plan::new(&options, catalog).map_err(|e| e.to_string())?;
+    let plan = engine::Plan::new(&options, catalog).map_err(|e| e.to_string())?;
     let write_error = |e: std::io::Error| format!("cannot write the report: {e}");
     renderer.start(out).map_err(write_error)?;
     let mut recorded: Vec<baseline::Entry> = Vec::new();

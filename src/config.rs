@@ -2,6 +2,7 @@
 //! and the policy it gives — rule severities, per-path overrides, include and exclude globs,
 //! extra catalog folders and `fail-on`. Command-line flags are merged on top by `cli`.
 
+use crate::diagnostic::Diagnostic;
 use crate::rule::{Rule, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -264,6 +265,21 @@ impl Config {
     /// Does nothing change the default severities?
     pub fn is_default_policy(&self) -> bool {
         self.rules.is_empty() && self.overrides.is_empty()
+    }
+
+    /// Gives the findings of `path` their levels: a rule turned off drops its findings, the
+    /// others take their severity.
+    pub fn apply_levels(&self, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
+        if self.is_default_policy() {
+            return;
+        }
+        diagnostics.retain_mut(|d| match self.severity(d.rule, path) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        });
     }
 }
 

@@ -2,6 +2,7 @@
 //! recursively in a stable order, taking only files of a format paylint reads; symbolic links
 //! inside folders are not followed and hidden entries (`.git`, `.venv`, ...) are skipped.
 
+use crate::input::problem::{IoFailure, Unreadable};
 use crate::input::Format;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -20,7 +21,7 @@ pub enum Found {
     /// `-`: an NDJSON stream on standard input.
     Stdin,
     /// Something under a folder that could not be walked (permission denied, a symlink loop).
-    Unwalkable { path: PathBuf, message: String },
+    Unwalkable { path: PathBuf, why: Unreadable },
 }
 
 /// Paths that do not exist: the run cannot do its job.
@@ -77,12 +78,16 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                             .path()
                             .map(Path::to_path_buf)
                             .unwrap_or_else(|| root.clone()),
-                        message: match e.loop_ancestor() {
-                            Some(a) => format!("symbolic link loop back to {}", a.display()),
-                            None => e.io_error().map_or_else(
-                                || e.to_string(),
-                                |io| format!("cannot read the folder: {io}"),
-                            ),
+                        why: match e.loop_ancestor() {
+                            Some(a) => Unreadable::LinkLoop {
+                                ancestor: a.to_path_buf(),
+                            },
+                            None => match e.io_error() {
+                                Some(io) => Unreadable::Folder(IoFailure::from(io)),
+                                None => Unreadable::Walk {
+                                    message: e.to_string(),
+                                },
+                            },
                         },
                     }),
                 })

@@ -210,13 +210,22 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
-/// Which actions to take: all of them (the conformant body of a diff) or only the safe ones.
+/// Which fixes to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// All of them: the conformant body of a diff.
+    All,
+    /// Only the safe ones: what `--fix` writes.
+    Safe,
+}
+
+/// The actions of the fixes `selection` takes.
 pub fn select<'a>(
     fixes: impl Iterator<Item = &'a crate::diagnostic::Fix>,
-    safe_only: bool,
+    selection: Selection,
 ) -> Vec<&'a FixAction> {
     fixes
-        .filter(|f| !safe_only || f.safety == Safety::Safe)
+        .filter(|f| selection == Selection::All || f.safety == Safety::Safe)
         .map(|f| &f.action)
         .collect()
 }

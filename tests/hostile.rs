@@ -8,7 +8,7 @@
 //! every file whole.
 //!
 //! The fault-injection tests use the debug build's test hooks (`PAYLINT_TEST_PANIC_ON`,
-//! `PAYLINT_TEST_VANISH`, see `lint::test_hooks`); a release build skips them.
+//! `PAYLINT_TEST_VANISH`, see `engine::read::test_hooks`); a release build skips them.
 
 // Most of the environment is Unix-only (FIFOs, modes, inodes, chattr): elsewhere fewer tests run.
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]

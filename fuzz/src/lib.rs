@@ -7,11 +7,12 @@
 
 use paylint::catalog::Catalog;
 use paylint::direction::Direction;
+use paylint::engine::{self, Options};
 use paylint::input::{self, Body, Parsed, Problem};
 use paylint::json::{self, Document, Kind, Node};
-use paylint::lint::{self, FileReport, Options, Summary};
 use paylint::render::human::Human;
 use paylint::render::Renderer;
+use paylint::report::{FileReport, Summary};
 use paylint::source::{SourceFile, Span};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -184,7 +185,7 @@ pub fn har(data: &[u8]) {
     assert!(parsed.payloads.len() % 2 == 0, "an entry is two payloads");
 }
 
-/// `ndjson`: the NDJSON line reader, on each line as `lint` gives it (line ending removed,
+/// `ndjson`: the NDJSON line reader, on each line as the engine gives it (line ending removed,
 /// blank lines skipped).
 pub fn ndjson(data: &[u8]) {
     let text = source("fuzz.ndjson", data).text;
@@ -265,7 +266,7 @@ pub fn check_file_as(name: &str, direction: Option<Direction>, bytes: &[u8]) {
         direction,
         ..Options::default()
     };
-    let reports = lint::check_text(catalog(), &options, Path::new(name), bytes);
+    let reports = engine::check_text(catalog(), &options, Path::new(name), bytes);
     check_reports(bytes, &reports);
 }
 

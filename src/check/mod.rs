@@ -3,5 +3,6 @@
 
 pub mod body;
 pub mod message;
+pub mod payload;
 
 pub use body::{check_schema, check_shape};

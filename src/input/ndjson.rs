@@ -1,6 +1,6 @@
 //! NDJSON / JSON Lines streams (`.ndjson`, `.jsonl`, `-` for standard input): one bare body or
-//! one exchange object per line. This module reads one line; `lint` streams the lines so a
-//! stream of any size is read in constant memory.
+//! one exchange object per line. [`Lines`] reads a stream a line at a time, so a stream of any
+//! size is read in constant memory; [`read_line`] reads one line into its payload.
 //!
 //! An exchange object is one message:
 //! `{"method": "PATCH", "url": "/provisioningPolicies/p/assignments/a",
@@ -15,6 +15,7 @@ use crate::direction::Direction;
 use crate::json::{self, Kind, Member, Node};
 use crate::pointer::JsonPointer;
 use crate::source::Span;
+use std::io::BufRead;
 
 const EXCHANGE_KEYS: [&str; 7] = [
     "method",
@@ -150,6 +151,126 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
     p
 }
 
+/// One non-blank line of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// Its 1-based number in the stream.
+    pub number: usize,
+    /// The line without its line ending (nor, on the first line, a UTF-8 byte order mark);
+    /// empty when it is over the limit.
+    pub bytes: Vec<u8>,
+    /// Longer than the limit: its bytes were read and dropped.
+    pub overlong: bool,
+}
+
+/// A line that could not be read, and its 1-based number; the stream ends there.
+#[derive(Debug)]
+pub struct LineError {
+    pub number: usize,
+    pub error: std::io::Error,
+}
+
+/// The non-blank lines of a stream, one held at a time; each line is at most `limit` bytes
+/// (a longer one is [`Line::overlong`]). After an error the stream ends.
+pub struct Lines<R> {
+    reader: R,
+    limit: usize,
+    first: usize,
+    /// The number of the last line read.
+    last: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The lines of `reader`, the first numbered `first_line`.
+    pub fn new(reader: R, limit: usize, first_line: usize) -> Self {
+        Lines {
+            reader,
+            limit,
+            first: first_line,
+            last: first_line - 1,
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = Result<Line, LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut buf = Vec::new();
+        while !self.done {
+            buf.clear();
+            let (read, overlong) = match read_line_capped(&mut self.reader, &mut buf, self.limit) {
+                Ok(r) => r,
+                Err(error) => {
+                    self.done = true;
+                    let number = self.last + 1;
+                    return Some(Err(LineError { number, error }));
+                }
+            };
+            if read == 0 {
+                self.done = true;
+                break;
+            }
+            self.last += 1;
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            if self.last == self.first && buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+            if overlong || !buf.iter().all(u8::is_ascii_whitespace) {
+                return Some(Ok(Line {
+                    number: self.last,
+                    bytes: buf,
+                    overlong,
+                }));
+            }
+        }
+        None
+    }
+}
+
+/// Reads up to and including the next `\n` into `buf`, keeping at most `limit` bytes (the rest
+/// of an overlong line is read and dropped). Returns the bytes read and whether the line was
+/// over the limit.
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut overlong = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((total, overlong));
+        }
+        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !overlong {
+            if buf.len() + used > limit {
+                overlong = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..used]);
+            }
+        }
+        total += used;
+        reader.consume(used);
+        if done {
+            return Ok((total, overlong));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +337,53 @@ mod tests {
                 expected: ExchangeValue::Status
             })
         );
+    }
+
+    fn lines(text: &[u8], limit: usize, first: usize) -> Vec<Line> {
+        Lines::new(text, limit, first).map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn lines_skip_blank_ones_and_count_from_the_first_number() {
+        let got = lines(b"\xEF\xBB\xBF{}\r\n\n  \n{\"a\": 1}\n{}", 100, 10);
+        let shown: Vec<(usize, &[u8])> = got.iter().map(|l| (l.number, &l.bytes[..])).collect();
+        assert_eq!(
+            shown,
+            [(10, &b"{}"[..]), (13, &b"{\"a\": 1}"[..]), (14, &b"{}"[..])]
+        );
+        assert!(got.iter().all(|l| !l.overlong));
+    }
+
+    #[test]
+    fn an_overlong_line_is_dropped_and_the_next_one_read() {
+        let got = lines(b"{\"long\": \"xxxxxxxxxxxx\"}\n{}\n", 8, 1);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].overlong && got[0].bytes.is_empty());
+        assert_eq!(got[0].number, 1);
+        assert_eq!(
+            (got[1].number, &got[1].bytes[..], got[1].overlong),
+            (2, &b"{}"[..], false)
+        );
+    }
+
+    #[test]
+    fn a_read_error_ends_the_stream_with_the_number_of_the_line() {
+        struct Failing(usize);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(std::io::Error::other("disk gone"));
+                }
+                self.0 -= 1;
+                buf[..3].copy_from_slice(b"{}\n");
+                Ok(3)
+            }
+        }
+        let reader = std::io::BufReader::with_capacity(3, Failing(1));
+        let mut it = Lines::new(reader, 100, 1);
+        assert_eq!(it.next().unwrap().unwrap().number, 1);
+        let err = it.next().unwrap().unwrap_err();
+        assert_eq!(err.number, 2);
+        assert!(it.next().is_none());
     }
 }

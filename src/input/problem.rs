@@ -182,3 +182,52 @@ pub enum ExchangeValue {
     /// `truncated`.
     Boolean,
 }
+
+/// Why a file, a folder or a line of a stream could not be read (`unreadable-file`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unreadable {
+    /// A path named on the command line that is a device, FIFO or socket.
+    NotARegularFile,
+    /// The file could not be opened.
+    Open(IoFailure),
+    /// Larger than `--max-file-size`: not read.
+    TooLarge { len: u64, limit: u64 },
+    /// Reading the file failed.
+    Read(IoFailure),
+    /// The file grew past the limit while it was read.
+    Grew { limit: u64 },
+    /// A line of a stream is longer than the limit (`line` is its 1-based number).
+    LineTooLong { line: usize, limit: usize },
+    /// Reading a line of a stream failed.
+    Line { line: usize, failure: IoFailure },
+    /// A symbolic link under a walked folder leads back to `ancestor`.
+    LinkLoop { ancestor: std::path::PathBuf },
+    /// A folder could not be read.
+    Folder(IoFailure),
+    /// Walking a folder failed otherwise (the walker's words).
+    Walk { message: String },
+    /// `--fix` could not write the fixed file (it is unchanged).
+    FixesNotWritten(IoFailure),
+}
+
+/// An I/O error as data: its kind, which decides what to advise, and the system's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IoFailure {
+    pub kind: std::io::ErrorKind,
+    pub text: String,
+}
+
+impl From<&std::io::Error> for IoFailure {
+    fn from(e: &std::io::Error) -> IoFailure {
+        IoFailure {
+            kind: e.kind(),
+            text: e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for IoFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}

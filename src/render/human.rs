@@ -4,7 +4,7 @@
 use super::Renderer;
 use crate::diagnostic::Diagnostic;
 use crate::diff;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 use crate::rule::Severity;
 use crate::source::{floor_char_boundary, LineIndex};
 use anstyle::{AnsiColor, Style};

@@ -3,7 +3,7 @@
 
 use super::Renderer;
 use crate::diagnostic::Diagnostic;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 use serde::Serialize;
 use std::io::{self, Write};
 

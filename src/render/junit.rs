@@ -30,7 +30,7 @@
 
 use super::sarif::artifact;
 use super::Renderer;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 use crate::rule::Severity;
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -23,7 +23,7 @@
 
 use super::Renderer;
 use crate::diagnostic::Diagnostic;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 use crate::rule::{Rule, Severity};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
