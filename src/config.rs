@@ -2,7 +2,7 @@
 //! and the policy it gives — rule severities, per-path overrides, include and exclude globs,
 //! extra catalog folders and `fail-on`. Command-line flags are merged on top by `cli`.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::rule::{Rule, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -269,7 +269,7 @@ impl Config {
 
     /// Gives the findings of `path` their levels: a rule turned off drops its findings, the
     /// others take their severity.
-    pub fn apply_levels(&self, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    pub fn apply_levels(&self, path: &Path, diagnostics: &mut Vec<Finding>) {
         if self.is_default_policy() {
             return;
         }

@@ -1,10 +1,12 @@
-//! A finding as a value: rule, severity, location, message, hint and fix. How a diagnostic is
-//! shown is the renderers' business; what it proposes to change is `fix`'s.
+//! Findings as values: what a rule found ([`Finding`]: rule, severity, message, hint, span,
+//! pointer and fix) and the same placed at its line and column in its file ([`Diagnostic`],
+//! what reports hold). How a diagnostic is shown is the renderers' business; what a fix
+//! changes is `fix`'s.
 
 use crate::direction::Direction;
 use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
-use crate::source::Span;
+use crate::source::{Position, Span};
 
 /// Whether a fix may be applied without a person looking at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +46,10 @@ pub struct Fix {
     pub action: FixAction,
 }
 
-/// The payload index of a finding nobody has placed yet (the engine then places it).
-pub const UNASSIGNED: usize = usize::MAX;
-
+/// What a rule found: which rule, how serious, what it says and what would fix it, and where
+/// it is in the text. It is placed in its file (line and column) as a [`Diagnostic`].
 #[derive(Debug, Clone)]
-pub struct Diagnostic {
+pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
     pub message: String,
@@ -60,15 +61,13 @@ pub struct Diagnostic {
     pub pointer: JsonPointer,
     pub resource: Option<String>,
     pub direction: Option<Direction>,
-    /// Index of the payload in its file ([`UNASSIGNED`] until a reader or the engine sets it).
-    pub payload: usize,
+    /// Index of the payload in its file, once the check knows which; `None` for a finding
+    /// about the whole file.
+    pub payload: Option<usize>,
     pub fix: Option<Fix>,
-    /// 1-based position of `span.start`, filled in once per file before rendering.
-    pub line: usize,
-    pub column: usize,
 }
 
-impl Diagnostic {
+impl Finding {
     pub fn new(
         rule: Rule,
         severity: Severity,
@@ -76,7 +75,7 @@ impl Diagnostic {
         pointer: JsonPointer,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic {
+        Finding {
             rule,
             severity,
             message: message.into(),
@@ -85,10 +84,8 @@ impl Diagnostic {
             pointer,
             resource: None,
             direction: None,
-            payload: UNASSIGNED,
+            payload: None,
             fix: None,
-            line: 0,
-            column: 0,
         }
     }
 
@@ -118,6 +115,43 @@ impl Diagnostic {
         self
     }
 
+    /// The finding at `position` of its file (a finding of no payload is payload 0's).
+    pub fn placed(self, position: Position) -> Diagnostic {
+        Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            message: self.message,
+            hint: self.hint,
+            span: self.span,
+            pointer: self.pointer,
+            resource: self.resource,
+            direction: self.direction,
+            payload: self.payload.unwrap_or(0),
+            line: position.line,
+            column: position.column,
+        }
+    }
+}
+
+/// A finding placed in its file: what reports are made of.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub hint: Option<String>,
+    pub span: Span,
+    pub pointer: JsonPointer,
+    pub resource: Option<String>,
+    pub direction: Option<Direction>,
+    /// Index of the payload in its file.
+    pub payload: usize,
+    /// 1-based line and column (in characters) of `span.start`.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Diagnostic {
     /// The message followed by its hint, for one-line formats.
     pub fn full_message(&self) -> String {
         match &self.hint {

@@ -42,15 +42,14 @@ mod tests {
     use crate::source::Span;
 
     fn diag(line: usize, pointer: &str) -> Diagnostic {
-        let mut d = Diagnostic::new(
+        crate::diagnostic::Finding::new(
             Rule::UnknownField,
             Severity::Error,
             Span::new(line * 10, line * 10 + 3),
             crate::pointer::JsonPointer::parse(pointer).unwrap(),
             "m",
-        );
-        d.line = line;
-        d
+        )
+        .placed(crate::source::Position { line, column: 1 })
     }
 
     #[test]

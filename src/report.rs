@@ -102,7 +102,8 @@ mod tests {
     use crate::source::Span;
 
     fn finding(rule: Rule, severity: Severity) -> Diagnostic {
-        Diagnostic::new(rule, severity, Span::new(0, 1), JsonPointer::root(), "m")
+        crate::diagnostic::Finding::new(rule, severity, Span::new(0, 1), JsonPointer::root(), "m")
+            .placed(crate::source::Position { line: 1, column: 1 })
     }
 
     #[test]

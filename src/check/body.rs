@@ -5,7 +5,7 @@
 use crate::catalog::Resource;
 use crate::route::Target;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 
 use crate::direction::Direction;
 use crate::json::{Document, Kind, Member, Node};
@@ -23,7 +23,7 @@ pub fn check_shape(
     text: &str,
     doc: &Document,
     target: Option<&Target<'_>>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) -> bool {
     if !matches!(doc.root.kind, Kind::Object(_)) {
         let (subject, types) = match target {
@@ -60,7 +60,7 @@ fn non_empty(types: Vec<String>) -> Vec<String> {
     }
 }
 
-fn tag(mut d: Diagnostic, target: Option<&Target<'_>>) -> Diagnostic {
+fn tag(mut d: Finding, target: Option<&Target<'_>>) -> Finding {
     if let Some(t) = target {
         d.resource = Some(t.resource.name.clone());
         d.direction = t.direction();
@@ -75,7 +75,7 @@ pub fn check_schema(
     root: &Node,
     repeated_keys: bool,
     target: &Target<'_>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) -> Result<(), String> {
     let resource = target.resource;
     let mut found = Vec::new();
@@ -303,7 +303,7 @@ impl<'a> MemberIndex<'a> {
     }
 }
 
-fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Vec<Diagnostic>) {
+fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Vec<Finding>) {
     let resource = target.resource;
     // Unknown fields first: they decide renames, and what lies under them is not reported.
     let unknowns: Vec<(&JsonPointer, &str)> = raw
@@ -636,7 +636,7 @@ fn key_span(root: &Node, pointer: &JsonPointer) -> Option<Span> {
     root.member(pointer).map(|m| m.key_span)
 }
 
-fn read_only(root: &Node, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
+fn read_only(root: &Node, target: &Target<'_>, out: &mut Vec<Finding>) {
     let read_only = target.resource.read_only();
     if read_only.is_empty() {
         return;

@@ -2,7 +2,7 @@
 //! Content-Length, and whether the response status is documented.
 
 use crate::catalog::Operation;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::direction::Direction;
 use crate::input::Payload;
 use crate::rules;
@@ -12,7 +12,7 @@ pub fn check(
     payload: &Payload,
     body: Option<&str>,
     operation: Option<&Operation>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) {
     if let Some(headers) = &payload.headers {
         let has_body = body.is_some_and(|b| !b.trim().is_empty());

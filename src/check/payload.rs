@@ -8,7 +8,7 @@ use super::body::{check_schema, check_shape};
 use super::message;
 use crate::catalog::{Catalog, Operation, Resource};
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::fix::{self, Edit, Selection};
 use crate::input::{is_json_media_type, Body, Parsed, Payload, Problem};
 use crate::json::{self, Document, Node};
@@ -56,7 +56,7 @@ impl Edits {
 #[derive(Debug, Default)]
 pub struct Checked {
     /// The findings, each with the index of its payload.
-    pub findings: Vec<Diagnostic>,
+    pub findings: Vec<Finding>,
     /// How many payloads the file has.
     pub payloads: usize,
     pub edits: Edits,
@@ -65,7 +65,7 @@ pub struct Checked {
 /// What the check of one payload found.
 #[derive(Debug, Default)]
 pub struct PayloadChecked {
-    pub findings: Vec<Diagnostic>,
+    pub findings: Vec<Finding>,
     pub edits: Edits,
 }
 
@@ -85,7 +85,7 @@ pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) 
         checked
             .findings
             .extend(one.findings.into_iter().map(|mut d| {
-                d.payload = payload.index;
+                d.payload = Some(payload.index);
                 d
             }));
         checked.edits.extend(one.edits);
@@ -95,14 +95,13 @@ pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) 
 
 /// A reader's problem as a finding of the message it belongs to: the one the reader names, else
 /// the last one starting before it.
-fn reader_finding(problem: &Problem, payloads: &[Payload]) -> Diagnostic {
+fn reader_finding(problem: &Problem, payloads: &[Payload]) -> Finding {
     let mut d = rules::of_problem(problem);
-    d.payload = problem.payload.unwrap_or_else(|| {
-        payloads
+    d.payload = problem.payload.or_else(|| {
+        let before = payloads
             .iter()
-            .take_while(|p| p.start.start <= problem.span.start)
-            .last()
-            .map_or(0, |p| p.index)
+            .take_while(|p| p.start.start <= problem.span.start);
+        Some(before.last().map_or(0, |p| p.index))
     });
     d
 }
@@ -250,7 +249,7 @@ fn check_items(
     routed: &Routed<'_, '_>,
     items: &[Node],
     repeated_keys: bool,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) {
     let mut unrouted = false;
     for (i, item) in items.iter().enumerate() {
@@ -274,14 +273,14 @@ fn check_items(
 
 /// The schema check of a body or an item; a schema that cannot be used is paylint's failure on
 /// this file.
-fn schema(root: &Node, repeated_keys: bool, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
+fn schema(root: &Node, repeated_keys: bool, target: &Target<'_>, out: &mut Vec<Finding>) {
     if let Err(e) = check_schema(root, repeated_keys, target, out) {
         out.push(rules::internal_error::diagnose(&e));
     }
 }
 
 /// The edits the findings' fixes make to the body rooted at `root`.
-fn plan_edits(plans: Plans, text: &str, root: &Node, findings: &[Diagnostic]) -> Edits {
+fn plan_edits(plans: Plans, text: &str, root: &Node, findings: &[Finding]) -> Edits {
     let mut edits = Edits::default();
     if findings.is_empty() {
         return edits;

@@ -5,14 +5,15 @@
 use super::options::{FixMode, Options};
 use super::read::{self, test_hooks};
 use crate::check::payload::{check_parsed, Checker, Edits};
-use crate::diagnostic::Diagnostic;
+use crate::config::Config;
+use crate::diagnostic::Finding;
 use crate::fix::{self, Edit};
 use crate::input::ndjson::{self, LineError, Lines};
 use crate::input::problem::{IoFailure, Unreadable};
 use crate::input::{self, Format};
 use crate::report::FileReport;
 use crate::rules;
-use crate::source::{LineIndex, SourceFile};
+use crate::source::{LineIndex, Position, SourceFile};
 use std::io::BufRead;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -47,7 +48,7 @@ pub fn check_isolated(
         check_file(path.clone(), format, named, ctx, emit)
     }));
     if let Err(panic) = outcome {
-        emit(panicked(path, panic));
+        emit(panicked(path, panic, &ctx.options.config));
     }
 }
 
@@ -63,16 +64,14 @@ pub fn check_stdin(
         stream(&path, stdin.lock(), first_line, ctx, emit)
     }));
     if let Err(panic) = outcome {
-        emit(panicked(path, panic));
+        emit(panicked(path, panic, &ctx.options.config));
     }
 }
 
 /// The report of a file that could not be read (or walked).
-pub fn unreadable(path: PathBuf, why: &Unreadable) -> FileReport {
-    let mut r = FileReport::new(path);
-    r.diagnostics
-        .push(located(rules::unreadable_file::diagnose(why)));
-    r
+pub fn unreadable(path: PathBuf, why: &Unreadable, config: &Config) -> FileReport {
+    let finding = rules::unreadable_file::diagnose(why);
+    finish(FileReport::new(path), vec![finding], None, config)
 }
 
 fn check_file(
@@ -85,7 +84,7 @@ fn check_file(
     test_hooks::before_read(&path);
     let (file, len) = match read::open(&path, named) {
         Ok(f) => f,
-        Err(why) => return emit(unreadable(path, &why)),
+        Err(why) => return emit(unreadable(path, &why, &ctx.options.config)),
     };
     if format == Some(Format::Ndjson) {
         // Streamed: any size, constant memory; --max-file-size bounds one line.
@@ -94,7 +93,7 @@ fn check_file(
     }
     let bytes = match read::read_bytes(file, len, ctx.options.max_file_size) {
         Ok(b) => b,
-        Err(why) => return emit(unreadable(path, &why)),
+        Err(why) => return emit(unreadable(path, &why, &ctx.options.config)),
     };
     check_bytes(path, bytes, format, ctx, Origin::File, emit)
 }
@@ -113,8 +112,14 @@ pub fn check_bytes(
     let (source, undecodable) = input::decode(report.path.clone(), bytes);
     if let Some(problem) = undecodable {
         report.payloads = 1;
-        report.diagnostics.push(rules::of_problem(&problem));
-        return emit(finish(report, source, Edits::default(), ctx.options));
+        let findings = vec![rules::of_problem(&problem)];
+        return emit(conclude(
+            report,
+            findings,
+            source,
+            Edits::default(),
+            ctx.options,
+        ));
     }
     let format = format.unwrap_or_else(|| Format::for_named(&source.path, &source.text));
     if format == Format::Ndjson {
@@ -124,7 +129,7 @@ pub fn check_bytes(
     let parsed = input::read(format, &source);
     let checked = check_parsed(&ctx.checker, &source, parsed);
     report.payloads += checked.payloads;
-    report.diagnostics.extend(checked.findings);
+    let mut findings = checked.findings;
     let edits = checked.edits;
     let writes = origin == Origin::File && ctx.options.fix == FixMode::Apply;
     if writes && !edits.safe.is_empty() {
@@ -142,12 +147,10 @@ pub fn check_bytes(
                 let path = report.path;
                 return check_bytes(path, bytes, Some(format), ctx, Origin::Fixed, &mut counted);
             }
-            Err(why) => report
-                .diagnostics
-                .push(located(rules::unreadable_file::diagnose(&why))),
+            Err(why) => findings.push(rules::unreadable_file::diagnose(&why)),
         }
     }
-    emit(finish(report, source, edits, ctx.options))
+    emit(conclude(report, findings, source, edits, ctx.options))
 }
 
 /// Writes the safe fixes into the file, atomically; the bytes written, or `None` when the fixes
@@ -189,18 +192,18 @@ fn stream(
         let line = match line {
             Ok(line) => line,
             Err(e) => {
-                emit(line_error(path, e, index));
+                emit(line_error(path, e, index, &ctx.options.config));
                 break;
             }
         };
-        let (mut report, source, edits) = check_line(path, line, index, ctx);
+        let (mut report, findings, source, edits) = check_line(path, line, index, ctx);
         index += report.payloads;
-        if report.diagnostics.is_empty() {
+        if findings.is_empty() {
             pending_payloads += report.payloads;
         } else {
             report.payloads += pending_payloads;
             pending_payloads = 0;
-            emit(finish(report, source, edits, ctx.options));
+            emit(conclude(report, findings, source, edits, ctx.options));
         }
     }
     let mut closing = FileReport::new(path.to_path_buf());
@@ -208,13 +211,15 @@ fn stream(
     emit(closing);
 }
 
-/// The report of one line of a stream (payload `index`), not yet finished.
+/// One line of a stream (payload `index`): its report, not yet finished, and its findings.
+/// A line that is too long or not UTF-8 is one finding of no payload (reported as payload 0,
+/// as released, although the line's index would say more).
 fn check_line(
     path: &Path,
     line: ndjson::Line,
     index: usize,
     ctx: &Ctx<'_>,
-) -> (FileReport, SourceFile, Edits) {
+) -> (FileReport, Vec<Finding>, SourceFile, Edits) {
     let mut report = FileReport::new(path.to_path_buf());
     report.line_base = line.number - 1;
     report.continuation = true;
@@ -225,30 +230,27 @@ fn check_line(
             line: line.number,
             limit: ctx.options.max_file_size as usize,
         };
-        report
-            .diagnostics
-            .push(rules::unreadable_file::diagnose(&why));
-        return (report, source, Edits::default());
+        let findings = vec![rules::unreadable_file::diagnose(&why)];
+        return (report, findings, source, Edits::default());
     }
     if let Some(problem) = undecodable {
         report.payloads = 1;
-        report.diagnostics.push(rules::of_problem(&problem));
-        return (report, source, Edits::default());
+        let findings = vec![rules::of_problem(&problem)];
+        return (report, findings, source, Edits::default());
     }
     let parsed = ndjson::read_line(&source.text, index);
     let checked = check_parsed(&ctx.checker, &source, parsed);
     report.payloads += checked.payloads;
-    report
-        .diagnostics
-        .extend(checked.findings.into_iter().map(|mut d| {
-            d.payload = index;
-            d
-        }));
-    (report, source, checked.edits)
+    let mut findings = checked.findings;
+    for d in &mut findings {
+        d.payload = Some(index);
+    }
+    (report, findings, source, checked.edits)
 }
 
-/// The report of a line of a stream that could not be read: the stream ends there.
-fn line_error(path: &Path, e: LineError, index: usize) -> FileReport {
+/// The report of a line of a stream that could not be read (it points at the line's start):
+/// the stream ends there.
+fn line_error(path: &Path, e: LineError, index: usize, config: &Config) -> FileReport {
     let mut r = FileReport::new(path.to_path_buf());
     r.line_base = e.number - 1;
     r.continuation = true;
@@ -257,78 +259,83 @@ fn line_error(path: &Path, e: LineError, index: usize) -> FileReport {
         failure: IoFailure::from(&e.error),
     };
     let mut d = rules::unreadable_file::diagnose(&why);
-    d.line = e.number;
-    d.column = 1;
-    d.payload = index;
-    r.diagnostics.push(d);
-    r
+    d.payload = Some(index);
+    finish(r, vec![d], None, config)
 }
 
-/// Positions, order and the conformant text, for a file with findings.
-fn finish(
-    mut report: FileReport,
+/// The report of a checked file: its findings placed, and the conformant text for the diff.
+fn conclude(
+    report: FileReport,
+    findings: Vec<Finding>,
     source: SourceFile,
     edits: Edits,
     options: &Options,
 ) -> FileReport {
-    if report.diagnostics.is_empty() {
+    if findings.is_empty() {
         return report;
     }
-    let lines = LineIndex::new(&source.text);
-    // Placed in offset order, so a long line is counted once for all its findings.
-    let mut unplaced: Vec<usize> = Vec::new();
-    for (i, d) in report.diagnostics.iter_mut().enumerate() {
-        if d.payload == crate::diagnostic::UNASSIGNED {
-            d.payload = 0;
-        }
-        if d.line == 0 {
-            unplaced.push(i);
-        }
-    }
-    unplaced.sort_by_key(|&i| report.diagnostics[i].span.start);
-    let mut cursor = lines.cursor(&source.text);
-    for i in unplaced {
-        let d = &mut report.diagnostics[i];
-        let p = cursor.position(d.span.start);
-        d.line = p.line + report.line_base;
-        d.column = p.column;
-    }
-    report.diagnostics.sort_by(|a, b| {
-        (a.line, a.column, a.payload, a.rule).cmp(&(b.line, b.column, b.payload, b.rule))
-    });
     // The diff shows every fix, or with `--fix --diff` only the safe ones --fix would write.
     let shown = if options.fix == FixMode::Diff {
         edits.safe
     } else {
         edits.all
     };
-    if options.conformant && !shown.is_empty() {
-        let fixed = fix::apply(&source.text, &sorted(shown));
-        if fixed != source.text {
-            report.conformant = Some(fixed);
-        }
-    }
-    report.source = Some(source);
-    report.lines = Some(lines);
+    let conformant = if options.conformant && !shown.is_empty() {
+        Some(fix::apply(&source.text, &sorted(shown))).filter(|fixed| *fixed != source.text)
+    } else {
+        None
+    };
+    let mut report = finish(report, findings, Some(source), &options.config);
+    report.conformant = conformant;
     report
 }
 
-/// A finding about a whole file: it points at 1:1.
-fn located(mut d: Diagnostic) -> Diagnostic {
-    d.line = 1;
-    d.column = 1;
-    d.payload = 0;
-    d
+/// Gives the findings their levels and places them, in offset order (so a long line is
+/// counted once for all its findings), at their line and column in `source`; without a source
+/// (a file that could not be read) they are about the whole file and point at its start. The
+/// diagnostics are sorted by position, payload and rule.
+fn finish(
+    mut report: FileReport,
+    mut findings: Vec<Finding>,
+    source: Option<SourceFile>,
+    config: &Config,
+) -> FileReport {
+    config.apply_levels(&report.path, &mut findings);
+    findings.sort_by_key(|d| d.span.start);
+    let line_base = report.line_base;
+    let start = Position { line: 1, column: 1 };
+    let mut placed = |d: Finding, p: Position| {
+        let at = Position {
+            line: p.line + line_base,
+            column: p.column,
+        };
+        report.diagnostics.push(d.placed(at));
+    };
+    match &source {
+        Some(source) => {
+            let lines = LineIndex::new(&source.text);
+            let mut cursor = lines.cursor(&source.text);
+            for d in findings {
+                let p = cursor.position(d.span.start);
+                placed(d, p);
+            }
+            report.lines = Some(lines);
+        }
+        None => findings.into_iter().for_each(|d| placed(d, start)),
+    }
+    report.diagnostics.sort_by(|a, b| {
+        (a.line, a.column, a.payload, a.rule).cmp(&(b.line, b.column, b.payload, b.rule))
+    });
+    report.source = source;
+    report
 }
 
-fn panicked(path: PathBuf, panic: Box<dyn std::any::Any + Send>) -> FileReport {
+fn panicked(path: PathBuf, panic: Box<dyn std::any::Any + Send>, config: &Config) -> FileReport {
     let what = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_string());
-    let mut r = FileReport::new(path);
-    r.diagnostics
-        .push(located(rules::internal_error::diagnose(&what)));
-    r
+    let finding = rules::internal_error::diagnose(&what);
+    finish(FileReport::new(path), vec![finding], None, config)
 }

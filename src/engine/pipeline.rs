@@ -34,10 +34,8 @@ enum Stage {
     Serial(Found),
 }
 
-/// Hands each finished report on: the configuration's levels, the baseline, the counts, then
-/// the caller. Once the caller fails (the output is closed), nothing more is handed on.
+/// Hands each finished report on: the baseline, the counts, then the caller. Once the caller fails (the output is closed), nothing more is handed on.
 struct Reporter<'r> {
-    options: &'r Options,
     baseline: Option<&'r mut Baseline>,
     on_file: &'r mut dyn FnMut(FileReport) -> std::io::Result<()>,
     summary: Summary,
@@ -49,9 +47,6 @@ impl Reporter<'_> {
         if self.failed.is_some() {
             return;
         }
-        self.options
-            .config
-            .apply_levels(&report.path, &mut report.diagnostics);
         if let Some(b) = self.baseline.as_deref_mut() {
             let before = report.diagnostics.clone();
             b.filter(&report.path, &mut report.diagnostics);
@@ -90,7 +85,6 @@ pub fn run(
 ) -> Result<Summary, RunError> {
     let options = ctx.options;
     let mut reporter = Reporter {
-        options,
         baseline,
         on_file,
         summary: Summary::default(),
@@ -240,6 +234,6 @@ fn serial(found: Found, ctx: &Ctx<'_>, emit: &mut dyn FnMut(FileReport)) {
                 .unwrap_or_else(|| PathBuf::from("-"));
             check_stdin(path, ctx.options.stdin_first_line.max(1), ctx, emit);
         }
-        Found::Unwalkable { path, why } => emit(unreadable(path, &why)),
+        Found::Unwalkable { path, why } => emit(unreadable(path, &why, &ctx.options.config)),
     }
 }

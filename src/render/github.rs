@@ -82,12 +82,8 @@ impl Renderer for Github {
             let mut properties = Vec::with_capacity(4);
             if !artifact.stdin {
                 properties.push(format!("file={}", escape_property(&artifact.display)));
-                if d.line > 0 {
-                    properties.push(format!("line={}", d.line));
-                    if d.column > 0 {
-                        properties.push(format!("col={}", d.column));
-                    }
-                }
+                properties.push(format!("line={}", d.line));
+                properties.push(format!("col={}", d.column));
             }
             properties.push(format!(
                 "title={}",

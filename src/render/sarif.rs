@@ -80,14 +80,10 @@ impl Sarif {
             artifact_location.insert("uriBaseId".into(), SRCROOT.into());
         }
         location.insert("artifactLocation".into(), artifact_location.into());
-        if d.line > 0 {
-            let mut region = Map::new();
-            region.insert("startLine".into(), d.line.into());
-            if d.column > 0 {
-                region.insert("startColumn".into(), d.column.into());
-            }
-            location.insert("region".into(), region.into());
-        }
+        let mut region = Map::new();
+        region.insert("startLine".into(), d.line.into());
+        region.insert("startColumn".into(), d.column.into());
+        location.insert("region".into(), region.into());
         let base_print = crate::fingerprint::fingerprint(&artifact.display, d);
         let seen = self.seen.entry(base_print.clone()).or_insert(0);
         let print = if *seen == 0 {

@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -17,7 +17,7 @@ are saved with LF or CRLF line ends, so either form's length is accepted (the se
 after the capture.",
 };
 
-pub fn diagnose(at: Span, declared: &str, lf: usize, crlf: usize) -> Diagnostic {
+pub fn diagnose(at: Span, declared: &str, lf: usize, crlf: usize) -> Finding {
     let sizes = if lf == crlf {
         format!("{lf} bytes")
     } else {

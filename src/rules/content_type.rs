@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,7 +16,7 @@ parameters such as `charset=utf-8` or `odata.metadata=minimal`) and `+json` type
 missing header or another type makes the service reject or misread the body.",
 };
 
-pub fn missing(at: Span) -> Diagnostic {
+pub fn missing(at: Span) -> Finding {
     INFO.finding(
         at,
         JsonPointer::root(),
@@ -25,7 +25,7 @@ pub fn missing(at: Span) -> Diagnostic {
     .with_hint("add `Content-Type: application/json`")
 }
 
-pub fn not_json(at: Span, value: &str) -> Diagnostic {
+pub fn not_json(at: Span, value: &str) -> Finding {
     INFO.finding(
         at,
         JsonPointer::root(),

@@ -3,7 +3,7 @@
 use super::info::RuleInfo;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::DuplicateKey;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,7 +16,7 @@ at the repeated occurrence; the diff keeps the last one, as most parsers do.",
 };
 
 /// `first_line` is the 1-based line of the earlier occurrence.
-pub fn diagnose(dup: &DuplicateKey, first_line: usize) -> Diagnostic {
+pub fn diagnose(dup: &DuplicateKey, first_line: usize) -> Finding {
     INFO.finding(
         dup.repeated,
         dup.object_pointer.child(&dup.key),

@@ -1,7 +1,7 @@
 //! What the registry knows of a rule, as data: its severity, what it reports and why, for the
 //! SARIF log, the README and `--statistics`.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
 use crate::source::Span;
@@ -20,12 +20,7 @@ pub struct RuleInfo {
 
 impl RuleInfo {
     /// A finding of this rule, at its default severity.
-    pub fn finding(
-        &self,
-        span: Span,
-        pointer: JsonPointer,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic::new(self.rule, self.severity, span, pointer, message)
+    pub fn finding(&self, span: Span, pointer: JsonPointer, message: impl Into<String>) -> Finding {
+        Finding::new(self.rule, self.severity, span, pointer, message)
     }
 }

@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -15,7 +15,7 @@ pub const INFO: RuleInfo = RuleInfo {
 the run exits with status 2. Please report it with the file attached.",
 };
 
-pub fn diagnose(what: &str) -> Diagnostic {
+pub fn diagnose(what: &str) -> Finding {
     INFO.finding(
         Span::new(0, 0),
         JsonPointer::root(),

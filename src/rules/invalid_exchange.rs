@@ -1,7 +1,7 @@
 //! `invalid-exchange`: an NDJSON exchange object has a field of the wrong kind.
 
 use super::info::RuleInfo;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::input::problem::{ExchangeProblem, ExchangeValue};
 use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
@@ -17,7 +17,7 @@ pub const INFO: RuleInfo = RuleInfo {
 (\"request\" or \"response\") and `truncated` (a boolean). A field of another kind cannot be used.",
 };
 
-pub fn diagnose(at: Span, pointer: &JsonPointer, problem: &ExchangeProblem) -> Diagnostic {
+pub fn diagnose(at: Span, pointer: &JsonPointer, problem: &ExchangeProblem) -> Finding {
     let expected = match problem.expected {
         ExchangeValue::String => "a string",
         ExchangeValue::Status => "an HTTP status from 100 to 599",

@@ -1,7 +1,7 @@
 //! `invalid-har`: a HAR capture does not have the shape HAR 1.2 gives it.
 
 use super::info::RuleInfo;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::input::problem::{HarProblem, HarValue};
 use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
@@ -21,7 +21,7 @@ const SHAPE: &str = "a HAR file is `{\"log\": {\"entries\": [...]}}`";
 const BASE64_HINT: &str =
     "store the body as base64 of UTF-8 text, or as plain text without `encoding`";
 
-pub fn diagnose(at: Span, pointer: &JsonPointer, problem: &HarProblem) -> Diagnostic {
+pub fn diagnose(at: Span, pointer: &JsonPointer, problem: &HarProblem) -> Finding {
     let (message, hint) = wording(problem);
     let d = INFO.finding(at, pointer.clone(), message);
     match hint {

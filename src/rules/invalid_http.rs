@@ -1,7 +1,7 @@
 //! `invalid-http`: part of an HTTP transcript cannot be read as an HTTP message.
 
 use super::info::RuleInfo;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::input::problem::HttpProblem;
 use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
@@ -17,7 +17,7 @@ without either line (headers alone, say) cannot be routed or checked; the other 
 file still are.",
 };
 
-pub fn diagnose(at: Span, problem: HttpProblem) -> Diagnostic {
+pub fn diagnose(at: Span, problem: HttpProblem) -> Finding {
     let message = match problem {
         HttpProblem::HeadersWithoutStartLine => {
             "headers without a request line or status line before them"

@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::input::problem::Encoding;
 use crate::json::ParseError;
 use crate::source::Span;
@@ -18,7 +18,7 @@ first byte the parser could not accept: a trailing comma, a single-quoted string
 comma, an empty body, bytes that are not UTF-8, or nesting deeper than 128 levels.",
 };
 
-pub fn parse_error(err: &ParseError) -> Diagnostic {
+pub fn parse_error(err: &ParseError) -> Finding {
     INFO.finding(
         Span::new(err.offset, err.offset + 1),
         JsonPointer::root(),
@@ -27,7 +27,7 @@ pub fn parse_error(err: &ParseError) -> Diagnostic {
 }
 
 /// The file is not UTF-8 text; `at` is the first bad byte.
-pub fn not_utf8(at: Span, encoding: Encoding) -> Diagnostic {
+pub fn not_utf8(at: Span, encoding: Encoding) -> Finding {
     let (message, hint) = match encoding {
         Encoding::Utf16 => (
             "the file is UTF-16 text; JSON exchanged between systems must be UTF-8 (RFC 8259 §8.1)",
@@ -51,7 +51,7 @@ mod tests {
     use crate::input::{decode, ProblemKind};
 
     /// The finding for bytes that `decode` refuses.
-    fn of_bytes(bytes: &[u8]) -> Diagnostic {
+    fn of_bytes(bytes: &[u8]) -> Finding {
         let (_, problem) = decode("a".into(), bytes.to_vec());
         let problem = problem.expect("not UTF-8 text");
         let ProblemKind::Encoding(encoding) = problem.kind else {

@@ -1,7 +1,7 @@
 //! `invalid-markdown`: an example annotation in an API doc cannot be read.
 
 use super::info::RuleInfo;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::input::problem::MarkdownProblem;
 use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
@@ -20,7 +20,7 @@ fence that is never closed means the example is not checked as intended.",
 const ANNOTATION_HINT: &str =
     "write the annotation as a JSON object: <!-- { \"blockType\": \"request\", \"name\": \"...\" } -->";
 
-pub fn diagnose(at: Span, problem: &MarkdownProblem) -> Diagnostic {
+pub fn diagnose(at: Span, problem: &MarkdownProblem) -> Finding {
     let (message, hint) = match problem {
         MarkdownProblem::UnclosedAnnotation => (
             "this example annotation's comment is never closed: the rest of the doc is hidden in it"

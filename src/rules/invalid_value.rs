@@ -5,7 +5,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,6 +16,6 @@ pub const INFO: RuleInfo = RuleInfo {
 pattern, a format, a length or a range. The message says which constraint failed.",
 };
 
-pub fn diagnose(at: Span, pointer: &JsonPointer, message: String) -> Diagnostic {
+pub fn diagnose(at: Span, pointer: &JsonPointer, message: String) -> Finding {
     INFO.finding(at, pointer.clone(), message)
 }

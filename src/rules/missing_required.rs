@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -26,7 +26,7 @@ pub fn diagnose(
     subject: &str,
     misspelled_as: Option<&str>,
     placeholder: String,
-) -> Diagnostic {
+) -> Finding {
     let message = format!("missing required property `{property}` in {subject}");
     let d = INFO.finding(
         Span::new(object.start, object.start + 1),

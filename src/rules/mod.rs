@@ -7,7 +7,7 @@ pub mod info;
 
 pub use info::RuleInfo;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::input::{Problem, ProblemKind};
 use crate::rule::Rule;
 
@@ -27,7 +27,7 @@ macro_rules! registry {
 crate::rule::with_rules!(registry);
 
 /// The finding for what a reader could not read, by the rule of its kind.
-pub fn of_problem(problem: &Problem) -> Diagnostic {
+pub fn of_problem(problem: &Problem) -> Finding {
     let Problem {
         kind,
         span,

@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::Member;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,7 +16,7 @@ pub const INFO: RuleInfo = RuleInfo {
 and rejected at worst. Only request bodies are checked; responses carry them by design.",
 };
 
-pub fn diagnose(member: &Member, pointer: &JsonPointer, object: &JsonPointer, subject: &str) -> Diagnostic {
+pub fn diagnose(member: &Member, pointer: &JsonPointer, object: &JsonPointer, subject: &str) -> Finding {
     INFO.finding(
         member.key_span,
         pointer.clone(),

@@ -5,7 +5,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::{Kind, Node};
 use crate::source::Span;
 
@@ -25,7 +25,7 @@ pub fn diagnose(
     value: &Node,
     expected: &[String],
     subject: &str,
-) -> Diagnostic {
+) -> Finding {
     let wanted = expected
         .iter()
         .map(|t| article(t))

@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,7 +16,7 @@ ProvisionPolicyAssignmentItem). Another status in a captured success example mea
 or the catalog is wrong.",
 };
 
-pub fn diagnose(at: Span, status: u16, operation: &str, documented: &[u16]) -> Diagnostic {
+pub fn diagnose(at: Span, status: u16, operation: &str, documented: &[u16]) -> Finding {
     let listed: Vec<String> = documented.iter().map(u16::to_string).collect();
     INFO.finding(
         at,

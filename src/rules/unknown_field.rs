@@ -5,7 +5,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::Member;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -92,7 +92,7 @@ pub fn diagnose(
     (cands, closeness): (&[String], Option<Closeness>),
     object: &JsonPointer,
     rename_to: Option<&str>,
-) -> Diagnostic {
+) -> Finding {
     let message = format!("unknown field `{}` in {subject}", member.key);
     let hint = match (cands, closeness) {
         ([one], Some(Closeness::CaseOnly)) => {

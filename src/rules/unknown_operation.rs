@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::route::NoOperation;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,7 +16,7 @@ scheme, host, `/v1.0` or `/beta` and the query string are ignored). A message th
 gets this one warning and no body checks: add the operation to the catalog, or check the path.",
 };
 
-pub fn diagnose(unrouted: &NoOperation) -> Diagnostic {
+pub fn diagnose(unrouted: &NoOperation) -> Finding {
     let NoOperation {
         at,
         method,

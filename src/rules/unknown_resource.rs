@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::route::NoResource;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,7 +16,7 @@ by the catalog having a single resource. When none applies the body is only chec
 syntax and duplicate keys.",
 };
 
-pub fn diagnose(unrouted: &NoResource<'_>) -> Diagnostic {
+pub fn diagnose(unrouted: &NoResource<'_>) -> Finding {
     let NoResource {
         at,
         odata_type,

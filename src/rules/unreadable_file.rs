@@ -1,7 +1,7 @@
 //! `unreadable-file`: the file could not be read (permissions, vanished, not a regular file).
 
 use super::info::RuleInfo;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Finding;
 use crate::input::problem::Unreadable;
 use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
@@ -19,7 +19,7 @@ are still checked.",
 
 /// The finding for a file (or a line of a stream) that could not be read; it points at the
 /// start of the file.
-pub fn diagnose(why: &Unreadable) -> Diagnostic {
+pub fn diagnose(why: &Unreadable) -> Finding {
     let walk_hint = "fix the permissions or the link, or leave the path out";
     let (message, hint) = match why {
         Unreadable::NotARegularFile => (

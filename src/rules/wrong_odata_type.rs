@@ -4,7 +4,7 @@ use super::info::RuleInfo;
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
-use crate::diagnostic::{Diagnostic, FixAction, Safety};
+use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::{Kind, Member};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -58,7 +58,7 @@ fn split_qualified(name: &str) -> (&str, &str) {
     name.rsplit_once('.').unwrap_or(("", name))
 }
 
-pub fn diagnose(member: &Member, pointer: &JsonPointer, expected: &str, resource: &str) -> Diagnostic {
+pub fn diagnose(member: &Member, pointer: &JsonPointer, expected: &str, resource: &str) -> Finding {
     let mismatch = classify(&member.value.kind, expected);
     let found = match &member.value.kind {
         Kind::String(s) => format!("`{s}`"),
