@@ -213,6 +213,34 @@ pub enum ColorChoice {
     Never,
 }
 
+impl Args {
+    /// What the engine is to check and how, with `config` (the configuration file's policy,
+    /// with the command line's levels and excludes merged in).
+    pub fn options(&self, config: Config) -> Options {
+        let fix = match (self.fix, self.diff) {
+            (false, _) => FixMode::Off,
+            (true, false) => FixMode::Apply,
+            (true, true) => FixMode::Diff,
+        };
+        let show_diff = !self.no_diff && !self.quiet;
+        Options {
+            paths: self.paths.clone(),
+            resource: self.resource.clone(),
+            direction: self.direction.map(Direction::from),
+            conformant: self.format == OutputFormat::Human && show_diff,
+            max_file_size: self.max_file_size,
+            config,
+            fix,
+            threads: self
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            shard: self.shard.unwrap_or_default(),
+            stdin_name: self.stdin_name.clone(),
+            stdin_first_line: self.stdin_first_line as usize,
+        }
+    }
+}
+
 /// Exit statuses.
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -365,27 +393,8 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<i32, Str
         OutputFormat::Junit => Box::new(crate::render::junit::Junit::new()),
         OutputFormat::Github => Box::new(crate::render::github::Github::new()),
     };
-    let fix = match (args.fix, args.diff) {
-        (false, _) => FixMode::Off,
-        (true, false) => FixMode::Apply,
-        (true, true) => FixMode::Diff,
-    };
     let fail_on = config.fail_on;
-    let options = Options {
-        paths: args.paths,
-        resource: args.resource,
-        direction: args.direction.map(Direction::from),
-        conformant: args.format == OutputFormat::Human && show_diff,
-        max_file_size: args.max_file_size,
-        config,
-        fix,
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        shard: args.shard.unwrap_or_default(),
-        stdin_name: args.stdin_name,
-        stdin_first_line: args.stdin_first_line as usize,
-    };
+    let options = args.options(config);
     let plan = engine::Plan::new(&options, catalog).map_err(|e| e.to_string())?;
     let write_error = |e: std::io::Error| format!("cannot write the report: {e}");
     renderer.start(out).map_err(write_error)?;

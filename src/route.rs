@@ -31,27 +31,6 @@ impl Target<'_> {
     pub fn direction(&self) -> Option<Direction> {
         self.exchange.direction
     }
-
-    /// `the X request body`, or `` `/a/b` of the X request body `` below the top.
-    pub fn subject(&self, object_pointer: &JsonPointer) -> String {
-        let name = &self.resource.name;
-        let mut out = String::with_capacity(name.len() + object_pointer.as_str().len() + 40);
-        if self.at.is_root() && object_pointer.is_root() {
-            out.push_str("the ");
-        } else {
-            out.push('`');
-            out.push_str(self.at.as_str());
-            out.push_str(object_pointer.as_str());
-            out.push_str("` of the ");
-        }
-        out.push_str(name);
-        if let Some(d) = self.direction() {
-            out.push(' ');
-            out.push_str(d.as_str());
-        }
-        out.push_str(" body");
-        out
-    }
 }
 
 /// A message whose method and URL match no operation of the catalog.

@@ -275,7 +275,7 @@ fn check_items(
 /// this file.
 fn schema(root: &Node, repeated_keys: bool, target: &Target<'_>, out: &mut Vec<Finding>) {
     if let Err(e) = check_schema(root, repeated_keys, target, out) {
-        out.push(rules::internal_error::diagnose(&e));
+        out.push(rules::internal_error::diagnose(&e.to_string()));
     }
 }
 

@@ -1,6 +1,6 @@
 //! `content-length-mismatch`: Content-Length fits neither line-ending form of the body.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
@@ -15,6 +15,21 @@ pub const INFO: RuleInfo = RuleInfo {
 are saved with LF or CRLF line ends, so either form's length is accepted (the seed doc's \
 `Content-length: 95` is its 92-byte body with CRLF). A mismatch usually means the body was edited \
 after the capture.",
+    reports: "Content-Length matches neither the LF nor the CRLF length of the body",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\nContent-Length: 12\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("Content-Length: 12"),
+        good: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\nContent-Length: 16\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("Content-Length: 16"),
+        schemas: &[],
+    }),
 };
 
 pub fn diagnose(at: Span, declared: &str, lf: usize, crlf: usize) -> Finding {

@@ -1,6 +1,6 @@
 //! `content-type`: a request with a body does not say it is JSON.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
@@ -14,6 +14,21 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "The service reads the body by its Content-Type. `application/json` (with \
 parameters such as `charset=utf-8` or `odata.metadata=minimal`) and `+json` types are JSON; a \
 missing header or another type makes the service reject or misread the body.",
+    reports: "a request with a body has no Content-Type or a non-JSON one",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: text/plain\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("Content-Type: text/plain"),
+        good: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json; charset=utf-8\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("Content-Type: application/json; charset=utf-8"),
+        schemas: &[],
+    }),
 };
 
 pub fn missing(at: Span) -> Finding {

@@ -1,10 +1,9 @@
 //! `duplicate-key`: the same key twice in one object.
 
-use super::info::RuleInfo;
-
-use crate::rule::{Rule, Severity};
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::DuplicateKey;
+use crate::rule::{Rule, Severity};
 
 pub const INFO: RuleInfo = RuleInfo {
     rule: Rule::DuplicateKey,
@@ -13,10 +12,20 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "RFC 8259 says names SHOULD be unique; when they are not, parsers disagree on \
 which value wins (most keep the last, some the first, some reject the body). The finding points \
 at the repeated occurrence; the diff keeps the last one, as most parsers do.",
+    reports: "a key twice in one object (at the repeated occurrence): parsers disagree on which wins",
+    fix: Fixes::DiffOnly,
+    examples: Some(Examples {
+        bad: Example::body(r#"{"groupId": "a", "groupId": "b"}"#),
+        good: Example::body(r#"{"groupId": "b"}"#),
+        schemas: &[],
+    }),
 };
 
-/// `first_line` is the 1-based line of the earlier occurrence.
-pub fn diagnose(dup: &DuplicateKey, first_line: usize) -> Finding {
+/// Why `duplicate-key` fires: the parser found a key again in the same object (`text` is the
+/// text the document was parsed from). Every repeated occurrence is a finding, with any
+/// resource or none; the (unsafe) fix removes the earlier occurrence.
+pub fn find(text: &str, dup: &DuplicateKey) -> Finding {
+    let first_line = text[..dup.first.start].matches('\n').count() + 1;
     INFO.finding(
         dup.repeated,
         dup.object_pointer.child(&dup.key),

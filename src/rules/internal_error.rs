@@ -1,6 +1,6 @@
 //! `internal-error`: paylint itself failed on this file (a bug); the other files are still checked.
 
-use super::info::RuleInfo;
+use super::info::{Fixes, RuleInfo};
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
@@ -13,6 +13,9 @@ pub const INFO: RuleInfo = RuleInfo {
     summary: "paylint failed while checking this file.",
     explanation: "A bug in paylint stopped the check of one file. The rest of the run goes on and \
 the run exits with status 2. Please report it with the file attached.",
+    reports: "paylint failed on this file (a bug); the run goes on and exits 2",
+    fix: Fixes::None,
+    examples: None,
 };
 
 pub fn diagnose(what: &str) -> Finding {

@@ -1,6 +1,6 @@
 //! `invalid-exchange`: an NDJSON exchange object has a field of the wrong kind.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::diagnostic::Finding;
 use crate::input::problem::{ExchangeProblem, ExchangeValue};
 use crate::pointer::JsonPointer;
@@ -15,6 +15,16 @@ pub const INFO: RuleInfo = RuleInfo {
 `status` (an integer from 100 to 599), `headers` (an object of strings, or a HAR-style array of \
 {name, value}), `body` (the JSON body, or a string holding it), optionally `direction` \
 (\"request\" or \"response\") and `truncated` (a boolean). A field of another kind cannot be used.",
+    reports: "an NDJSON exchange object has a field of the wrong kind",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file("lines.ndjson", r#"{"method": 1, "url": "/x"}"#),
+        good: Example::file(
+            "lines.ndjson",
+            r#"{"method": "PATCH", "url": "/provisioningPolicies/p1/assignments/a1", "body": {"groupId": "g"}}"#,
+        ),
+        schemas: &[],
+    }),
 };
 
 pub fn diagnose(at: Span, pointer: &JsonPointer, problem: &ExchangeProblem) -> Finding {

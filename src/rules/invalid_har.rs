@@ -1,6 +1,6 @@
 //! `invalid-har`: a HAR capture does not have the shape HAR 1.2 gives it.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::diagnostic::Finding;
 use crate::input::problem::{HarProblem, HarValue};
 use crate::pointer::JsonPointer;
@@ -15,6 +15,21 @@ pub const INFO: RuleInfo = RuleInfo {
 (method, url, headers, postData.text) and a response (status, headers, content.text, with \
 `\"encoding\": \"base64\"` when the text is base64). A missing or mistyped field, or content that \
 is not valid base64, is reported at its place and the other entries are still checked.",
+    reports: "a HAR capture lacks `log.entries`, has a mistyped field, or bad base64 content",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file(
+            "capture.har",
+            r#"{"log": {"entries": [{"request": {"method": "PATCH", "url": "/provisioningPolicies/p1/assignments/a1", "postData": {"mimeType": "application/json", "encoding": "base64", "text": "%%%"}}, "response": {"status": 0}}]}}"#,
+        )
+        .showing(r#""encoding": "base64", "text": "%%%""#),
+        good: Example::file(
+            "capture.har",
+            r#"{"log": {"entries": [{"request": {"method": "PATCH", "url": "/provisioningPolicies/p1/assignments/a1", "postData": {"mimeType": "application/json", "encoding": "base64", "text": "eyJncm91cElkIjogImcifQ=="}}, "response": {"status": 0}}]}}"#,
+        )
+        .showing(r#""encoding": "base64", "text": "eyJncm91cElkIjogImcifQ==""#),
+        schemas: &[],
+    }),
 };
 
 const SHAPE: &str = "a HAR file is `{\"log\": {\"entries\": [...]}}`";

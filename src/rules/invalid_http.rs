@@ -1,6 +1,6 @@
 //! `invalid-http`: part of an HTTP transcript cannot be read as an HTTP message.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::diagnostic::Finding;
 use crate::input::problem::HttpProblem;
 use crate::pointer::JsonPointer;
@@ -15,6 +15,21 @@ pub const INFO: RuleInfo = RuleInfo {
 optional) or a status line (`HTTP/1.1 200 OK`), then headers, a blank line and the body. A block \
 without either line (headers alone, say) cannot be routed or checked; the other messages of the \
 file still are.",
+    reports: "part of a transcript is not an HTTP message",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file(
+            "exchange.http",
+            "Content-Type: application/json\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("Content-Type: application/json"),
+        good: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("PATCH /provisioningPolicies/p1/assignments/a1"),
+        schemas: &[],
+    }),
 };
 
 pub fn diagnose(at: Span, problem: HttpProblem) -> Finding {

@@ -1,6 +1,6 @@
 //! `invalid-json`: the body is not JSON at all (syntax error, empty, not UTF-8, too deep).
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
@@ -16,6 +16,13 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "Nothing else can be checked until the body parses. The finding points at the \
 first byte the parser could not accept: a trailing comma, a single-quoted string, a missing \
 comma, an empty body, bytes that are not UTF-8, or nesting deeper than 128 levels.",
+    reports: "the body is not JSON: syntax error (at its line:column), empty file, not UTF-8 (UTF-16, binary), nesting deeper than 128",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::body(r#"{"groupId": "g",}"#),
+        good: Example::body(r#"{"groupId": "g"}"#),
+        schemas: &[],
+    }),
 };
 
 pub fn parse_error(err: &ParseError) -> Finding {

@@ -1,6 +1,6 @@
 //! `invalid-markdown`: an example annotation in an API doc cannot be read.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::diagnostic::Finding;
 use crate::input::problem::MarkdownProblem;
 use crate::pointer::JsonPointer;
@@ -15,6 +15,21 @@ pub const INFO: RuleInfo = RuleInfo {
 `<!-- { \"blockType\": \"request\", \"name\": \"...\" } -->`, directly before a fenced ```http \
 or ```json block. An annotation whose JSON does not parse, an unknown blockType, or an annotated \
 fence that is never closed means the example is not checked as intended.",
+    reports: "an example annotation is not valid JSON, or its fence is never closed",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file(
+            "doc.md",
+            "<!-- { \"blockType\": \"request\", } -->\n```http\nPATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupId\": \"g\"}\n```\n",
+        )
+        .showing("<!-- { \"blockType\": \"request\", } -->"),
+        good: Example::file(
+            "doc.md",
+            "<!-- { \"blockType\": \"request\" } -->\n```http\nPATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupId\": \"g\"}\n```\n",
+        )
+        .showing("<!-- { \"blockType\": \"request\" } -->"),
+        schemas: &[],
+    }),
 };
 
 const ANNOTATION_HINT: &str =

@@ -1,11 +1,14 @@
 //! `missing-required`: a property the operation requires is absent.
 
-use super::info::RuleInfo;
-use crate::pointer::JsonPointer;
-
-use crate::rule::{Rule, Severity};
+use super::info::{Example, Examples, Fixes, RuleInfo};
+use super::subject::{Subject, placeholder};
+use crate::catalog::Resource;
 use crate::diagnostic::{Finding, FixAction, Safety};
+use crate::json::Node;
+use crate::pointer::JsonPointer;
+use crate::rule::{Rule, Severity};
 use crate::source::Span;
+use serde_json::Value;
 
 pub const INFO: RuleInfo = RuleInfo {
     rule: Rule::MissingRequired,
@@ -15,11 +18,61 @@ pub const INFO: RuleInfo = RuleInfo {
 direction (groupId in a PATCH request body; id and groupId in its 200 response). The finding \
 points at the opening brace of the object that lacks it. When a misspelled field is present \
 (groupID), the finding says so and the fix renames it instead of inventing a value.",
+    reports: "a property the operation requires is missing (at the object's `{`)",
+    fix: Fixes::DiffOnly,
+    examples: Some(Examples {
+        bad: Example::body(r##"{"@odata.type": "#microsoft.graph.ProvisionPolicyAssignmentItem"}"##),
+        good: Example::body(r#"{"groupId": "g"}"#),
+        schemas: &[],
+    }),
 };
 
-/// `object` is the span of the object lacking `property`; `misspelled_as` a present field that
-/// looks like a typo of it (its own unknown-field finding carries the rename).
-pub fn diagnose(
+/// Why `missing-required` fires: the schema requires `property` in the object at `object`, the
+/// body does not have it, and the body is not a shortened example (`"truncated": true`).
+/// `misspelled_as` is a present field that looks like a typo of it (its own unknown-field
+/// finding carries the rename); otherwise the (unsafe) fix inserts a placeholder of the
+/// property's type, or the first `@odata.type` a dispatching schema allows.
+pub fn find(
+    subject: &Subject<'_>,
+    object: &JsonPointer,
+    property: &str,
+    misspelled_as: Option<&str>,
+) -> Option<Finding> {
+    if subject.target.truncated {
+        return None;
+    }
+    let (root, resource) = (subject.root, subject.resource());
+    let node = root.pointer(object)?;
+    let property_pointer = object.child(property);
+    let types = resource.types_in(property_pointer.as_str(), Some(root));
+    let value = match odata_type_choice(resource, root, &property_pointer) {
+        Some(first) if property == "@odata.type" => format!("\"{first}\""),
+        _ => placeholder(types.first().map_or("string", String::as_str), property),
+    };
+    let subject = subject.describe(object);
+    Some(diagnose(
+        node.span,
+        object,
+        property,
+        &subject,
+        misspelled_as,
+        value,
+    ))
+}
+
+/// The first `@odata.type` a dispatching schema at `pointer` (`/target/@odata.type`) allows.
+fn odata_type_choice(resource: &Resource, root: &Node, pointer: &JsonPointer) -> Option<String> {
+    let parent = pointer.as_str().strip_suffix("/@odata.type")?;
+    let schema = resource.subschema_in(parent, None)?;
+    schema
+        .pointer("/properties/@odata.type/enum/0")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .filter(|_| root.pointer(parent).is_some())
+}
+
+/// `object` is the span of the object lacking `property`.
+fn diagnose(
     object: Span,
     object_pointer: &JsonPointer,
     property: &str,

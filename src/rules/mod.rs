@@ -4,6 +4,7 @@
 //! rule of [`crate::rule::with_rules!`], so the registry cannot miss a rule.
 
 pub mod info;
+pub mod subject;
 
 pub use info::RuleInfo;
 

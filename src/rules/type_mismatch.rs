@@ -1,12 +1,13 @@
 //! `type-mismatch`: a value of the wrong JSON type (`groupId: 42`, `groupId: null`, a body that is
 //! an array instead of an object).
 
-use super::info::RuleInfo;
-use crate::pointer::JsonPointer;
-
-use crate::rule::{Rule, Severity};
+use super::info::{Example, Examples, Fixes, RuleInfo};
+use super::subject::{Subject, placeholder};
 use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::{Kind, Node};
+use crate::pointer::JsonPointer;
+use crate::route::Target;
+use crate::rule::{Rule, Severity};
 use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -16,10 +17,59 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "Each property has a JSON type (groupId is a string). A number, null or object \
 where a string is expected is rejected by the service or coerced unpredictably by SDKs. A body \
 that is not a JSON object gets this one finding at pointer \"\" and no other.",
+    reports: "a value of the wrong JSON type; a body that is not an object (one finding, pointer `\"\"`)",
+    fix: Fixes::DiffOnly,
+    examples: Some(Examples {
+        bad: Example::body(r#"{"groupId": 42}"#),
+        good: Example::body(r#"{"groupId": "42"}"#),
+        schemas: &[],
+    }),
 };
 
+/// Why `type-mismatch` fires inside a body: the schema wants another JSON type at `pointer`.
+/// The finding points at the member's key; its (unsafe) fix quotes a scalar where a string is
+/// expected, else puts a placeholder of the expected type.
+pub fn find(subject: &Subject<'_>, pointer: &JsonPointer) -> Option<Finding> {
+    let root = subject.root;
+    let node = root.pointer(pointer)?;
+    let at = subject.key_span(pointer).unwrap_or(node.span);
+    let types = subject.resource().types_in(pointer.as_str(), Some(root));
+    let described = subject.describe(&JsonPointer::root());
+    Some(diagnose(at, pointer, node, &types, &described))
+}
+
+/// A body that is not a JSON object: one finding, and no other check of it. `target` is what
+/// it was routed to, if anything.
+pub fn not_an_object(root: &Node, target: Option<&Target<'_>>) -> Finding {
+    let (subject, types) = match target {
+        Some(t) => (
+            format!("a {} body", t.resource.name),
+            object_types(t.resource.types_at("")),
+        ),
+        None => ("a payload body".to_string(), vec!["object".to_string()]),
+    };
+    diagnose(root.span, &JsonPointer::root(), root, &types, &subject)
+}
+
+/// An item of a collection that is not a JSON object.
+pub fn item_not_an_object(subject: &Subject<'_>) -> Finding {
+    let root = subject.root;
+    let types = object_types(subject.resource().types_at(""));
+    let described = subject.describe(&JsonPointer::root());
+    diagnose(root.span, &JsonPointer::root(), root, &types, &described)
+}
+
+/// The types a schema gives a body, `object` when it says none.
+fn object_types(types: Vec<String>) -> Vec<String> {
+    if types.is_empty() {
+        vec!["object".to_string()]
+    } else {
+        types
+    }
+}
+
 /// `at` is the span to point at (the key of the member, or the value itself at the root).
-pub fn diagnose(
+fn diagnose(
     at: Span,
     pointer: &JsonPointer,
     value: &Node,
@@ -76,18 +126,6 @@ fn replacement(value: &Node, expected: &[String], pointer: &JsonPointer) -> Stri
     match (&value.kind, first) {
         (Kind::Number(_) | Kind::Bool(_), "string") => format!("\"{}\"", number_text(value)),
         _ => placeholder(first, &pointer.last_token().unwrap_or_default()),
-    }
-}
-
-/// A placeholder value of a JSON Schema type, for the conformant body of a diff.
-pub fn placeholder(json_type: &str, name: &str) -> String {
-    match json_type {
-        "integer" | "number" => "0".into(),
-        "boolean" => "false".into(),
-        "object" => "{}".into(),
-        "array" => "[]".into(),
-        "null" => "null".into(),
-        _ => serde_json::to_string(&format!("<{name}>")).expect("strings serialize"),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `unexpected-status`: a response status the catalog does not document for the operation.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
@@ -14,6 +14,21 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "The catalog lists the statuses each operation documents (200 for the PATCH of \
 ProvisionPolicyAssignmentItem). Another status in a captured success example means the example \
 or the catalog is wrong.",
+    reports: "a response status the catalog does not document for the operation",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupId\": \"g\"}\n\nHTTP/1.1 201 Created\n",
+        )
+        .showing("HTTP/1.1 201 Created"),
+        good: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupId\": \"g\"}\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"a1\", \"groupId\": \"g\"}\n",
+        )
+        .showing("HTTP/1.1 200 OK"),
+        schemas: &[],
+    }),
 };
 
 pub fn diagnose(at: Span, status: u16, operation: &str, documented: &[u16]) -> Finding {

@@ -1,6 +1,6 @@
 //! `unknown-operation`: a message's method and path match no catalog operation.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
@@ -14,6 +14,17 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "Messages are routed by method and path template (`{name}` matches one segment; \
 scheme, host, `/v1.0` or `/beta` and the query string are ignored). A message that matches none \
 gets this one warning and no body checks: add the operation to the catalog, or check the path.",
+    reports: "a message's method and path match no catalog operation; its body is not checked",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file("exchange.http", "GET /me/drive\n").showing("GET /me/drive"),
+        good: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("PATCH /provisioningPolicies/p1/assignments/a1"),
+        schemas: &[],
+    }),
 };
 
 pub fn diagnose(unrouted: &NoOperation) -> Finding {

@@ -1,6 +1,6 @@
 //! `unknown-resource`: nothing says which catalog resource a body is.
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::pointer::JsonPointer;
 
 use crate::rule::{Rule, Severity};
@@ -14,6 +14,17 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "A body is matched to a resource by --resource, else by its @odata.type, else \
 by the catalog having a single resource. When none applies the body is only checked for JSON \
 syntax and duplicate keys.",
+    reports: "nothing says which resource a body is (only with several resources in the catalog)",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::body(r##"{"@odata.type": "#microsoft.graph.user"}"##),
+        good: Example::body(r##"{"@odata.type": "#contoso.Widget"}"##),
+        schemas: &[(
+            "Widget.schema.json",
+            r##"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+  "properties": {"@odata.type": {"const": "#contoso.Widget"}}}"##,
+        )],
+    }),
 };
 
 pub fn diagnose(unrouted: &NoResource<'_>) -> Finding {

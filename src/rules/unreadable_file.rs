@@ -1,6 +1,6 @@
 //! `unreadable-file`: the file could not be read (permissions, vanished, not a regular file).
 
-use super::info::RuleInfo;
+use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::diagnostic::Finding;
 use crate::input::problem::Unreadable;
 use crate::pointer::JsonPointer;
@@ -15,6 +15,15 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "The operating system refused to read the file (permission denied, removed \
 during the run, a loop of symbolic links, a file larger than --max-file-size). The other files \
 are still checked.",
+    reports: "the file could not be read (permissions, a symlink loop, over `--max-file-size`, not a regular file)",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file("lines.ndjson", r#"{"groupId": "longer than the limit"}"#)
+            .with_args(&["--max-file-size", "20"]),
+        good: Example::file("lines.ndjson", r#"{"groupId": "g"}"#)
+            .with_args(&["--max-file-size", "20"]),
+        schemas: &[],
+    }),
 };
 
 /// The finding for a file (or a line of a stream) that could not be read; it points at the
