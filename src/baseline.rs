@@ -7,7 +7,55 @@ use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{fingerprint, portable_path};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A baseline that cannot be read or written (exit 2).
+#[derive(Debug)]
+pub enum BaselineError {
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    NotABaseline {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+    /// A version this paylint does not read.
+    Version {
+        path: PathBuf,
+        version: u32,
+    },
+    Serialize(serde_json::Error),
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+impl fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BaselineError::Read { path, error } => {
+                write!(f, "cannot read the baseline {}: {error}", path.display())
+            }
+            BaselineError::NotABaseline { path, error } => {
+                write!(f, "{} is not a paylint baseline: {error}", path.display())
+            }
+            BaselineError::Version { path, version } => write!(
+                f,
+                "{}: baseline version {version} is not supported (1 is)",
+                path.display()
+            ),
+            BaselineError::Serialize(error) => write!(f, "{error}"),
+            BaselineError::Write { path, error } => {
+                write!(f, "cannot write the baseline {}: {error}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for BaselineError {}
 
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
 pub struct Entry {
@@ -46,17 +94,22 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
-        let file: BaselineFile = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not a paylint baseline: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let path_buf = || path.to_path_buf();
+        let text = std::fs::read_to_string(path).map_err(|error| BaselineError::Read {
+            path: path_buf(),
+            error,
+        })?;
+        let file: BaselineFile =
+            serde_json::from_str(&text).map_err(|error| BaselineError::NotABaseline {
+                path: path_buf(),
+                error,
+            })?;
         if file.version != 1 {
-            return Err(format!(
-                "{}: baseline version {} is not supported (1 is)",
-                path.display(),
-                file.version
-            ));
+            return Err(BaselineError::Version {
+                path: path_buf(),
+                version: file.version,
+            });
         }
         let mut remaining = HashMap::new();
         for e in file.findings {
@@ -88,15 +141,17 @@ impl Baseline {
 }
 
 /// Writes a baseline atomically.
-pub fn write(path: &Path, findings: Vec<Entry>) -> Result<(), String> {
+pub fn write(path: &Path, findings: Vec<Entry>) -> Result<(), BaselineError> {
     let file = BaselineFile {
         version: 1,
         findings,
     };
-    let mut text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_string_pretty(&file).map_err(BaselineError::Serialize)?;
     text.push('\n');
-    crate::fix::write_atomic(path, text.as_bytes())
-        .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))
+    crate::fix::write_atomic(path, text.as_bytes()).map_err(|error| BaselineError::Write {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 #[cfg(test)]
@@ -114,6 +169,30 @@ mod tests {
             "m",
         )
         .placed(crate::source::Position { line, column: 1 })
+    }
+
+    #[test]
+    fn a_baseline_round_trips_and_bad_ones_say_what_is_wrong() {
+        let t = tempfile::TempDir::new().unwrap();
+        let path = t.path().join("b.json");
+        let entry = Entry::new(Path::new("./a.json"), &diag(2, "/x"));
+        assert_eq!(entry.file, "a.json");
+        write(&path, vec![entry.clone()]).unwrap();
+        let mut b = Baseline::load(&path).unwrap();
+        let mut ds = vec![diag(7, "/x")];
+        b.filter(Path::new("a.json"), &mut ds);
+        assert!(ds.is_empty());
+        std::fs::write(&path, r#"{"version": 2, "findings": []}"#).unwrap();
+        let e = Baseline::load(&path).unwrap_err().to_string();
+        assert!(
+            e.ends_with("baseline version 2 is not supported (1 is)"),
+            "{e}"
+        );
+        std::fs::write(&path, "[]").unwrap();
+        let e = Baseline::load(&path).unwrap_err().to_string();
+        assert!(e.contains("is not a paylint baseline"), "{e}");
+        let e = Baseline::load(&t.path().join("none.json")).unwrap_err();
+        assert!(e.to_string().starts_with("cannot read the baseline"), "{e}");
     }
 
     #[test]

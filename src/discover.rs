@@ -7,6 +7,16 @@ use crate::input::Format;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+/// How discovery came to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// Named on the command line: read whatever its extension (sniffed by content), and made
+    /// sure to be a regular file before it is opened.
+    Named,
+    /// Found by walking a folder: of a known extension, regular by its directory entry.
+    Walked,
+}
+
 /// One thing discovery found.
 #[derive(Debug)]
 pub enum Found {
@@ -15,8 +25,7 @@ pub enum Found {
     File {
         path: PathBuf,
         format: Option<Format>,
-        /// Named on the command line (not found by walking a folder).
-        named: bool,
+        reached: Reached,
     },
     /// `-`: an NDJSON stream on standard input.
     Stdin,
@@ -51,7 +60,7 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
         let named: Option<Found> = (!is_dir).then(|| Found::File {
             path: root.clone(),
             format: Format::for_walked(root),
-            named: true,
+            reached: Reached::Named,
         });
         let walked = is_dir.then(|| {
             WalkDir::new(root)
@@ -69,7 +78,7 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                         Format::for_walked(e.path()).map(|f| Found::File {
                             path: e.into_path(),
                             format: Some(f),
-                            named: false,
+                            reached: Reached::Walked,
                         })
                     }
                     Ok(_) => None,

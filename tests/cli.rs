@@ -244,6 +244,24 @@ fn exit_1_when_any_error_finding() {
 }
 
 #[test]
+fn a_closed_stdout_ends_the_run_quietly_with_status_0() {
+    // The reader is gone before paylint writes (`paylint corpus | head -1` once head has its
+    // line): the findings decided nothing, and there is nothing to say.
+    for format in ["human", "json", "sarif"] {
+        let mut child = command_in(&root(), &["corpus", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "--format {format}: {stderr}");
+        assert!(stderr.is_empty(), "--format {format}: {stderr}");
+    }
+}
+
+#[test]
 fn exit_2_for_bad_arguments() {
     for args in [
         &[][..],

@@ -297,7 +297,7 @@ pub fn check_reports(bytes: &[u8], reports: &[FileReport]) {
     };
     let mut out = Vec::new();
     render(&mut human, &mut out, reports, &summary);
-    let mut json = paylint::render::json::Json::new(true);
+    let mut json = paylint::render::json::Json::with_statistics();
     let mut out = Vec::new();
     render(&mut json, &mut out, reports, &summary);
     let report: Value = serde_json::from_slice(&out).expect("the JSON report is JSON");

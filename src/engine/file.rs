@@ -7,6 +7,7 @@ use super::read::{self, test_hooks};
 use crate::check::payload::{check_parsed, Checker, Edits};
 use crate::config::Config;
 use crate::diagnostic::Finding;
+use crate::discover::Reached;
 use crate::fix::{self, Edit};
 use crate::input::ndjson::{self, LineError, Lines};
 use crate::input::problem::{IoFailure, Unreadable};
@@ -40,12 +41,12 @@ pub enum Origin {
 pub fn check_isolated(
     path: PathBuf,
     format: Option<Format>,
-    named: bool,
+    reached: Reached,
     ctx: &Ctx<'_>,
     emit: &mut dyn FnMut(FileReport),
 ) {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        check_file(path.clone(), format, named, ctx, emit)
+        check_file(path.clone(), format, reached, ctx, emit)
     }));
     if let Err(panic) = outcome {
         emit(panicked(path, panic, &ctx.options.config));
@@ -77,12 +78,12 @@ pub fn unreadable(path: PathBuf, why: &Unreadable, config: &Config) -> FileRepor
 fn check_file(
     path: PathBuf,
     format: Option<Format>,
-    named: bool,
+    reached: Reached,
     ctx: &Ctx<'_>,
     emit: &mut dyn FnMut(FileReport),
 ) {
     test_hooks::before_read(&path);
-    let (file, len) = match read::open(&path, named) {
+    let (file, len) = match read::open(&path, reached) {
         Ok(f) => f,
         Err(why) => return emit(unreadable(path, &why, &ctx.options.config)),
     };

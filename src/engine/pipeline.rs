@@ -8,7 +8,7 @@ use super::file::{check_isolated, check_stdin, unreadable, Ctx};
 use super::options::Options;
 use super::RunError;
 use crate::baseline::Baseline;
-use crate::discover::{self, Found};
+use crate::discover::{self, Found, Reached};
 use crate::input::Format;
 use crate::report::{FileReport, Summary};
 use rayon::prelude::*;
@@ -21,8 +21,8 @@ const INLINE_FILES: usize = 8;
 /// Files checked in parallel between two reports to the caller.
 const BATCH: usize = 512;
 
-/// A file to check: path, format (`None`: sniffed), named on the command line.
-type Work = (PathBuf, Option<Format>, bool);
+/// A file to check: path, format (`None`: sniffed), how it was found.
+type Work = (PathBuf, Option<Format>, Reached);
 
 /// What travels through the pipeline.
 enum Stage {
@@ -135,9 +135,9 @@ fn check_stage(
             Stage::Batch(files) => Stage::Checked(pool.install(|| {
                 files
                     .into_par_iter()
-                    .map(|(path, format, named)| {
+                    .map(|(path, format, reached)| {
                         let mut out = Vec::with_capacity(1);
-                        check_isolated(path, format, named, ctx, &mut |r| out.push(r));
+                        check_isolated(path, format, reached, ctx, &mut |r| out.push(r));
                         out
                     })
                     .collect()
@@ -159,8 +159,8 @@ fn report_stages(stages: Receiver<Stage>, ctx: &Ctx<'_>, reporter: &mut Reporter
         match stage {
             Stage::Checked(reports) => reports.into_iter().flatten().for_each(emit),
             Stage::Batch(files) => {
-                for (path, format, named) in files {
-                    check_isolated(path, format, named, ctx, emit);
+                for (path, format, reached) in files {
+                    check_isolated(path, format, reached, ctx, emit);
                 }
             }
             Stage::Serial(found) => serial(found, ctx, emit),
@@ -180,16 +180,16 @@ fn walk_stage(options: &Options, out: SyncSender<Stage>) {
             Found::File {
                 path,
                 format,
-                named,
+                reached,
             } => {
                 if config.excluded(&path)
-                    || (!named && !config.included(&path))
+                    || (reached == Reached::Walked && !config.included(&path))
                     || !options.shard.takes(&path)
                 {
                     continue;
                 }
                 if format != Some(Format::Ndjson) {
-                    batch.push((path, format, named));
+                    batch.push((path, format, reached));
                     if batch.len() == BATCH
                         && out.send(Stage::Batch(std::mem::take(&mut batch))).is_err()
                     {
@@ -200,7 +200,7 @@ fn walk_stage(options: &Options, out: SyncSender<Stage>) {
                 Found::File {
                     path,
                     format,
-                    named,
+                    reached,
                 }
             }
             other => other,
@@ -224,8 +224,8 @@ fn serial(found: Found, ctx: &Ctx<'_>, emit: &mut dyn FnMut(FileReport)) {
         Found::File {
             path,
             format,
-            named,
-        } => check_isolated(path, format, named, ctx, emit),
+            reached,
+        } => check_isolated(path, format, reached, ctx, emit),
         Found::Stdin => {
             let path = ctx
                 .options

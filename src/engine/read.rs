@@ -2,6 +2,7 @@
 //! over the size limit is not read, and a small file costs one `read`. What goes wrong is an
 //! [`Unreadable`] for the `unreadable-file` rule.
 
+use crate::discover::Reached;
 use crate::input::problem::{IoFailure, Unreadable};
 use std::fs::File;
 use std::io::Read;
@@ -13,9 +14,9 @@ const FIRST_READ: usize = 16 * 1024;
 /// Opens a file for reading. A named file is first checked to be a regular file (opening a
 /// FIFO would block until something writes to it) and its size is known; a walked one is regular
 /// by its directory entry, and is not stat'ed (one syscall less per file).
-pub fn open(path: &Path, named: bool) -> Result<(File, Option<u64>), Unreadable> {
+pub fn open(path: &Path, reached: Reached) -> Result<(File, Option<u64>), Unreadable> {
     let mut size = None;
-    if named {
+    if reached == Reached::Named {
         if let Ok(meta) = std::fs::metadata(path) {
             if !meta.is_file() {
                 return Err(Unreadable::NotARegularFile);
@@ -120,8 +121,8 @@ mod tests {
         path
     }
 
-    fn read(path: &Path, named: bool, limit: u64) -> Result<Vec<u8>, Unreadable> {
-        let (file, size) = open(path, named)?;
+    fn read(path: &Path, reached: Reached, limit: u64) -> Result<Vec<u8>, Unreadable> {
+        let (file, size) = open(path, reached)?;
         read_bytes(file, size, limit)
     }
 
@@ -130,14 +131,14 @@ mod tests {
         let t = tempfile::TempDir::new().unwrap();
         let small = write(t.path(), "s.json", b"{}");
         let large = write(t.path(), "l.json", &vec![b' '; FIRST_READ * 3]);
-        for named in [true, false] {
-            assert_eq!(read(&small, named, 100).unwrap(), b"{}");
+        for reached in [Reached::Named, Reached::Walked] {
+            assert_eq!(read(&small, reached, 100).unwrap(), b"{}");
             assert_eq!(
-                read(&large, named, u64::MAX / 2).unwrap().len(),
+                read(&large, reached, u64::MAX / 2).unwrap().len(),
                 FIRST_READ * 3
             );
             assert_eq!(
-                read(&large, named, 10),
+                read(&large, reached, 10),
                 Err(Unreadable::TooLarge {
                     len: FIRST_READ as u64 * 3,
                     limit: 10
@@ -145,17 +146,17 @@ mod tests {
             );
         }
         // Exactly at the limit is read.
-        assert_eq!(read(&small, false, 2).unwrap(), b"{}");
+        assert_eq!(read(&small, Reached::Walked, 2).unwrap(), b"{}");
     }
 
     #[test]
     fn a_folder_named_is_not_a_regular_file_and_a_missing_one_cannot_be_opened() {
         let t = tempfile::TempDir::new().unwrap();
         assert_eq!(
-            open(t.path(), true).unwrap_err(),
+            open(t.path(), Reached::Named).unwrap_err(),
             Unreadable::NotARegularFile
         );
-        match open(&t.path().join("gone.json"), false) {
+        match open(&t.path().join("gone.json"), Reached::Walked) {
             Err(Unreadable::Open(e)) => assert_eq!(e.kind, std::io::ErrorKind::NotFound),
             other => panic!("{other:?}"),
         }

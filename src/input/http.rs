@@ -45,7 +45,7 @@ pub fn read(source: &SourceFile) -> Parsed {
     let mut linker = Linker::default();
     for m in messages {
         let index = parsed.payloads.len();
-        parsed.payloads.push(linker.payload(index, m, false));
+        parsed.payloads.push(linker.payload(index, m));
     }
     parsed
 }
@@ -66,7 +66,8 @@ impl Linker {
         }
     }
 
-    pub fn payload(&mut self, index: usize, m: Message, truncated: bool) -> Payload {
+    /// The payload of message `m`, the `index`-th of its file.
+    pub fn payload(&mut self, index: usize, m: Message) -> Payload {
         let (direction, status) = match &m.line {
             StartLine::Request { method, target } => {
                 self.last_request = Some((method.clone(), target.clone()));
@@ -87,7 +88,7 @@ impl Linker {
             url,
             status,
             headers: Some(m.headers),
-            truncated,
+            truncated: false,
         }
     }
 }

@@ -167,10 +167,9 @@ fn example(
     match lang {
         "http" | "https" => {
             for m in http::parse(text, content, &mut parsed.problems) {
-                let index = parsed.payloads.len();
-                parsed
-                    .payloads
-                    .push(linker.payload(index, m, note.truncated));
+                let mut payload = linker.payload(parsed.payloads.len(), m);
+                payload.truncated = note.truncated;
+                parsed.payloads.push(payload);
             }
         }
         "json" | "jsonc" | "" => {

@@ -44,15 +44,25 @@ impl Default for Github {
 
 /// Escapes a command's data (the message after `::`).
 pub fn escape_data(s: &str) -> String {
-    escape(s, false)
+    escape(s, Field::Data)
 }
 
 /// Escapes a property value (`file=`, `title=`).
 pub fn escape_property(s: &str) -> String {
-    escape(s, true)
+    escape(s, Field::Property)
 }
 
-fn escape(s: &str, property: bool) -> String {
+/// What part of a workflow command is escaped.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    /// The message after `::`.
+    Data,
+    /// A property value: `:` and `,` are escaped too.
+    Property,
+}
+
+fn escape(s: &str, field: Field) -> String {
+    let property = field == Field::Property;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

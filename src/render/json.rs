@@ -129,10 +129,19 @@ pub struct Json {
 }
 
 impl Json {
-    pub fn new(statistics: bool) -> Self {
+    /// The report with the summary's counts.
+    pub fn new() -> Self {
         Json {
             written: 0,
-            statistics,
+            statistics: false,
+        }
+    }
+
+    /// The report with findings by rule in the summary too (`--statistics`).
+    pub fn with_statistics() -> Self {
+        Json {
+            written: 0,
+            statistics: true,
         }
     }
 }

@@ -255,7 +255,7 @@ pub fn artifact(path: &Path, base: Option<&Path>) -> Artifact {
                 .join("/");
             let uri = segments
                 .iter()
-                .map(|s| encode_segment(s, false))
+                .map(|s| encode_segment(s, Segment::Path))
                 .collect::<Vec<_>>()
                 .join("/");
             Artifact {
@@ -287,7 +287,7 @@ fn absolute(path: &Path) -> (String, String) {
                 // A Windows drive (`C:`): `file:///C:/…`.
                 display.push_str(&p.as_os_str().to_string_lossy());
                 uri.push('/');
-                uri.push_str(&encode_segment(p.as_os_str(), true));
+                uri.push_str(&encode_segment(p.as_os_str(), Segment::Drive));
             }
             Component::RootDir => {}
             Component::CurDir => {}
@@ -299,7 +299,7 @@ fn absolute(path: &Path) -> (String, String) {
                 display.push('/');
                 display.push_str(&s.to_string_lossy());
                 uri.push('/');
-                uri.push_str(&encode_segment(s, false));
+                uri.push_str(&encode_segment(s, Segment::Path));
             }
         }
     }
@@ -317,10 +317,20 @@ fn directory_uri(dir: &Path) -> Option<String> {
     Some(uri)
 }
 
+/// What a segment of a URI path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// A folder or file name.
+    Path,
+    /// A Windows drive (`C:`): its colon is kept.
+    Drive,
+}
+
 /// Percent-encodes one path segment (RFC 3986 `pchar`, less `:` so that a relative reference
-/// never looks like it has a scheme; `:` is kept for a Windows drive when `drive`). Bytes that
-/// are not UTF-8 (Unix file names) are encoded as they are.
-pub fn encode_segment(segment: &OsStr, drive: bool) -> String {
+/// never looks like it has a scheme; `:` is kept for a Windows drive). Bytes that are not
+/// UTF-8 (Unix file names) are encoded as they are.
+pub fn encode_segment(segment: &OsStr, kind: Segment) -> String {
+    let drive = kind == Segment::Drive;
     let bytes = segment_bytes(segment);
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes.iter() {
@@ -395,7 +405,7 @@ mod tests {
     fn non_utf8_names_are_encoded_byte_for_byte() {
         use std::os::unix::ffi::OsStrExt;
         let name = OsStr::from_bytes(b"caf\xe9.json");
-        assert_eq!(encode_segment(name, false), "caf%E9.json");
+        assert_eq!(encode_segment(name, Segment::Path), "caf%E9.json");
     }
 
     #[test]
