@@ -87,35 +87,8 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
                 Some(s) => p.status = Some(s as u16),
                 None => bad(m, ExchangeValue::Status),
             },
-            ("headers", Kind::Object(hs)) => {
-                let mut headers = Vec::new();
-                for h in hs {
-                    match &h.value.kind {
-                        Kind::String(v) => headers.push(Header {
-                            name: h.key.clone(),
-                            value: v.clone(),
-                            span: h.key_span,
-                        }),
-                        _ => bad(m, ExchangeValue::HeaderObject),
-                    }
-                }
-                p.headers = Some(headers);
-            }
-            ("headers", Kind::Array(items)) => {
-                let mut headers = Vec::new();
-                for item in items {
-                    let name = item.pointer("/name").map(|n| &n.kind);
-                    let value = item.pointer("/value").map(|n| &n.kind);
-                    match (name, value) {
-                        (Some(Kind::String(n)), Some(Kind::String(v))) => headers.push(Header {
-                            name: n.clone(),
-                            value: v.clone(),
-                            span: item.span,
-                        }),
-                        _ => bad(m, ExchangeValue::HeaderArray),
-                    }
-                }
-                p.headers = Some(headers);
+            ("headers", Kind::Object(_) | Kind::Array(_)) => {
+                p.headers = Some(headers(m, &mut bad));
             }
             ("body", Kind::Null) => {}
             ("body", Kind::String(s)) if s.trim().is_empty() => {}
@@ -149,6 +122,42 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
         None
     });
     p
+}
+
+/// The headers of a `headers` member, an object of strings or an array of `{"name": …,
+/// "value": …}` strings; each header of another kind is skipped, and a problem (`bad`).
+fn headers(m: &Member, bad: &mut dyn FnMut(&Member, ExchangeValue)) -> Vec<Header> {
+    let mut headers = Vec::new();
+    match &m.value.kind {
+        Kind::Object(hs) => {
+            for h in hs {
+                match &h.value.kind {
+                    Kind::String(v) => headers.push(Header {
+                        name: h.key.clone(),
+                        value: v.clone(),
+                        span: h.key_span,
+                    }),
+                    _ => bad(m, ExchangeValue::HeaderObject),
+                }
+            }
+        }
+        Kind::Array(items) => {
+            for item in items {
+                let name = item.get("name").map(|n| &n.kind);
+                let value = item.get("value").map(|n| &n.kind);
+                match (name, value) {
+                    (Some(Kind::String(n)), Some(Kind::String(v))) => headers.push(Header {
+                        name: n.clone(),
+                        value: v.clone(),
+                        span: item.span,
+                    }),
+                    _ => bad(m, ExchangeValue::HeaderArray),
+                }
+            }
+        }
+        _ => {}
+    }
+    headers
 }
 
 /// One non-blank line of a stream.
