@@ -254,6 +254,19 @@ pub enum Status {
     Trouble,
 }
 
+/// The exit status of a run: 0 when it found nothing that fails it (or its reader closed the
+/// output: the findings decided nothing), 1 with such findings, 2 when paylint could not do its
+/// job (then `main` prints why).
+pub fn exit_status(outcome: &Result<Status, CliError>) -> i32 {
+    match outcome {
+        Ok(Status::Clean) => 0,
+        Ok(Status::Findings) => 1,
+        Ok(Status::Trouble) => 2,
+        Err(e) if e.is_closed_output() => 0,
+        Err(_) => 2,
+    }
+}
+
 /// Why paylint could not do its job (exit 2), or could not report it (a closed output).
 #[derive(Debug)]
 pub enum CliError {

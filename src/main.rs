@@ -1,5 +1,5 @@
 use clap::Parser;
-use paylint::cli::{self, Status};
+use paylint::cli;
 use std::io::{BufWriter, IsTerminal, Write};
 
 /// Checking a file allocates many small strings and frees them soon after; mimalloc's per-thread
@@ -17,18 +17,12 @@ fn main() {
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let outcome = cli::run(args, term, &mut out);
     let _ = out.flush();
-    // The exit statuses, in one place.
-    let code = match outcome {
-        Ok(Status::Clean) => 0,
-        Ok(Status::Findings) => 1,
-        Ok(Status::Trouble) => 2,
-        // The reader closed the output (`paylint ... | head`): it has what it wanted, and the
-        // findings decided nothing.
-        Err(e) if e.is_closed_output() => 0,
-        Err(e) => {
+    match &outcome {
+        // A closed output ends the run quietly: its reader has what it wanted.
+        Err(e) if !e.is_closed_output() => {
             let _ = writeln!(std::io::stderr(), "paylint: {e}");
-            2
         }
-    };
-    std::process::exit(code);
+        _ => {}
+    }
+    std::process::exit(cli::exit_status(&outcome));
 }
