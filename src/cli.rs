@@ -543,3 +543,168 @@ fn lint_with(args: Args, term: Terminal, out: &mut dyn Write) -> Result<Status, 
         Status::Clean
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(argv: &[&str]) -> Args {
+        let all = std::iter::once("paylint").chain(argv.iter().copied());
+        Args::try_parse_from(all).unwrap_or_else(|e| panic!("{argv:?}: {e}"))
+    }
+
+    fn options(argv: &[&str]) -> Options {
+        args(argv).options(Config::default())
+    }
+
+    #[test]
+    fn fix_and_diff_choose_the_fix_mode() {
+        assert_eq!(options(&["x"]).fix, FixMode::Off);
+        assert_eq!(options(&["x", "--fix"]).fix, FixMode::Apply);
+        assert_eq!(options(&["x", "--fix", "--diff"]).fix, FixMode::Diff);
+        assert!(
+            Args::try_parse_from(["paylint", "x", "--diff"]).is_err(),
+            "--diff needs --fix"
+        );
+    }
+
+    #[test]
+    fn the_conformant_text_is_computed_only_for_a_human_report_with_a_diff() {
+        assert!(options(&["x"]).conformant);
+        for argv in [
+            &["x", "--no-diff"][..],
+            &["x", "--quiet"],
+            &["x", "--format", "json"],
+            &["x", "--format", "sarif"],
+        ] {
+            assert!(!options(argv).conformant, "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn the_command_line_maps_onto_the_engine_options() {
+        let o = options(&[
+            "a",
+            "b",
+            "--direction",
+            "response",
+            "--resource",
+            "R",
+            "--threads",
+            "3",
+            "--shard",
+            "2/4",
+            "--max-file-size",
+            "9",
+            "--stdin-name",
+            "s.ndjson",
+            "--stdin-first-line",
+            "7",
+        ]);
+        assert_eq!(o.paths, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(o.direction, Some(Direction::Response));
+        assert_eq!(o.resource.as_deref(), Some("R"));
+        assert_eq!(o.threads, 3);
+        assert_eq!(o.shard, engine::Shard { index: 2, count: 4 });
+        assert_eq!(o.max_file_size, 9);
+        assert_eq!(o.stdin_name.as_deref(), Some(Path::new("s.ndjson")));
+        assert_eq!(o.stdin_first_line, 7);
+        assert!(options(&["x"]).threads >= 1);
+        let e = Args::try_parse_from(["paylint", "x", "--shard", "5/4"]).unwrap_err();
+        assert!(e.to_string().contains("write K/N with 1 <= K <= N"), "{e}");
+    }
+
+    #[test]
+    fn outcomes_map_to_exit_statuses_and_a_closed_output_is_no_failure() {
+        assert_eq!(exit_status(&Ok(Status::Clean)), 0);
+        assert_eq!(exit_status(&Ok(Status::Findings)), 1);
+        assert_eq!(exit_status(&Ok(Status::Trouble)), 2);
+        let pipe = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        for closed in [
+            CliError::Report(pipe()),
+            CliError::Write(pipe()),
+            CliError::Run(RunError::Output(pipe())),
+        ] {
+            assert!(closed.is_closed_output());
+            assert_eq!(exit_status(&Err(closed)), 0);
+        }
+        let full = CliError::Report(std::io::Error::other("disk full"));
+        assert!(!full.is_closed_output());
+        assert_eq!(full.to_string(), "cannot write the report: disk full");
+        assert_eq!(exit_status(&Err(full)), 2);
+    }
+
+    /// Runs in this process, in the package root: the status and the output.
+    fn run_here(argv: &[&str]) -> (Result<Status, CliError>, String) {
+        let mut out = Vec::new();
+        let outcome = run(args(argv), Terminal::default(), &mut out);
+        (outcome, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn warnings_fail_the_run_only_with_fail_on_warning() {
+        let file = "corpus/invalid/unknown-field-groupID.json";
+        let (outcome, out) = run_here(&[file, "--format", "jsonl"]);
+        assert_eq!(outcome.unwrap(), Status::Findings);
+        assert!(out.lines().all(|l| l.starts_with("{\"rule\":")), "{out}");
+        let demoted = [
+            file,
+            "--rule",
+            "unknown-field=warning",
+            "--rule",
+            "missing-required=warning",
+        ];
+        let (outcome, _) = run_here(&demoted);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        let (outcome, _) = run_here(&[&demoted[..], &["--fail-on", "warning"]].concat());
+        assert_eq!(outcome.unwrap(), Status::Findings);
+    }
+
+    #[test]
+    fn bad_settings_are_errors_with_their_words() {
+        let (outcome, out) = run_here(&["corpus", "--rule", "no-such-rule=off"]);
+        let e = outcome.unwrap_err();
+        assert!(matches!(e, CliError::Setting(_)), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("`--rule`: unknown rule `no-such-rule`"),
+            "{e}"
+        );
+        assert!(
+            out.is_empty(),
+            "nothing is reported before the settings are known"
+        );
+        let (outcome, _) = run_here(&["corpus", "--exclude", "a[b"]);
+        assert!(outcome
+            .unwrap_err()
+            .to_string()
+            .starts_with("`--exclude`: bad glob `a[b`"));
+        let (outcome, _) = run_here(&["corpus", "--resource", "nope"]);
+        assert!(matches!(
+            outcome.unwrap_err(),
+            CliError::Run(RunError::UnknownResource { .. })
+        ));
+    }
+
+    #[test]
+    fn subcommands_write_their_output() {
+        let (outcome, out) = run_here(&["completions", "bash"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        assert!(out.contains("paylint"), "{out}");
+        let (_, out) = run_here(&["manpage"]);
+        assert!(out.starts_with(".ie"), "{}", &out[..out.len().min(40)]);
+        let (_, out) = run_here(&["catalog", "list", "--filter", "provision"]);
+        assert!(
+            out.starts_with(
+                "ProvisionPolicyAssignmentItem  #microsoft.graph.ProvisionPolicyAssignmentItem"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("    PATCH  /provisioningPolicies/"), "{out}");
+        let (outcome, _) = run_here(&["catalog", "import", "no/such.xml", "--out", "x"]);
+        assert!(outcome
+            .unwrap_err()
+            .to_string()
+            .starts_with("cannot open no/such.xml: "));
+    }
+}

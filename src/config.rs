@@ -415,3 +415,125 @@ fn describe_toml_error(e: &toml::de::Error) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        let t = tempfile::TempDir::new().unwrap();
+        Config::parse(text, &t.path().join(FILE_NAME))
+    }
+
+    #[test]
+    fn levels_come_from_the_file_its_overrides_and_the_command_line_in_that_order() {
+        let mut c = parse(
+            "fail-on = \"warning\"\n\
+             [rules]\nread-only-field = \"error\"\nunknown-field = \"off\"\n\
+             [[overrides]]\nfiles = [\"docs/**\"]\nrules = { read-only-field = \"off\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.fail_on, FailOn::Warning);
+        let doc = c.root.join("docs/a.md");
+        let body = c.root.join("b.json");
+        assert_eq!(
+            c.severity(Rule::ReadOnlyField, &body),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            c.severity(Rule::ReadOnlyField, &doc),
+            None,
+            "the override wins"
+        );
+        assert_eq!(c.severity(Rule::UnknownField, &body), None);
+        assert_eq!(c.severity(Rule::DuplicateKey, &body), Some(Severity::Error));
+        c.set_rule("read-only-field=warning").unwrap();
+        assert_eq!(
+            c.severity(Rule::ReadOnlyField, &doc),
+            Some(Severity::Warning),
+            "the command line wins over the overrides"
+        );
+        assert!(!c.is_default_policy());
+        assert!(Config::default().is_default_policy());
+    }
+
+    #[test]
+    fn apply_levels_drops_what_is_off_and_sets_the_rest() {
+        let c =
+            parse("[rules]\nunknown-field = \"off\"\nmissing-required = \"warning\"\n").unwrap();
+        let finding = |rule| {
+            Finding::new(
+                rule,
+                Severity::Error,
+                crate::source::Span::new(0, 1),
+                crate::pointer::JsonPointer::root(),
+                "m",
+            )
+        };
+        let mut found = vec![finding(Rule::UnknownField), finding(Rule::MissingRequired)];
+        c.apply_levels(Path::new("b.json"), &mut found);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].rule, found[0].severity),
+            (Rule::MissingRequired, Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn includes_and_excludes_match_paths_relative_to_the_file() {
+        let mut c = parse("include = [\"captures/**\"]\nexclude = [\"captures/old\"]\n").unwrap();
+        let root = c.root.clone();
+        let at = |p: &str| root.join(p);
+        assert!(c.included(&at("captures/a.json")));
+        assert!(!c.included(&at("other/a.json")));
+        assert!(
+            c.excluded(&at("captures/old/a.json")),
+            "a folder excludes what is in it"
+        );
+        assert!(!c.excluded(&at("captures/new/a.json")));
+        c.add_excludes(&["**/*.har".to_string()]).unwrap();
+        assert!(c.excluded(&at("captures/new/a.har")));
+        assert!(
+            c.excluded(&at("captures/old/a.json")),
+            "the file's excludes stay"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_used_names_the_file_and_the_key() {
+        let msg = |text: &str| parse(text).unwrap_err().to_string();
+        assert!(msg("[rules]\nno-such = \"off\"\n").contains("`rules`: unknown rule `no-such`"));
+        assert!(msg("include = [\"a[\"]\n").contains("`include`: bad glob `a[`"));
+        assert!(
+            msg("[[overrides]]\nfiles = [\"x\"]\nrules = { nope = \"off\" }\n")
+                .contains("`overrides[0].rules`: unknown rule `nope`")
+        );
+        assert!(msg("surprise = 1\n").contains("surprise"));
+        assert!(parse("").is_ok(), "an empty file is the defaults");
+        let e = parse("fail-on = \"never\"\n").unwrap_err();
+        assert!(matches!(e.problem, ConfigProblem::Toml(_)), "{e:?}");
+        assert!(e.to_string().starts_with("bad configuration in "), "{e}");
+        let mut c = Config::default();
+        assert_eq!(
+            c.set_rule("unknown-field").unwrap_err().to_string(),
+            "`--rule unknown-field`: write RULE=LEVEL, e.g. read-only-field=error"
+        );
+        assert_eq!(
+            c.set_rule("unknown-field=loud").unwrap_err().to_string(),
+            "`--rule unknown-field=loud`: the level must be error, warning or off"
+        );
+    }
+
+    #[test]
+    fn discovery_finds_the_nearest_file_above() {
+        let t = tempfile::TempDir::new().unwrap();
+        let deep = t.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(t.path().join(FILE_NAME), "fail-on = \"warning\"\n").unwrap();
+        let c = Config::discover(None, &deep).unwrap();
+        assert_eq!(c.file.as_deref(), Some(t.path().join(FILE_NAME).as_path()));
+        assert_eq!(c.fail_on, FailOn::Warning);
+        let e = Config::discover(Some(&t.path().join("none.toml")), &deep).unwrap_err();
+        assert!(matches!(e.problem, ConfigProblem::Read(_)));
+    }
+}

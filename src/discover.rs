@@ -104,3 +104,102 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
         Box::new(named.into_iter().chain(walked.into_iter().flatten()))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[&str]) -> tempfile::TempDir {
+        let t = tempfile::TempDir::new().unwrap();
+        for f in files {
+            let path = t.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{}").unwrap();
+        }
+        t
+    }
+
+    /// What `walk` finds, relative to `root`: files with their format and how they were found.
+    fn found(root: &Path, paths: &[PathBuf]) -> Vec<(String, Option<Format>, Reached)> {
+        walk(paths)
+            .map(|f| match f {
+                Found::File {
+                    path,
+                    format,
+                    reached,
+                } => {
+                    let shown = path.strip_prefix(root).unwrap_or(&path);
+                    (shown.display().to_string(), format, reached)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folders_are_walked_in_name_order_for_known_formats_and_skip_hidden_entries() {
+        let t = tree(&[
+            "b/z.http",
+            "b/a.json",
+            "a.md",
+            "notes.txt",
+            ".git/x.json",
+            "b/.hidden.json",
+        ]);
+        let got = found(t.path(), &[t.path().to_path_buf()]);
+        assert_eq!(
+            got,
+            [
+                ("a.md".to_string(), Some(Format::Markdown), Reached::Walked),
+                (
+                    "b/a.json".to_string(),
+                    Some(Format::JsonBody),
+                    Reached::Walked
+                ),
+                ("b/z.http".to_string(), Some(Format::Http), Reached::Walked),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_named_file_is_taken_whatever_its_extension_and_named_paths_keep_their_order() {
+        let t = tree(&["notes.txt", "b.json"]);
+        let got = found(
+            t.path(),
+            &[t.path().join("notes.txt"), t.path().join("b.json")],
+        );
+        assert_eq!(
+            got,
+            [
+                ("notes.txt".to_string(), None, Reached::Named),
+                ("b.json".to_string(), Some(Format::JsonBody), Reached::Named),
+            ]
+        );
+        assert!(matches!(
+            walk(&[PathBuf::from("-")]).collect::<Vec<_>>()[..],
+            [Found::Stdin]
+        ));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn links_inside_folders_are_not_followed() {
+        let t = tree(&["real/a.json"]);
+        std::os::unix::fs::symlink(t.path().join("real"), t.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(t.path().join("real/a.json"), t.path().join("b.json")).unwrap();
+        let got = found(t.path(), &[t.path().to_path_buf()]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "real/a.json");
+    }
+
+    #[test]
+    fn only_paths_that_are_not_there_are_missing() {
+        let t = tree(&["a.json"]);
+        let paths = vec![
+            t.path().join("a.json"),
+            t.path().join("gone.json"),
+            PathBuf::from("-"),
+        ];
+        assert_eq!(missing(&paths), [t.path().join("gone.json").as_path()]);
+    }
+}

@@ -294,3 +294,129 @@ fn plan_edits(plans: Plans, text: &str, root: &Node, findings: &[Finding]) -> Ed
     }
     edits
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{self, Format};
+    use crate::rule::Rule;
+    use crate::rules::subject::testing::catalog;
+
+    fn checker(config: &Config) -> Checker<'_> {
+        Checker {
+            catalog: catalog(),
+            overrides: Overrides::default(),
+            config,
+            plans: Plans {
+                all: true,
+                safe: true,
+            },
+        }
+    }
+
+    /// The findings (rule, pointer, payload) and edits of `text` read as the file `name`.
+    fn check(
+        name: &str,
+        text: &str,
+        config: &Config,
+    ) -> (Vec<(Rule, String, Option<usize>)>, Edits) {
+        let (source, problem) = input::decode(name.into(), text.as_bytes().to_vec());
+        assert!(problem.is_none());
+        let parsed = input::read(Format::for_named(&source.path, &source.text), &source);
+        let checked = check_parsed(&checker(config), &source, parsed);
+        let found = checked
+            .findings
+            .iter()
+            .map(|d| (d.rule, d.pointer.to_string(), d.payload))
+            .collect();
+        (found, checked.edits)
+    }
+
+    const PATCH: &str = "PATCH /provisioningPolicies/p1/assignments/a1";
+
+    #[test]
+    fn each_payload_is_checked_and_a_reader_problem_belongs_to_the_message_it_is_in() {
+        let text = format!(
+            "{PATCH}\nContent-Type: application/json\n\n{{\"groupID\": \"g\"}}\n###\nAccept: */*\n"
+        );
+        let (found, edits) = check("t.http", &text, &Config::default());
+        assert_eq!(
+            found,
+            [
+                (Rule::InvalidHttp, String::new(), Some(0)),
+                (Rule::UnknownField, "/groupID".into(), Some(0)),
+                (Rule::MissingRequired, "/groupId".into(), Some(0)),
+            ]
+        );
+        assert_eq!(edits.safe.len(), 1, "the rename is safe");
+        assert!(!edits.all.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_operation_is_one_finding_and_its_body_is_not_checked() {
+        let text = "POST /nowhere\nContent-Type: application/json\n\n{\"groupID\": 1}\n";
+        let (found, _) = check("t.http", text, &Config::default());
+        assert_eq!(found, [(Rule::UnknownOperation, String::new(), Some(0))]);
+    }
+
+    #[test]
+    fn a_response_that_says_it_is_not_json_is_not_checked_as_json() {
+        let text = format!("{PATCH}\nContent-Type: application/json\n\n{{\"groupId\": \"g\"}}\n\nHTTP/1.1 200 OK\nContent-Type: text/html\n\n<html>\n");
+        let (found, _) = check("t.http", &text, &Config::default());
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn findings_in_an_embedded_body_point_at_its_string_and_propose_no_fix() {
+        let line = r#"{"method": "PATCH", "url": "/provisioningPolicies/p1/assignments/a1", "body": "{\"groupID\": \"g\"}"}"#;
+        let (source, _) = input::decode("l.ndjson".into(), line.as_bytes().to_vec());
+        let parsed = input::ndjson::read_line(&source.text, 0);
+        let checked = check_parsed(&checker(&Config::default()), &source, parsed);
+        let anchor = line.find("\"{").unwrap();
+        assert!(!checked.findings.is_empty());
+        for d in &checked.findings {
+            assert_eq!(d.span.start, anchor, "{d:?}");
+            assert!(d.fix.is_none());
+        }
+        assert!(checked.edits.all.is_empty());
+    }
+
+    #[test]
+    fn a_collection_is_checked_item_by_item_at_its_place_in_the_body() {
+        let body = r#"{"value": [{"id": "a", "groupId": "g"}, {"id": "b"}]}"#;
+        let (found, _) = check("list.response.json", body, &Config::default());
+        assert_eq!(
+            found,
+            [(Rule::MissingRequired, "/value/1/groupId".into(), Some(0))]
+        );
+        // A request is never a collection: `value` is an unknown field of the body.
+        let (found, _) = check("list.request.json", body, &Config::default());
+        assert_eq!(found[0].0, Rule::UnknownField, "{found:?}");
+        assert_eq!(found[0].1, "/value");
+    }
+
+    #[test]
+    fn a_rule_turned_off_neither_reports_nor_fixes() {
+        let config = Config::parse(
+            "[rules]\nunknown-field = \"off\"\nmissing-required = \"warning\"\n",
+            Path::new("paylint.toml"),
+        )
+        .unwrap();
+        let (source, _) = input::decode("b.json".into(), br#"{"groupID": "g"}"#.to_vec());
+        let parsed = input::read(Format::JsonBody, &source);
+        let checked = check_parsed(&checker(&config), &source, parsed);
+        let rules: Vec<(Rule, crate::rule::Severity)> = checked
+            .findings
+            .iter()
+            .map(|d| (d.rule, d.severity))
+            .collect();
+        assert_eq!(
+            rules,
+            [(Rule::MissingRequired, crate::rule::Severity::Warning)]
+        );
+        assert!(
+            checked.edits.safe.is_empty(),
+            "the rename was the unknown field's"
+        );
+    }
+}

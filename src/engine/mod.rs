@@ -189,3 +189,171 @@ fn context<'a>(catalog: &'a Catalog, overrides: Overrides<'a>, options: &'a Opti
     };
     Ctx { checker, options }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::Rule;
+    use crate::rules::subject::testing::catalog;
+
+    fn found(reports: &[FileReport]) -> Vec<(Rule, usize, usize, usize)> {
+        reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .map(|d| (d.rule, d.line, d.column, d.payload))
+            .collect()
+    }
+
+    #[test]
+    fn text_is_checked_as_its_name_says_and_placed_at_lines_and_columns() {
+        let options = Options::default();
+        let text = b"{\n  \"groupID\": \"g\"\n}\n";
+        let reports = check_text(catalog(), &options, Path::new("b.json"), text);
+        assert_eq!(reports.len(), 1);
+        assert_eq!(
+            found(&reports),
+            [
+                (Rule::MissingRequired, 1, 1, 0),
+                (Rule::UnknownField, 2, 3, 0)
+            ]
+        );
+        let r = &reports[0];
+        assert_eq!(r.payloads, 1);
+        assert!(r.source.is_some() && r.lines.is_some());
+        assert_eq!(
+            r.conformant.as_deref(),
+            Some("{\n  \"groupId\": \"g\"\n}\n"),
+            "the diff renames the near miss"
+        );
+    }
+
+    #[test]
+    fn a_stream_is_reported_a_line_at_a_time_and_closed_by_the_last_report() {
+        let options = Options::default();
+        let text = b"{\"groupId\": \"g\"}\n\n{\"groupID\": \"g\"}\n{\"groupId\": \"g\"}\n";
+        let reports = check_text(catalog(), &options, Path::new("s.ndjson"), text);
+        let shape: Vec<(usize, bool, usize, usize)> = reports
+            .iter()
+            .map(|r| (r.payloads, r.continuation, r.line_base, r.diagnostics.len()))
+            .collect();
+        // The clean first line is counted into the report of the line with findings; the
+        // closing report counts what came after.
+        assert_eq!(shape, [(2, true, 2, 2), (1, false, 0, 0)]);
+        assert_eq!(
+            found(&reports),
+            [
+                (Rule::MissingRequired, 3, 1, 1),
+                (Rule::UnknownField, 3, 2, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn with_fix_diff_the_conformant_text_has_only_the_safe_fixes() {
+        let options = Options {
+            fix: FixMode::Diff,
+            ..Options::default()
+        };
+        let text = br#"{"groupID": "g", "extra": 1}"#;
+        let reports = check_text(catalog(), &options, Path::new("b.json"), text);
+        assert_eq!(
+            reports[0].conformant.as_deref(),
+            Some(r#"{"groupId": "g", "extra": 1}"#),
+            "the rename is safe, removing `extra` is not"
+        );
+    }
+
+    #[test]
+    fn a_plan_refuses_missing_paths_and_unknown_resources() {
+        let options = Options {
+            paths: vec!["no/such/file.json".into()],
+            ..Options::default()
+        };
+        let e = Plan::new(&options, catalog()).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "no such file or folder: no/such/file.json (check the path)"
+        );
+        let options = Options {
+            resource: Some("Nope".into()),
+            ..Options::default()
+        };
+        let e = Plan::new(&options, catalog()).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "unknown resource `Nope` for --resource; the catalog has: \
+             ProvisionPolicyAssignmentItem (add one with --schemas DIR)"
+        );
+    }
+
+    /// The reports of a run over `paths` with `options`, as (file, rules).
+    fn run(options: &Options) -> (Summary, Vec<(String, Vec<Rule>)>) {
+        let plan = Plan::new(options, catalog()).unwrap();
+        let mut reports = Vec::new();
+        let summary = plan
+            .run(None, &mut |r| {
+                let rules = r.diagnostics.iter().map(|d| d.rule).collect();
+                reports.push((r.display_path(), rules));
+                Ok(())
+            })
+            .unwrap();
+        (summary, reports)
+    }
+
+    #[test]
+    fn a_run_reports_in_walk_order_whatever_the_threads_and_writes_safe_fixes() {
+        let t = tempfile::TempDir::new().unwrap();
+        for (name, body) in [
+            ("b/2.json", r#"{"groupID": "g"}"#),
+            ("b/1.json", r#"{"groupId": "g"}"#),
+            ("a.json", r#"{"groupId": 1}"#),
+            (
+                "big.json",
+                "{\"groupId\": \"a-much-longer-value-than-the-limit\"}",
+            ),
+        ] {
+            let path = t.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, body).unwrap();
+        }
+        let dir = t.path().to_path_buf();
+        let file = |name: &str| dir.join(name).display().to_string();
+        let options = |threads| Options {
+            paths: vec![dir.clone()],
+            threads,
+            max_file_size: 40,
+            ..Options::default()
+        };
+        let (summary, one) = run(&options(1));
+        let (_, many) = run(&options(3));
+        assert_eq!(one, many);
+        assert_eq!(
+            one,
+            [
+                (file("a.json"), vec![Rule::TypeMismatch]),
+                (file("b/1.json"), vec![]),
+                (
+                    file("b/2.json"),
+                    vec![Rule::MissingRequired, Rule::UnknownField]
+                ),
+                (file("big.json"), vec![Rule::UnreadableFile]),
+            ]
+        );
+        assert_eq!((summary.files, summary.errors), (4, 4));
+        let fixing = Options {
+            fix: FixMode::Apply,
+            ..options(1)
+        };
+        let (summary, after) = run(&fixing);
+        assert_eq!((summary.fixes, summary.files_fixed), (1, 1));
+        assert_eq!(
+            after[2].1,
+            Vec::<Rule>::new(),
+            "the rename fixed both findings"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("b/2.json")).unwrap(),
+            r#"{"groupId": "g"}"#
+        );
+    }
+}

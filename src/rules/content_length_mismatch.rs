@@ -45,3 +45,20 @@ pub fn diagnose(at: Span, declared: &str, lf: usize, crlf: usize) -> Finding {
     )
     .with_hint(format!("set `Content-Length: {lf}` or remove the header"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_gives_both_lengths_when_they_differ() {
+        let d = diagnose(Span::new(0, 1), "12", 16, 16);
+        assert_eq!(d.message, "Content-Length is 12, but the body is 16 bytes");
+        assert_eq!(d.hint.as_deref(), Some("set `Content-Length: 16` or remove the header"));
+        let d = diagnose(Span::new(0, 1), "x", 92, 95);
+        assert_eq!(
+            d.message,
+            "Content-Length is x, but the body is 92 bytes with LF line ends, 95 with CRLF"
+        );
+    }
+}

@@ -48,3 +48,18 @@ pub fn not_json(at: Span, value: &str) -> Finding {
     )
     .with_hint("use `Content-Type: application/json`")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_header_and_another_type_say_what_to_write() {
+        let d = missing(Span::new(0, 5));
+        assert_eq!(d.message, "the request has a body but no Content-Type header");
+        assert_eq!(d.hint.as_deref(), Some("add `Content-Type: application/json`"));
+        let d = not_json(Span::new(0, 5), "text/plain");
+        assert_eq!(d.message, "Content-Type is `text/plain`, but the body is JSON");
+        assert_eq!(d.rule, Rule::ContentType);
+    }
+}

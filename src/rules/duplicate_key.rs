@@ -43,3 +43,24 @@ pub fn find(text: &str, dup: &DuplicateKey) -> Finding {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_finding_names_the_line_of_the_first_occurrence_and_removes_it() {
+        let text = "{\n  \"a\": {\"k\": 1,\n\n  \"k\": 2}\n}";
+        let doc = crate::json::parse(text).unwrap();
+        let d = find(text, &doc.duplicates[0]);
+        assert_eq!(d.pointer, "/a/k");
+        assert_eq!(
+            d.message,
+            "key `k` appears more than once in this object (first on line 2)"
+        );
+        assert!(matches!(
+            d.fix.unwrap().action,
+            FixAction::RemoveMember { ref object, .. } if object == "/a"
+        ));
+    }
+}

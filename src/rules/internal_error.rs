@@ -26,3 +26,16 @@ pub fn diagnose(what: &str) -> Finding {
     )
     .with_hint("this is a bug in paylint; please report it with the file")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn it_names_the_failure_and_asks_for_a_report() {
+        let d = diagnose("index out of bounds");
+        assert_eq!(d.message, "paylint failed on this file: index out of bounds");
+        assert!(d.hint.unwrap().contains("bug in paylint"));
+        assert_eq!(d.severity, Severity::Error);
+    }
+}

@@ -39,3 +39,29 @@ pub fn diagnose(at: Span, pointer: &JsonPointer, problem: &ExchangeProblem) -> F
     let message = format!("`{}` must be {expected}", problem.field);
     INFO.finding(at, pointer.clone(), message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_field_says_what_it_must_be() {
+        let at = |field: &str, expected| {
+            let problem = ExchangeProblem {
+                field: field.to_string(),
+                expected,
+            };
+            diagnose(Span::new(0, 1), &JsonPointer::root().child(field), &problem).message
+        };
+        assert_eq!(at("method", ExchangeValue::String), "`method` must be a string");
+        assert_eq!(
+            at("status", ExchangeValue::Status),
+            "`status` must be an HTTP status from 100 to 599"
+        );
+        assert_eq!(
+            at("direction", ExchangeValue::Direction),
+            "`direction` must be \"request\" or \"response\""
+        );
+        assert_eq!(at("truncated", ExchangeValue::Boolean), "`truncated` must be true or false");
+    }
+}

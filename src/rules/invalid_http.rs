@@ -45,3 +45,19 @@ pub fn diagnose(at: Span, problem: HttpProblem) -> Finding {
         "start each message with a request line or a status line; separate messages with `###`",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_problems_advise_a_start_line() {
+        for problem in [HttpProblem::HeadersWithoutStartLine, HttpProblem::NotAStartLine] {
+            let d = diagnose(Span::new(0, 4), problem);
+            assert_eq!(d.rule, Rule::InvalidHttp);
+            assert!(d.hint.unwrap().contains("separate messages with `###`"));
+        }
+        let d = diagnose(Span::new(0, 4), HttpProblem::HeadersWithoutStartLine);
+        assert_eq!(d.message, "headers without a request line or status line before them");
+    }
+}

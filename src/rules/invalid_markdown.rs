@@ -59,3 +59,28 @@ pub fn diagnose(at: Span, problem: &MarkdownProblem) -> Finding {
     INFO.finding(at, JsonPointer::root(), message)
         .with_hint(hint)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::direction::Direction;
+
+    #[test]
+    fn each_problem_has_its_words() {
+        let at = Span::new(0, 1);
+        let d = diagnose(at, &MarkdownProblem::AnnotationNotJson {
+            message: "expected a JSON value".into(),
+        });
+        assert_eq!(
+            d.message,
+            "the example annotation is not valid JSON: expected a JSON value"
+        );
+        assert_eq!(d.hint.as_deref(), Some(ANNOTATION_HINT));
+        let d = diagnose(at, &MarkdownProblem::UnclosedFence {
+            direction: Direction::Response,
+        });
+        assert_eq!(d.message, "this response example's fence is never closed");
+        let d = diagnose(at, &MarkdownProblem::UnclosedAnnotation);
+        assert_eq!(d.hint.as_deref(), Some("end the annotation with `-->`"));
+    }
+}

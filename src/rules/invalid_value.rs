@@ -252,6 +252,61 @@ fn nearest_member<'o>(found: &str, options: &'o [String]) -> Option<&'o str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    fn message(body: &str, pointer: &str, constraint: Constraint) -> (String, Option<String>) {
+        with_subject(body, None, |s| {
+            let d = find(s, &JsonPointer::parse(pointer).unwrap(), &constraint);
+            (d.message, d.hint)
+        })
+    }
+
+    #[test]
+    fn each_constraint_is_worded_by_paylint_not_by_the_validator() {
+        let members = Constraint::Members(vec!["red".into(), "green".into()]);
+        assert_eq!(
+            message(r#"{"c": "gren"}"#, "/c", members.clone()),
+            ("`gren` is not a member at `/c`".into(), Some("did you mean `green`?".into()))
+        );
+        assert_eq!(
+            message(r#"{"c": "blue"}"#, "/c", members).1.as_deref(),
+            Some("members: `red`, `green`")
+        );
+        let length = Constraint::Length {
+            bound: Bound::AtMost,
+            limit: 1,
+        };
+        assert_eq!(
+            message(r#"{"n": "xy"}"#, "/n", length).0,
+            "`xy` at `/n` is longer than 1 character"
+        );
+        let range = Constraint::Range {
+            bound: Bound::AtLeast,
+            limit: "1".into(),
+        };
+        assert_eq!(
+            message(r#"{"n": 0}"#, "/n", range).0,
+            "`0` at `/n` is less than the minimum 1"
+        );
+        assert_eq!(
+            message(r#"{"c": "ab"}"#, "/c", Constraint::Pattern("^[A-Z]{3}$".into())).0,
+            "`ab` at `/c` does not match the pattern `^[A-Z]{3}$`"
+        );
+        assert_eq!(
+            message(r#"{"id": "x"}"#, "/id", Constraint::Format("uuid".into())).0,
+            "`x` at `/id` is not a valid `uuid`"
+        );
+        let items = Constraint::Items {
+            bound: Bound::AtLeast,
+            limit: 2,
+        };
+        assert_eq!(message(r#"{"t": [1]}"#, "/t", items).0, "`/t` has fewer than 2 items");
+        assert_eq!(
+            message(r#"{"o": 1}"#, "/o", Constraint::Keyword("not".into())).0,
+            "`1` at `/o` is not allowed by the schema's `not`"
+        );
+        assert_eq!(message("{}", "", Constraint::Nothing).0, "no value is allowed here");
+    }
 
     #[test]
     fn a_misspelled_member_is_found_by_case_or_a_small_edit() {

@@ -102,3 +102,44 @@ fn diagnose(
             ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    #[test]
+    fn a_missing_property_points_at_the_brace_and_inserts_a_placeholder() {
+        with_subject("  {\"id\": \"1\"}", None, |s| {
+            let d = find(s, &JsonPointer::root(), "groupId", None).unwrap();
+            assert_eq!(d.span, Span::new(2, 3), "the object's opening brace");
+            assert_eq!(d.pointer, "/groupId");
+            assert_eq!(
+                d.message,
+                "missing required property `groupId` in the ProvisionPolicyAssignmentItem body"
+            );
+            assert_eq!(
+                d.hint.as_deref(),
+                Some("add `\"groupId\": \"<groupId>\"` with a real value")
+            );
+            let fix = d.fix.unwrap();
+            assert_eq!(fix.safety, Safety::Unsafe);
+            assert!(matches!(fix.action, FixAction::InsertMember { ref key, .. } if key == "groupId"));
+        });
+    }
+
+    #[test]
+    fn a_misspelling_is_named_and_nothing_is_invented() {
+        with_subject(r#"{"groupID": "g"}"#, None, |s| {
+            let d = find(s, &JsonPointer::root(), "groupId", Some("groupID")).unwrap();
+            assert_eq!(
+                d.hint.as_deref(),
+                Some("`groupID` looks like a misspelling of `groupId`")
+            );
+            assert!(d.fix.is_none());
+            // An object the pointer does not find: nothing to say.
+            let nowhere = JsonPointer::root().child("nowhere");
+            assert!(find(s, &nowhere, "groupId", None).is_none());
+        });
+    }
+}

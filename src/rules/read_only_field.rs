@@ -63,3 +63,23 @@ fn diagnose(member: &Member, subject: &str) -> Finding {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    #[test]
+    fn only_requests_and_only_the_last_of_a_repeated_key() {
+        let body = r#"{"id": "1", "groupId": "g", "id": "2"}"#;
+        with_subject(body, Some(Direction::Request), |s| {
+            let found = find(s);
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].span.start, body.rfind("\"id\"").unwrap());
+            assert_eq!(found[0].pointer, "/id");
+            assert_eq!(found[0].severity, Severity::Warning);
+        });
+        with_subject(body, Some(Direction::Response), |s| assert!(find(s).is_empty()));
+        with_subject(body, None, |s| assert!(find(s).is_empty()));
+    }
+}

@@ -81,9 +81,75 @@ pub fn placeholder(json_type: &str, name: &str) -> String {
     }
 }
 
+/// What the rules' tests check against: bodies of the built-in resource.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Subject;
+    use crate::catalog::{Catalog, Exchange};
+    use crate::direction::Direction;
+    use crate::pointer::JsonPointer;
+    use crate::route::Target;
+    use std::sync::OnceLock;
+
+    /// The built-in catalog, loaded once.
+    pub fn catalog() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| Catalog::load(&[]).expect("the built-in catalog loads"))
+    }
+
+    /// `f` on `body` as a ProvisionPolicyAssignmentItem body of `direction`.
+    pub fn with_subject<R>(
+        body: &str,
+        direction: Option<Direction>,
+        f: impl FnOnce(&Subject<'_>) -> R,
+    ) -> R {
+        let doc = crate::json::parse(body).expect("a JSON body");
+        let target = Target {
+            resource: &catalog().resources()[0],
+            exchange: Exchange {
+                direction,
+                ..Exchange::default()
+            },
+            truncated: false,
+            at: JsonPointer::root(),
+        };
+        f(&Subject {
+            root: &doc.root,
+            target: &target,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::testing::with_subject;
+    use crate::direction::Direction;
+
+    #[test]
+    fn a_subject_is_named_by_resource_direction_and_place() {
+        let p = |s: &str| JsonPointer::parse(s).unwrap();
+        with_subject(r#"{"a": {"b": 1}}"#, Some(Direction::Request), |s| {
+            assert_eq!(
+                s.describe(&JsonPointer::root()),
+                "the ProvisionPolicyAssignmentItem request body"
+            );
+            assert_eq!(
+                s.describe(&p("/a")),
+                "`/a` of the ProvisionPolicyAssignmentItem request body"
+            );
+            // A member points at its key, a value at itself, nothing at the body.
+            assert_eq!(s.place_of(&p("/a/b")), s.key_span(&p("/a/b")).unwrap());
+            assert_eq!(s.place_of(&p("/x")), s.root.span);
+        });
+        with_subject("{}", None, |s| {
+            assert_eq!(
+                s.describe(&JsonPointer::root()),
+                "the ProvisionPolicyAssignmentItem body"
+            );
+        });
+    }
 
     #[test]
     fn lists_show_eight_names_and_count_the_rest() {

@@ -136,3 +136,38 @@ fn article(t: &str) -> String {
         t => format!("a {t}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    #[test]
+    fn a_number_for_a_string_is_quoted_and_null_is_refused() {
+        with_subject(r#"{"groupId": 42}"#, None, |s| {
+            let d = find(s, &JsonPointer::root().child("groupId")).unwrap();
+            assert_eq!(d.message, "`groupId` is a number, expected a string");
+            assert_eq!(d.hint.as_deref(), Some("quote the value: `\"groupId\": \"42\"`"));
+            let Some(FixAction::ReplaceValue { new_json, .. }) = d.fix.map(|f| f.action) else {
+                panic!("a replacement")
+            };
+            assert_eq!(new_json, "\"42\"");
+        });
+        with_subject(r#"{"groupId": null}"#, None, |s| {
+            let d = find(s, &JsonPointer::root().child("groupId")).unwrap();
+            assert_eq!(
+                d.hint.as_deref(),
+                Some("`groupId` cannot be null; give it a value or leave it out")
+            );
+        });
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_one_finding_without_a_fix() {
+        let doc = crate::json::parse("[1]").unwrap();
+        let d = not_an_object(&doc.root, None);
+        assert_eq!(d.message, "the body is an array; a payload body is an object");
+        assert_eq!(d.hint.as_deref(), Some("send one JSON object per payload"));
+        assert!(d.pointer.is_root() && d.fix.is_none());
+    }
+}

@@ -40,3 +40,15 @@ pub fn diagnose(at: Span, status: u16, operation: &str, documented: &[u16]) -> F
     )
     .with_hint(format!("documented: {}", listed.join(", ")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn it_lists_the_documented_statuses() {
+        let d = diagnose(Span::new(0, 1), 201, "PATCH /a/{id}", &[200, 204]);
+        assert_eq!(d.message, "status 201 is not documented for `PATCH /a/{id}`");
+        assert_eq!(d.hint.as_deref(), Some("documented: 200, 204"));
+    }
+}

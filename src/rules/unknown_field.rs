@@ -274,6 +274,51 @@ fn quoted(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    fn found(body: &str) -> Vec<(String, Option<String>, Option<Safety>)> {
+        with_subject(body, None, |s| {
+            let doc = crate::json::parse(body).unwrap();
+            let names: Vec<String> = doc.root.members().unwrap().iter().map(|m| m.key.clone()).collect();
+            let root = JsonPointer::root();
+            let unknowns: Vec<(&JsonPointer, &str)> = names
+                .iter()
+                .filter(|n| !["groupId", "id"].contains(&n.as_str()))
+                .map(|n| (&root, n.as_str()))
+                .collect();
+            find(s, &unknowns)
+                .findings
+                .into_iter()
+                .map(|d| (d.pointer.to_string(), d.hint, d.fix.map(|f| f.safety)))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn one_near_miss_is_a_safe_rename_unless_it_is_present_or_claimed_twice() {
+        let f = found(r#"{"groupID": "g"}"#);
+        assert_eq!(f[0].0, "/groupID");
+        assert_eq!(f[0].2, Some(Safety::Safe));
+        // Already present: the unknown one is removed (unsafe), not renamed over it.
+        let f = found(r#"{"groupID": "g", "groupId": "h"}"#);
+        assert_eq!(f[0].2, Some(Safety::Unsafe));
+        // Two fields claim the same rename: neither gets it.
+        let f = found(r#"{"groupID": "g", "group_id": "h"}"#);
+        assert!(f.iter().all(|x| x.2 == Some(Safety::Unsafe)), "{f:?}");
+        // Annotations are never unknown.
+        assert!(found(r#"{"@odata.etag": "1"}"#).is_empty());
+    }
+
+    #[test]
+    fn a_misspelling_and_what_lies_under_an_unknown_field_are_known_to_the_others() {
+        with_subject(r#"{"groupID": {"x": 1}}"#, None, |s| {
+            let root = JsonPointer::root();
+            let found = find(s, &[(&root, "groupID")]);
+            assert_eq!(found.misspelling_of(&root, "groupId"), Some("groupID"));
+            assert!(found.covers(&JsonPointer::parse("/groupID/x").unwrap()));
+            assert!(!found.covers(&JsonPointer::parse("/groupId").unwrap()));
+        });
+    }
 
     fn known() -> Vec<String> {
         vec!["id".into(), "groupId".into()]

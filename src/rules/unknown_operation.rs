@@ -50,3 +50,35 @@ pub fn diagnose(unrouted: &NoOperation) -> Finding {
     )
     .with_hint(hint)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unrouted(nearest: &[&str], total: usize) -> NoOperation {
+        NoOperation {
+            at: crate::source::Span::new(0, 3),
+            method: "GET".into(),
+            url: "/me".into(),
+            nearest: nearest.iter().map(|s| s.to_string()).collect(),
+            total,
+        }
+    }
+
+    #[test]
+    fn the_hint_lists_all_operations_of_a_small_catalog_and_the_nearest_of_a_large_one() {
+        let d = diagnose(&unrouted(&["PATCH /a"], 1));
+        assert_eq!(
+            d.message,
+            "`GET /me` matches no operation in the catalog; the body was not checked"
+        );
+        assert_eq!(d.hint.as_deref(), Some("known operations: PATCH /a"));
+        let d = diagnose(&unrouted(&["PATCH /a", "GET /b"], 20));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("nearest of the catalog's 20 operations: PATCH /a; GET /b (all: `paylint catalog list`)")
+        );
+        let d = diagnose(&unrouted(&[], 0));
+        assert!(d.hint.unwrap().contains("no operations"));
+    }
+}

@@ -43,3 +43,26 @@ pub fn diagnose(unrouted: &NoResource<'_>) -> Finding {
         known.join(", ")
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_names_the_type_when_there_is_one() {
+        let unrouted = |odata_type| NoResource {
+            at: crate::source::Span::new(0, 2),
+            odata_type,
+            known: vec!["A", "B"],
+        };
+        let d = diagnose(&unrouted(Some("#x.y")));
+        assert_eq!(
+            d.message,
+            "no catalog resource has @odata.type `#x.y`; the body was not checked"
+        );
+        assert!(d.hint.unwrap().contains("(known: A, B)"));
+        let d = diagnose(&unrouted(None));
+        assert!(d.message.starts_with("the body has no @odata.type"));
+        assert_eq!(d.severity, Severity::Warning);
+    }
+}

@@ -162,6 +162,22 @@ fn diagnose(member: &Member, pointer: &JsonPointer, expected: &str, resource: &s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    #[test]
+    fn the_nearest_allowed_type_is_proposed_and_a_case_slip_is_a_safe_fix() {
+        let body = r##"{"@odata.type": "#microsoft.graph.provisionpolicyassignmentitem"}"##;
+        with_subject(body, None, |s| {
+            let pointer = JsonPointer::root().child("@odata.type");
+            let expected = [T.to_string(), "#microsoft.graph.group".to_string()];
+            let d = find(s, &pointer, &expected).unwrap();
+            assert_eq!(
+                d.message,
+                format!("`@odata.type` is `#microsoft.graph.provisionpolicyassignmentitem`, expected `{T}`")
+            );
+            assert_eq!(d.fix.unwrap().safety, Safety::Safe);
+        });
+    }
     const T: &str = "#microsoft.graph.ProvisionPolicyAssignmentItem";
 
     fn s(v: &str) -> Kind {
