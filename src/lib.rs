@@ -7,7 +7,7 @@
 //! [`engine`] connects the stages (threads, order, `--fix`); [`cli`] is the command line.
 //!
 //! Shared names live low, in modules that import nothing of the stages: [`rule`] (ids and
-//! severities), [`direction`], [`source`] (text, spans, positions), [`pointer`] (JSON
+//! severities), [`direction`], [`source`] (text, spans, positions), [`pointer`](mod@pointer) (JSON
 //! Pointers), [`json`] (the positioned parser), [`fingerprint`].
 //!
 //! The library never prints and never exits: what it has to say is in what it returns, and

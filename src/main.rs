@@ -1,3 +1,7 @@
+//! The `paylint` binary: parses the arguments, runs [`paylint::cli::run`] on stdout, prints
+//! the error if there is one and exits with the status of the outcome. Everything else is the
+//! library's.
+
 use clap::Parser;
 use paylint::cli;
 use std::io::{BufWriter, IsTerminal, Write};

@@ -2,7 +2,7 @@
 //! its wording, fix and examples live in its own file under `rules/`; this module only names
 //! the rules, so a finding can say which rule it is without knowing any rule.
 //!
-//! The list of rules is written once, in [`with_rules!`]: this module makes the [`Rule`] enum,
+//! The list of rules is written once, in `with_rules!`: this module makes the [`Rule`] enum,
 //! [`Rule::ALL`] and the ids from it, and `rules/` makes the registry (one module and one
 //! `INFO` per rule) from the same list, so no rule can be left out of either.
 

@@ -4,7 +4,7 @@
 //!
 //! - [`options`]: what a run checks and how;
 //! - [`pipeline`]: walking, checking in parallel and reporting in order;
-//! - [`file`]: one file, from its path to its reports (streams, `--fix` write-back, placing);
+//! - [`file`](mod@file): one file, from its path to its reports (streams, `--fix` write-back, placing);
 //! - [`read`]: a file's bytes, within the size limit.
 
 pub mod file;

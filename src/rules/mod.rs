@@ -1,7 +1,9 @@
-//! The rules. Each rule has its own module, `rules/<id>.rs` (`-` written `_`): its `INFO` (the
-//! documentation, as data) and the functions that word its findings and propose their fixes.
-//! `check` decides when they apply. This module is the registry: one module and one `INFO` per
-//! rule of [`crate::rule::with_rules!`], so the registry cannot miss a rule.
+//! The rules. Each rule has its own module, `rules/<id>.rs` (`-` written `_`): its `INFO` (its
+//! documentation, as data, with a failing and a passing example), why it fires (its `find`,
+//! or the words it gives a reader's problem), its message and hint, and its fix. `check` only
+//! says which rule wins when several could. This module is the registry: one module and one
+//! `INFO` per rule of `rule::with_rules!`, so the registry cannot miss a rule; and
+//! [`of_problem`] gives what a reader could not read to the rule of its format.
 
 pub mod info;
 pub mod subject;
