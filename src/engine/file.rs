@@ -33,7 +33,7 @@ pub enum Origin {
     File,
     /// Just written by `--fix`: checked again for what is left, never fixed twice.
     Fixed,
-    /// Handed over in memory ([`super::check_text`]): there is no file to write.
+    /// Handed over in memory (`engine::check_text`): there is no file to write.
     Memory,
 }
 

@@ -2,16 +2,18 @@
 //! handed to the caller in a stable order. It connects the stages — discover, read, check,
 //! place — and keeps the counts; each stage lives in its own module.
 //!
-//! - [`options`]: what a run checks and how;
+//! - [`options`]: what a run checks and how; [`error`]: why it could not;
 //! - [`pipeline`]: walking, checking in parallel and reporting in order;
 //! - [`file`](mod@file): one file, from its path to its reports (streams, `--fix` write-back, placing);
 //! - [`read`]: a file's bytes, within the size limit.
 
+pub mod error;
 pub mod file;
 pub mod options;
 pub mod pipeline;
 pub mod read;
 
+pub use error::RunError;
 pub use options::{FixMode, Options, Shard, ShardError};
 
 use crate::baseline::Baseline;
@@ -22,59 +24,7 @@ use crate::input::Format;
 use crate::report::{FileReport, Summary};
 use crate::route::Overrides;
 use file::{check_bytes, Ctx, Origin};
-use std::path::{Path, PathBuf};
-
-/// Why a run could not do its job (exit status 2).
-#[derive(Debug)]
-pub enum RunError {
-    NoSuchPath(Vec<PathBuf>),
-    UnknownResource { name: String, known: Vec<String> },
-    Catalog(crate::catalog::CatalogError),
-    Output(std::io::Error),
-}
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::NoSuchPath(paths) => {
-                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                write!(
-                    f,
-                    "no such file or folder: {} (check the path)",
-                    shown.join(", ")
-                )
-            }
-            RunError::UnknownResource { name, known }
-                if known.len() > 1
-                    && known.iter().all(|k| {
-                        k.rsplit('.')
-                            .next()
-                            .is_some_and(|s| s.eq_ignore_ascii_case(name))
-                    }) =>
-            {
-                write!(
-                    f,
-                    "`--resource {name}` is ambiguous: {}; give the qualified name",
-                    known.join(", ")
-                )
-            }
-            RunError::UnknownResource { name, known } => write!(
-                f,
-                "unknown resource `{name}` for --resource; {}: {} (add one with --schemas DIR)",
-                if known.len() < 10 {
-                    "the catalog has"
-                } else {
-                    "closest names"
-                },
-                known.join(", ")
-            ),
-            RunError::Catalog(e) => write!(f, "{e}"),
-            RunError::Output(e) => write!(f, "cannot write the report: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for RunError {}
+use std::path::Path;
 
 /// What to suggest for an unknown `--resource`: the resources of that unqualified name when
 /// there are several, else the whole catalog when it is small, else the ten closest names.

@@ -4,9 +4,9 @@
 //! the configuration's levels and the baseline, and counting. NDJSON streams, stdin and walk
 //! errors travel through the pipeline in order and are handled on the reporting thread.
 
+use super::error::RunError;
 use super::file::{check_isolated, check_stdin, unreadable, Ctx};
 use super::options::Options;
-use super::RunError;
 use crate::baseline::Baseline;
 use crate::discover::{self, Found, Reached};
 use crate::input::Format;
