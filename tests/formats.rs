@@ -43,10 +43,6 @@ fn places(run: &Run) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
-fn rules_of(run: &Run) -> Vec<String> {
-    run.diags().into_iter().map(|d| d.rule).collect()
-}
-
 /// Writes `dir/name` and lints it with the JSON report, asserting the exit status.
 fn lint(dir: &Path, name: &str, text: impl AsRef<[u8]>, code: i32) -> Run {
     write(dir, name, text);
@@ -759,7 +755,7 @@ Content-Type: application/json
         .iter()
         .all(|d| d.direction.as_deref() == Some("response")));
     // No read-only-field for an id in a response.
-    assert!(!rules_of(&run).contains(&"read-only-field".to_string()));
+    assert!(!run.rules().contains(&"read-only-field".to_string()));
 }
 
 #[test]

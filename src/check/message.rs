@@ -2,7 +2,8 @@
 //! Content-Length, and whether the response status is documented.
 
 use crate::catalog::Operation;
-use crate::diagnostic::{Diagnostic, Direction};
+use crate::diagnostic::Finding;
+use crate::direction::Direction;
 use crate::input::Payload;
 use crate::rules;
 
@@ -11,14 +12,14 @@ pub fn check(
     payload: &Payload,
     body: Option<&str>,
     operation: Option<&Operation>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) {
     if let Some(headers) = &payload.headers {
         let has_body = body.is_some_and(|b| !b.trim().is_empty());
         if payload.direction == Some(Direction::Request) && has_body {
             match payload.header("content-type") {
                 None => out.push(rules::content_type::missing(payload.start)),
-                Some(h) if !rules::content_type::is_json(&h.value) => {
+                Some(h) if !crate::input::is_json_media_type(&h.value) => {
                     out.push(rules::content_type::not_json(h.span, &h.value))
                 }
                 Some(_) => {}

@@ -7,11 +7,11 @@
 //! and HTML are told apart as CommonMark does; positions stay lines of the `.md` file.
 
 use super::http::{self, Linker};
-use super::{Body, Parsed, Payload};
-use crate::diagnostic::Direction;
-use crate::json::{self, Kind, Span};
-use crate::rules;
-use crate::source::SourceFile;
+use super::payload::{Body, Parsed, Payload};
+use super::problem::{MarkdownProblem, Problem, ProblemKind};
+use crate::direction::Direction;
+use crate::json::{self, Kind};
+use crate::source::{SourceFile, Span};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 /// What an annotation says about the block after it.
@@ -73,10 +73,9 @@ fn annotation(text: &str, block: Span, parsed: &mut Parsed) -> Option<Annotation
     let opened = trimmed.strip_prefix("<!--")?;
     let Some(inner) = opened.strip_suffix("-->") else {
         if opened.trim_start().starts_with('{') && !opened.contains("-->") {
-            parsed.problems.push(rules::invalid_markdown::diagnose(
+            parsed.problems.push(markdown_problem(
                 Span::new(block.start, block.start + 4),
-                "this example annotation's comment is never closed: the rest of the doc is hidden in it",
-                "end the annotation with `-->`",
+                MarkdownProblem::UnclosedAnnotation,
             ));
         }
         return None;
@@ -89,14 +88,12 @@ fn annotation(text: &str, block: Span, parsed: &mut Parsed) -> Option<Annotation
     let start = inner_start + lead;
     let end = inner_start + inner.trim_end().len();
     let span = Span::new(block.start, block.end);
-    let hint = "write the annotation as a JSON object: <!-- { \"blockType\": \"request\", \"name\": \"...\" } -->";
     let doc = match json::parse_range(text, start, end) {
         Ok(doc) => doc,
         Err(e) => {
-            parsed.problems.push(rules::invalid_markdown::diagnose(
+            parsed.problems.push(markdown_problem(
                 Span::new(e.offset, e.offset + 1),
-                format!("the example annotation is not valid JSON: {}", e.message),
-                hint,
+                MarkdownProblem::AnnotationNotJson { message: e.message },
             ));
             return Some(Annotation {
                 span,
@@ -105,14 +102,13 @@ fn annotation(text: &str, block: Span, parsed: &mut Parsed) -> Option<Annotation
             });
         }
     };
-    let field = |name: &str| doc.root.pointer(&format!("/{name}")).map(|n| &n.kind);
+    let field = |name: &str| doc.root.get(name).map(|n| &n.kind);
     let block_type = match field("blockType") {
         Some(Kind::String(s)) => s.clone(),
         Some(_) => {
-            parsed.problems.push(rules::invalid_markdown::diagnose(
+            parsed.problems.push(markdown_problem(
                 doc.root.member("/blockType").map_or(span, |m| m.value.span),
-                "`blockType` must be a string such as \"request\", \"response\" or \"ignored\"",
-                hint,
+                MarkdownProblem::BlockTypeNotAString,
             ));
             "ignored".into()
         }
@@ -124,6 +120,10 @@ fn annotation(text: &str, block: Span, parsed: &mut Parsed) -> Option<Annotation
         block_type,
         truncated,
     })
+}
+
+fn markdown_problem(span: Span, problem: MarkdownProblem) -> Problem {
+    Problem::at(span, ProblemKind::Markdown(problem))
 }
 
 /// Reads the fenced block `fence` (with its fences) that `note` annotates.
@@ -159,22 +159,17 @@ fn example(
         if closed { last_line_start } else { fence.end },
     );
     if !closed {
-        parsed.problems.push(rules::invalid_markdown::diagnose(
+        parsed.problems.push(markdown_problem(
             Span::new(fence.start, open_end.saturating_sub(1).max(fence.start)),
-            format!(
-                "this {direction_name} example's fence is never closed",
-                direction_name = direction.as_str()
-            ),
-            "close the block with a line holding the same fence (```)",
+            MarkdownProblem::UnclosedFence { direction },
         ));
     }
     match lang {
         "http" | "https" => {
             for m in http::parse(text, content, &mut parsed.problems) {
-                let index = parsed.payloads.len();
-                parsed
-                    .payloads
-                    .push(linker.payload(index, m, note.truncated));
+                let mut payload = linker.payload(parsed.payloads.len(), m);
+                payload.truncated = note.truncated;
+                parsed.payloads.push(payload);
             }
         }
         "json" | "jsonc" | "" => {
@@ -212,7 +207,6 @@ fn example(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
 
     fn read_text(text: &str) -> Parsed {
         read(&SourceFile {
@@ -266,7 +260,10 @@ mod tests {
         let text = "# T\n\n<!-- { \"blockType\": \"request\", } -->\n```http\nPATCH /a\n```\n";
         let p = read_text(text);
         assert_eq!(p.problems.len(), 1);
-        assert_eq!(p.problems[0].rule, Rule::InvalidMarkdown);
+        assert!(matches!(
+            p.problems[0].kind,
+            ProblemKind::Markdown(MarkdownProblem::AnnotationNotJson { .. })
+        ));
         assert_eq!(p.problems[0].span.start, text.find("} -->").unwrap());
         assert!(p.payloads.is_empty());
     }
