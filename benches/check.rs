@@ -1,11 +1,11 @@
 //! Per-payload check cost, by format and for valid and invalid bodies, and the catalog build,
-//! measured apart from file-system costs (`lint::check_text` works on bytes in memory).
+//! measured apart from file-system costs (`engine::check_text` works on bytes in memory).
 //!
 //!     cargo bench --bench check
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use paylint::catalog::Catalog;
-use paylint::lint::{check_text, Options};
+use paylint::engine::{check_text, Options};
 use std::hint::black_box;
 use std::path::Path;
 

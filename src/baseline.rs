@@ -4,36 +4,58 @@
 //! move lines.
 
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint::{fingerprint, portable_path};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
-/// A finding's identity across runs: FNV-1a (64 bits, hex) of file, rule, pointer and payload.
-/// FNV is written out here because it is tiny, stable across releases and platforms (unlike
-/// std's hasher), and needs no crate.
-pub fn fingerprint(file: &str, d: &Diagnostic) -> String {
-    let payload = d.payload.to_string();
-    format!("{:016x}", fnv1a(&[file, d.rule.id(), &d.pointer, &payload]))
+/// A baseline that cannot be read or written (exit 2).
+#[derive(Debug)]
+pub enum BaselineError {
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    NotABaseline {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+    /// A version this paylint does not read.
+    Version {
+        path: PathBuf,
+        version: u32,
+    },
+    Serialize(serde_json::Error),
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
-/// FNV-1a (64 bits) of `parts`, each followed by a 0xff separator byte.
-pub fn fnv1a(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+impl fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BaselineError::Read { path, error } => {
+                write!(f, "cannot read the baseline {}: {error}", path.display())
+            }
+            BaselineError::NotABaseline { path, error } => {
+                write!(f, "{} is not a paylint baseline: {error}", path.display())
+            }
+            BaselineError::Version { path, version } => write!(
+                f,
+                "{}: baseline version {version} is not supported (1 is)",
+                path.display()
+            ),
+            BaselineError::Serialize(error) => write!(f, "{error}"),
+            BaselineError::Write { path, error } => {
+                write!(f, "cannot write the baseline {}: {error}", path.display())
+            }
         }
     }
-    h
 }
 
-/// The file path as fingerprints and reports outside the tool know it: `/` separators, no
-/// leading `./`.
-pub fn portable_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
+impl std::error::Error for BaselineError {}
 
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
 pub struct Entry {
@@ -51,7 +73,7 @@ impl Entry {
             fingerprint: fingerprint(&file, d),
             file,
             rule: d.rule.id().to_string(),
-            pointer: d.pointer.clone(),
+            pointer: d.pointer.to_string(),
             payload: d.payload,
         }
     }
@@ -72,17 +94,22 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
-        let file: BaselineFile = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not a paylint baseline: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let path_buf = || path.to_path_buf();
+        let text = std::fs::read_to_string(path).map_err(|error| BaselineError::Read {
+            path: path_buf(),
+            error,
+        })?;
+        let file: BaselineFile =
+            serde_json::from_str(&text).map_err(|error| BaselineError::NotABaseline {
+                path: path_buf(),
+                error,
+            })?;
         if file.version != 1 {
-            return Err(format!(
-                "{}: baseline version {} is not supported (1 is)",
-                path.display(),
-                file.version
-            ));
+            return Err(BaselineError::Version {
+                path: path_buf(),
+                version: file.version,
+            });
         }
         let mut remaining = HashMap::new();
         for e in file.findings {
@@ -114,44 +141,58 @@ impl Baseline {
 }
 
 /// Writes a baseline atomically.
-pub fn write(path: &Path, findings: Vec<Entry>) -> Result<(), String> {
+pub fn write(path: &Path, findings: Vec<Entry>) -> Result<(), BaselineError> {
     let file = BaselineFile {
         version: 1,
         findings,
     };
-    let mut text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_string_pretty(&file).map_err(BaselineError::Serialize)?;
     text.push('\n');
-    crate::fix::write_atomic(path, text.as_bytes())
-        .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))
+    crate::fix::write_atomic(path, text.as_bytes()).map_err(|error| BaselineError::Write {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Span;
-    use crate::rules::Rule;
+    use crate::rule::Rule;
+    use crate::source::Span;
 
     fn diag(line: usize, pointer: &str) -> Diagnostic {
-        let mut d = Diagnostic::new(
+        crate::diagnostic::Finding::new(
             Rule::UnknownField,
+            crate::rule::Severity::Error,
             Span::new(line * 10, line * 10 + 3),
-            pointer,
+            crate::pointer::JsonPointer::parse(pointer).unwrap(),
             "m",
-        );
-        d.line = line;
-        d
+        )
+        .placed(crate::source::Position { line, column: 1 })
     }
 
     #[test]
-    fn fingerprints_ignore_lines_and_separate_everything_else() {
-        let a = fingerprint("a.json", &diag(3, "/groupID"));
-        assert_eq!(a, fingerprint("a.json", &diag(9, "/groupID")));
-        assert_ne!(a, fingerprint("b.json", &diag(3, "/groupID")));
-        assert_ne!(a, fingerprint("a.json", &diag(3, "/group_id")));
-        let mut other_payload = diag(3, "/groupID");
-        other_payload.payload = 1;
-        assert_ne!(a, fingerprint("a.json", &other_payload));
-        assert_eq!(portable_path(Path::new("./x/y.json")), "x/y.json");
+    fn a_baseline_round_trips_and_bad_ones_say_what_is_wrong() {
+        let t = tempfile::TempDir::new().unwrap();
+        let path = t.path().join("b.json");
+        let entry = Entry::new(Path::new("./a.json"), &diag(2, "/x"));
+        assert_eq!(entry.file, "a.json");
+        write(&path, vec![entry.clone()]).unwrap();
+        let mut b = Baseline::load(&path).unwrap();
+        let mut ds = vec![diag(7, "/x")];
+        b.filter(Path::new("a.json"), &mut ds);
+        assert!(ds.is_empty());
+        std::fs::write(&path, r#"{"version": 2, "findings": []}"#).unwrap();
+        let e = Baseline::load(&path).unwrap_err().to_string();
+        assert!(
+            e.ends_with("baseline version 2 is not supported (1 is)"),
+            "{e}"
+        );
+        std::fs::write(&path, "[]").unwrap();
+        let e = Baseline::load(&path).unwrap_err().to_string();
+        assert!(e.contains("is not a paylint baseline"), "{e}");
+        let e = Baseline::load(&t.path().join("none.json")).unwrap_err();
+        assert!(e.to_string().starts_with("cannot read the baseline"), "{e}");
     }
 
     #[test]

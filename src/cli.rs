@@ -1,15 +1,17 @@
-//! The command line: arguments, the choice of renderer and colours, and the exit status.
-//! Writes only to the streams it is given.
+//! The command line: arguments, the configuration they merge into, the choice of renderer and
+//! colours, and how the run ended ([`Status`], or a [`CliError`]). Writes only to the stream it
+//! is given; `main` maps the outcome to an exit status.
 
-use crate::baseline::{self, Baseline};
-use crate::catalog::Catalog;
-use crate::config::{Config, FailOn};
-use crate::diagnostic::Direction;
-use crate::lint::{self, FixMode, Options};
+use crate::baseline::{self, Baseline, BaselineError};
+use crate::catalog::{Catalog, CatalogError};
+use crate::config::{Config, ConfigError, FailOn, SettingError};
+use crate::direction::Direction;
+use crate::engine::{self, FixMode, Options, RunError};
 use crate::render::{human::Human, json::Json, Renderer};
 use clap::{Parser, ValueEnum};
+use std::fmt;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Lint captured API payloads against their resource schemas and operations.
 #[derive(Debug, Parser)]
@@ -41,7 +43,7 @@ pub struct Args {
     /// The direction of bare bodies: adds that direction's rules (required properties,
     /// read-only properties in requests). Without it only rules that hold both ways apply.
     #[arg(long, value_enum)]
-    pub direction: Option<Direction>,
+    pub direction: Option<DirectionArg>,
 
     /// Extra catalog folder (NAME.schema.json, NAME.operations.json); a file replaces the
     /// built-in one of the same name. Repeatable.
@@ -93,7 +95,7 @@ pub struct Args {
 
     /// Which findings make the exit status 1 (default: error, or the configuration's).
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<FailOn>,
+    pub fail_on: Option<FailOnArg>,
 
     /// Report and fail only on findings not recorded in this baseline.
     #[arg(long, value_name = "FILE")]
@@ -118,8 +120,8 @@ pub struct Args {
 
     /// Check only the K-th of N shares of the files (by a hash of the path), to split a tree
     /// across N jobs with no overlap and no gap.
-    #[arg(long, value_name = "K/N", value_parser = lint::Shard::parse)]
-    pub shard: Option<lint::Shard>,
+    #[arg(long, value_name = "K/N", value_parser = engine::Shard::parse)]
+    pub shard: Option<engine::Shard>,
 
     /// The file name reports give standard input (`-`), e.g. the stream a chunk came from.
     #[arg(long, value_name = "NAME")]
@@ -193,6 +195,38 @@ pub enum OutputFormat {
     Github,
 }
 
+/// `--direction`: the command line's spelling of a [`Direction`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirectionArg {
+    Request,
+    Response,
+}
+
+impl From<DirectionArg> for Direction {
+    fn from(arg: DirectionArg) -> Direction {
+        match arg {
+            DirectionArg::Request => Direction::Request,
+            DirectionArg::Response => Direction::Response,
+        }
+    }
+}
+
+/// `--fail-on`: the command line's spelling of a [`FailOn`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(arg: FailOnArg) -> FailOn {
+        match arg {
+            FailOnArg::Error => FailOn::Error,
+            FailOnArg::Warning => FailOn::Warning,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -200,10 +234,151 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Exit statuses.
-pub const EXIT_CLEAN: i32 = 0;
-pub const EXIT_FINDINGS: i32 = 1;
-pub const EXIT_TROUBLE: i32 = 2;
+impl Args {
+    /// What the engine is to check and how, with `config` (the configuration file's policy,
+    /// with the command line's levels and excludes merged in).
+    pub fn options(&self, config: Config) -> Options {
+        let fix = match (self.fix, self.diff) {
+            (false, _) => FixMode::Off,
+            (true, false) => FixMode::Apply,
+            (true, true) => FixMode::Diff,
+        };
+        let show_diff = !self.no_diff && !self.quiet;
+        Options {
+            paths: self.paths.clone(),
+            resource: self.resource.clone(),
+            direction: self.direction.map(Direction::from),
+            conformant: self.format == OutputFormat::Human && show_diff,
+            max_file_size: self.max_file_size,
+            config,
+            fix,
+            threads: self
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            shard: self.shard.unwrap_or_default(),
+            stdin_name: self.stdin_name.clone(),
+            stdin_first_line: self.stdin_first_line as usize,
+            service: None,
+        }
+    }
+}
+
+/// How a run ended, when paylint did its job (`main` maps it to the exit status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No finding that fails the run (exit 0).
+    Clean,
+    /// At least one finding that fails the run (exit 1).
+    Findings,
+    /// paylint itself failed on some file (`internal-error`); the others were checked (exit 2).
+    Trouble,
+}
+
+/// The exit status of a run: 0 when it found nothing that fails it (or its reader closed the
+/// output: the findings decided nothing), 1 with such findings, 2 when paylint could not do its
+/// job (then `main` prints why).
+pub fn exit_status(outcome: &Result<Status, CliError>) -> i32 {
+    match outcome {
+        Ok(Status::Clean) => 0,
+        Ok(Status::Findings) => 1,
+        Ok(Status::Trouble) => 2,
+        Err(e) if e.is_closed_output() => 0,
+        Err(_) => 2,
+    }
+}
+
+/// Why paylint could not do its job (exit 2), or could not report it (a closed output).
+#[derive(Debug)]
+pub enum CliError {
+    /// The working directory cannot be read.
+    WorkingDirectory(std::io::Error),
+    Config(ConfigError),
+    /// A `--rule` or `--exclude` that cannot be used.
+    Setting(SettingError),
+    Catalog(CatalogError),
+    /// `--metadata` cannot be read or is not valid metadata.
+    Metadata(crate::odata::cache::LoadError),
+    Baseline(BaselineError),
+    Run(RunError),
+    /// The report cannot be written.
+    Report(std::io::Error),
+    /// `catalog import`: the metadata cannot be opened, or imported.
+    Open {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Import {
+        name: String,
+        message: String,
+    },
+    /// A subcommand's output cannot be written.
+    Write(std::io::Error),
+    Manpage(std::io::Error),
+}
+
+impl CliError {
+    /// The output was closed by its reader (`paylint ... | head`): not a failure of paylint,
+    /// and nothing is left to say.
+    pub fn is_closed_output(&self) -> bool {
+        let io = match self {
+            CliError::Report(e) | CliError::Write(e) | CliError::Manpage(e) => e,
+            CliError::Run(RunError::Output(e)) => e,
+            _ => return false,
+        };
+        io.kind() == std::io::ErrorKind::BrokenPipe
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::WorkingDirectory(e) => write!(f, "cannot read the working directory: {e}"),
+            CliError::Config(e) => write!(f, "{e}"),
+            CliError::Setting(e) => write!(f, "{e}"),
+            CliError::Catalog(e) => write!(f, "{e}"),
+            CliError::Metadata(e) => write!(f, "{e}"),
+            CliError::Baseline(e) => write!(f, "{e}"),
+            CliError::Run(e) => write!(f, "{e}"),
+            CliError::Report(e) => write!(f, "cannot write the report: {e}"),
+            CliError::Open { path, error } => write!(f, "cannot open {}: {error}", path.display()),
+            CliError::Import { name, message } => write!(f, "cannot import {name}: {message}"),
+            CliError::Write(e) => write!(f, "cannot write: {e}"),
+            CliError::Manpage(e) => write!(f, "cannot write the manual page: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        CliError::Config(e)
+    }
+}
+
+impl From<SettingError> for CliError {
+    fn from(e: SettingError) -> Self {
+        CliError::Setting(e)
+    }
+}
+
+impl From<CatalogError> for CliError {
+    fn from(e: CatalogError) -> Self {
+        CliError::Catalog(e)
+    }
+}
+
+impl From<BaselineError> for CliError {
+    fn from(e: BaselineError) -> Self {
+        CliError::Baseline(e)
+    }
+}
+
+impl From<RunError> for CliError {
+    fn from(e: RunError) -> Self {
+        CliError::Run(e)
+    }
+}
 
 /// The environment the run sees: whether stdout is a terminal and whether NO_COLOR is set.
 #[derive(Debug, Clone, Copy, Default)]
@@ -212,113 +387,156 @@ pub struct Terminal {
     pub no_color: bool,
 }
 
-/// Runs paylint with parsed arguments; returns the exit status.
-pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+/// Runs paylint with parsed arguments, writing its output to `out` and nothing else.
+pub fn run(args: Args, term: Terminal, out: &mut dyn Write) -> Result<Status, CliError> {
+    run_noting(args, term, out, &mut std::io::sink())
+}
+
+/// [`run`], writing what the user should know but is no finding (the metadata's warnings) to
+/// `notes` (`main` gives it standard error).
+pub fn run_noting(
+    args: Args,
+    term: Terminal,
+    out: &mut dyn Write,
+    notes: &mut dyn Write,
+) -> Result<Status, CliError> {
     match &args.command {
         Some(Command::Completions { shell }) => {
             let mut cmd = <Args as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "paylint", out);
-            return EXIT_CLEAN;
+            Ok(Status::Clean)
         }
         Some(Command::Manpage) => {
             let cmd = <Args as clap::CommandFactory>::command();
-            return match clap_mangen::Man::new(cmd).render(out) {
-                Ok(()) => EXIT_CLEAN,
-                Err(e) => {
-                    let _ = writeln!(err, "paylint: cannot write the manual page: {e}");
-                    EXIT_TROUBLE
-                }
-            };
+            clap_mangen::Man::new(cmd)
+                .render(out)
+                .map_err(CliError::Manpage)?;
+            Ok(Status::Clean)
         }
         Some(Command::Catalog { action }) => {
-            return match catalog_command(action, out) {
-                Ok(()) => EXIT_CLEAN,
-                Err(message) => {
-                    let _ = writeln!(err, "paylint: {message}");
-                    EXIT_TROUBLE
-                }
-            };
+            catalog_command(action, out)?;
+            Ok(Status::Clean)
         }
-        None => {}
-    }
-    match lint_with(args, term, out, err) {
-        Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(err, "paylint: {message}");
-            EXIT_TROUBLE
-        }
+        None => lint_with(args, term, out, notes),
     }
 }
 
-fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), String> {
-    let write_error = |e: std::io::Error| format!("cannot write: {e}");
+fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), CliError> {
     match action {
         CatalogCommand::Import {
             metadata,
             out: dir,
             strict_responses,
-        } => {
-            let started = std::time::Instant::now();
-            let file = std::fs::File::open(metadata)
-                .map_err(|e| format!("cannot open {}: {e}", metadata.display()))?;
-            let name = metadata.display().to_string();
-            let stats = crate::catalog::import::import_into(
-                std::io::BufReader::new(file),
-                &name,
-                crate::catalog::import::ImportOptions {
-                    strict_responses: *strict_responses,
-                },
-                dir,
-            )
-            .map_err(|e| format!("cannot import {name}: {e}"))?;
-            writeln!(
-                out,
-                "imported {name} into {}: {} entity types, {} complex types, {} enum types, \
-                 {} operations, {} bytes in {:.2} s",
-                dir.display(),
-                stats.entity_types,
-                stats.complex_types,
-                stats.enum_types,
-                stats.operations,
-                stats.bytes_written,
-                started.elapsed().as_secs_f64()
-            )
-            .map_err(write_error)?;
-            writeln!(out, "lint with: paylint --schemas {} PATHS", dir.display())
-                .map_err(write_error)
-        }
+        } => import(metadata, dir, *strict_responses, out),
         CatalogCommand::List { schemas, filter } => {
-            let cwd = std::env::current_dir()
-                .map_err(|e| format!("cannot read the working directory: {e}"))?;
-            let config = Config::discover(None, &cwd).map_err(|e| e.to_string())?;
+            let cwd = std::env::current_dir().map_err(CliError::WorkingDirectory)?;
+            let config = Config::discover(None, &cwd)?;
             let mut dirs = config.schemas.clone();
             dirs.extend(schemas.iter().cloned());
-            let catalog = Catalog::load(&dirs).map_err(|e| e.to_string())?;
-            let needle = filter.as_deref().map(str::to_ascii_lowercase);
-            for r in catalog.resources() {
-                if needle
-                    .as_deref()
-                    .is_some_and(|n| !r.name.to_ascii_lowercase().contains(n))
-                {
-                    continue;
-                }
-                let ty = r.odata_type.as_deref().unwrap_or("(no @odata.type)");
-                writeln!(out, "{}  {ty}  ({})", r.name, r.source).map_err(write_error)?;
-                for op in &r.operations {
-                    writeln!(out, "    {:<6} {}", op.method, op.path).map_err(write_error)?;
-                }
-            }
-            Ok(())
+            let catalog = Catalog::load(&dirs)?;
+            list(&catalog, filter.as_deref(), out).map_err(CliError::Write)
         }
     }
 }
 
-/// Loads `--metadata` (or the configuration's): the model, and its warnings written to `err`.
-fn load_service(
+/// `catalog import`: CSDL into a catalog folder, and what was written.
+fn import(
+    metadata: &Path,
+    dir: &Path,
+    strict_responses: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let file = std::fs::File::open(metadata).map_err(|error| CliError::Open {
+        path: metadata.to_path_buf(),
+        error,
+    })?;
+    let name = metadata.display().to_string();
+    let options = crate::catalog::import::ImportOptions { strict_responses };
+    let stats =
+        crate::catalog::import::import_into(std::io::BufReader::new(file), &name, options, dir)
+            .map_err(|message| CliError::Import {
+                name: name.clone(),
+                message,
+            })?;
+    writeln!(
+        out,
+        "imported {name} into {}: {} entity types, {} complex types, {} enum types, \
+         {} operations, {} bytes in {:.2} s",
+        dir.display(),
+        stats.entity_types,
+        stats.complex_types,
+        stats.enum_types,
+        stats.operations,
+        stats.bytes_written,
+        started.elapsed().as_secs_f64()
+    )
+    .and_then(|_| writeln!(out, "lint with: paylint --schemas {} PATHS", dir.display()))
+    .map_err(CliError::Write)
+}
+
+/// `catalog list`: the resources (whose name contains `filter`) and their operations.
+fn list(catalog: &Catalog, filter: Option<&str>, out: &mut dyn Write) -> std::io::Result<()> {
+    let needle = filter.map(str::to_ascii_lowercase);
+    for r in catalog.resources() {
+        if needle
+            .as_deref()
+            .is_some_and(|n| !r.name.to_ascii_lowercase().contains(n))
+        {
+            continue;
+        }
+        let ty = r.odata_type.as_deref().unwrap_or("(no @odata.type)");
+        writeln!(out, "{}  {ty}  ({})", r.name, r.source)?;
+        for op in &r.operations {
+            writeln!(out, "    {:<6} {}", op.method, op.path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The configuration, with the command line's levels, excludes and `--fail-on` merged in.
+fn config(args: &Args) -> Result<Config, CliError> {
+    let cwd = std::env::current_dir().map_err(CliError::WorkingDirectory)?;
+    let mut config = Config::discover(args.config.as_deref(), &cwd)?;
+    for spec in &args.rules {
+        config.set_rule(spec)?;
+    }
+    config.add_excludes(&args.excludes)?;
+    if let Some(f) = args.fail_on {
+        config.fail_on = f.into();
+    }
+    Ok(config)
+}
+
+/// The renderer the arguments choose.
+fn renderer(args: &Args, term: Terminal) -> Box<dyn Renderer> {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => term.stdout_is_tty && !term.no_color,
+    };
+    match args.format {
+        OutputFormat::Human => Box::new(Human {
+            color,
+            show_diff: !args.no_diff && !args.quiet,
+            quiet: args.quiet,
+            statistics: args.statistics,
+        }),
+        OutputFormat::Json if args.statistics => Box::new(Json::with_statistics()),
+        OutputFormat::Json => Box::new(Json::new()),
+        OutputFormat::Jsonl => Box::new(crate::render::jsonl::JsonLines),
+        OutputFormat::Sarif => Box::new(crate::render::sarif::Sarif::new()),
+        OutputFormat::Junit => Box::new(crate::render::junit::Junit::new()),
+        OutputFormat::Github => Box::new(crate::render::github::Github::new()),
+    }
+}
+
+/// Loads `--metadata` (or the configuration's): the model, its warnings written to `notes`.
+fn service(
     args: &Args,
     config: &Config,
-    err: &mut dyn Write,
-) -> Result<Option<std::sync::Arc<crate::route_model::Service>>, String> {
+    notes: &mut dyn Write,
+) -> Result<Option<std::sync::Arc<crate::route_model::Service>>, CliError> {
     use crate::odata::{build, cache};
     let Some(path) = args.metadata.clone().or_else(|| config.metadata.clone()) else {
         return Ok(None);
@@ -332,9 +550,9 @@ fn load_service(
     } else {
         cache::CacheDir::from_env()
     };
-    let loaded = cache::load(&path, &options, &dir).map_err(|e| e.to_string())?;
+    let loaded = cache::load(&path, &options, &dir).map_err(CliError::Metadata)?;
     for w in &loaded.warnings {
-        let _ = writeln!(err, "paylint: warning: metadata {}:{w}", path.display());
+        let _ = writeln!(notes, "paylint: warning: metadata {}:{w}", path.display());
     }
     let mut roots = config.service_roots.clone();
     roots.extend(args.service_roots.iter().cloned());
@@ -348,103 +566,217 @@ fn lint_with(
     args: Args,
     term: Terminal,
     out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<i32, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let mut config = Config::discover(args.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
-    for spec in &args.rules {
-        config.set_rule(spec)?;
-    }
-    config.add_excludes(&args.excludes)?;
-    if let Some(f) = args.fail_on {
-        config.fail_on = f;
-    }
+    notes: &mut dyn Write,
+) -> Result<Status, CliError> {
+    let config = config(&args)?;
+    let service = service(&args, &config, notes)?;
     // Folders from the command line come last, so their files win.
     let mut schema_dirs = config.schemas.clone();
     schema_dirs.extend(args.schemas.iter().cloned());
     // Kept to the end of the process, never dropped: freeing an imported catalog's thousands of
     // resources and operations cost more than a small run's checks (this runs once per process).
-    let catalog: &Catalog = Box::leak(Box::new(
-        Catalog::load(&schema_dirs).map_err(|e| e.to_string())?,
-    ));
-    let service = load_service(&args, &config, err)?;
+    let catalog: &Catalog = Box::leak(Box::new(Catalog::load(&schema_dirs)?));
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => term.stdout_is_tty && !term.no_color,
-    };
-    let show_diff = !args.no_diff && !args.quiet;
-    let mut renderer: Box<dyn Renderer> = match args.format {
-        OutputFormat::Human => Box::new(Human {
-            color,
-            show_diff,
-            quiet: args.quiet,
-            statistics: args.statistics,
-        }),
-        OutputFormat::Json => Box::new(Json::new(args.statistics)),
-        OutputFormat::Jsonl => Box::new(crate::render::jsonl::JsonLines),
-        OutputFormat::Sarif => Box::new(crate::render::sarif::Sarif::new()),
-        OutputFormat::Junit => Box::new(crate::render::junit::Junit::new()),
-        OutputFormat::Github => Box::new(crate::render::github::Github::new()),
-    };
-    let fix = match (args.fix, args.diff) {
-        (false, _) => FixMode::Off,
-        (true, false) => FixMode::Apply,
-        (true, true) => FixMode::Diff,
-    };
+    let mut renderer = renderer(&args, term);
     let fail_on = config.fail_on;
-    let options = Options {
-        paths: args.paths,
-        resource: args.resource,
-        direction: args.direction,
-        conformant: args.format == OutputFormat::Human && show_diff,
-        max_file_size: args.max_file_size,
-        config,
-        fix,
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        shard: args.shard.unwrap_or_default(),
-        stdin_name: args.stdin_name,
-        stdin_first_line: args.stdin_first_line as usize,
-        service,
-    };
-    let plan = lint::Plan::new(&options, catalog).map_err(|e| e.to_string())?;
-    let write_error = |e: std::io::Error| format!("cannot write the report: {e}");
-    renderer.start(out).map_err(write_error)?;
+    let mut options = args.options(config);
+    options.service = service;
+    let plan = engine::Plan::new(&options, catalog)?;
+    renderer.start(out).map_err(CliError::Report)?;
     let mut recorded: Vec<baseline::Entry> = Vec::new();
     let recording = args.write_baseline.is_some();
-    let summary = plan
-        .run(baseline.as_mut(), &mut |report| {
-            if recording {
-                // All current findings, those a baseline suppressed included.
-                let all = if report.suppressed.is_empty() {
-                    &report.diagnostics
-                } else {
-                    &report.suppressed
-                };
-                recorded.extend(all.iter().map(|d| baseline::Entry::new(&report.path, d)));
-            }
-            renderer.file(out, &report)
-        })
-        .map_err(|e| e.to_string())?;
+    let summary = plan.run(baseline.as_mut(), &mut |report| {
+        if recording {
+            // All current findings, those a baseline suppressed included.
+            let all = if report.suppressed.is_empty() {
+                &report.diagnostics
+            } else {
+                &report.suppressed
+            };
+            recorded.extend(all.iter().map(|d| baseline::Entry::new(&report.path, d)));
+        }
+        renderer.file(out, &report)
+    })?;
     renderer
         .finish(out, &summary)
         .and_then(|_| out.flush())
-        .map_err(write_error)?;
+        .map_err(CliError::Report)?;
     if let Some(path) = &args.write_baseline {
         baseline::write(path, recorded)?;
         if summary.internal_errors == 0 {
-            return Ok(EXIT_CLEAN);
+            return Ok(Status::Clean);
         }
     }
     Ok(if summary.internal_errors > 0 {
-        EXIT_TROUBLE
+        Status::Trouble
     } else if summary.errors > 0 || (fail_on == FailOn::Warning && summary.warnings > 0) {
-        EXIT_FINDINGS
+        Status::Findings
     } else {
-        EXIT_CLEAN
+        Status::Clean
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(argv: &[&str]) -> Args {
+        let all = std::iter::once("paylint").chain(argv.iter().copied());
+        Args::try_parse_from(all).unwrap_or_else(|e| panic!("{argv:?}: {e}"))
+    }
+
+    fn options(argv: &[&str]) -> Options {
+        args(argv).options(Config::default())
+    }
+
+    #[test]
+    fn fix_and_diff_choose_the_fix_mode() {
+        assert_eq!(options(&["x"]).fix, FixMode::Off);
+        assert_eq!(options(&["x", "--fix"]).fix, FixMode::Apply);
+        assert_eq!(options(&["x", "--fix", "--diff"]).fix, FixMode::Diff);
+        assert!(
+            Args::try_parse_from(["paylint", "x", "--diff"]).is_err(),
+            "--diff needs --fix"
+        );
+    }
+
+    #[test]
+    fn the_conformant_text_is_computed_only_for_a_human_report_with_a_diff() {
+        assert!(options(&["x"]).conformant);
+        for argv in [
+            &["x", "--no-diff"][..],
+            &["x", "--quiet"],
+            &["x", "--format", "json"],
+            &["x", "--format", "sarif"],
+        ] {
+            assert!(!options(argv).conformant, "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn the_command_line_maps_onto_the_engine_options() {
+        let o = options(&[
+            "a",
+            "b",
+            "--direction",
+            "response",
+            "--resource",
+            "R",
+            "--threads",
+            "3",
+            "--shard",
+            "2/4",
+            "--max-file-size",
+            "9",
+            "--stdin-name",
+            "s.ndjson",
+            "--stdin-first-line",
+            "7",
+        ]);
+        assert_eq!(o.paths, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(o.direction, Some(Direction::Response));
+        assert_eq!(o.resource.as_deref(), Some("R"));
+        assert_eq!(o.threads, 3);
+        assert_eq!(o.shard, engine::Shard { index: 2, count: 4 });
+        assert_eq!(o.max_file_size, 9);
+        assert_eq!(o.stdin_name.as_deref(), Some(Path::new("s.ndjson")));
+        assert_eq!(o.stdin_first_line, 7);
+        assert!(options(&["x"]).threads >= 1);
+        let e = Args::try_parse_from(["paylint", "x", "--shard", "5/4"]).unwrap_err();
+        assert!(e.to_string().contains("write K/N with 1 <= K <= N"), "{e}");
+    }
+
+    #[test]
+    fn outcomes_map_to_exit_statuses_and_a_closed_output_is_no_failure() {
+        assert_eq!(exit_status(&Ok(Status::Clean)), 0);
+        assert_eq!(exit_status(&Ok(Status::Findings)), 1);
+        assert_eq!(exit_status(&Ok(Status::Trouble)), 2);
+        let pipe = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        for closed in [
+            CliError::Report(pipe()),
+            CliError::Write(pipe()),
+            CliError::Run(RunError::Output(pipe())),
+        ] {
+            assert!(closed.is_closed_output());
+            assert_eq!(exit_status(&Err(closed)), 0);
+        }
+        let full = CliError::Report(std::io::Error::other("disk full"));
+        assert!(!full.is_closed_output());
+        assert_eq!(full.to_string(), "cannot write the report: disk full");
+        assert_eq!(exit_status(&Err(full)), 2);
+    }
+
+    /// Runs in this process, in the package root: the status and the output.
+    fn run_here(argv: &[&str]) -> (Result<Status, CliError>, String) {
+        let mut out = Vec::new();
+        let outcome = run(args(argv), Terminal::default(), &mut out);
+        (outcome, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn warnings_fail_the_run_only_with_fail_on_warning() {
+        let file = "corpus/invalid/unknown-field-groupID.json";
+        let (outcome, out) = run_here(&[file, "--format", "jsonl"]);
+        assert_eq!(outcome.unwrap(), Status::Findings);
+        assert!(out.lines().all(|l| l.starts_with("{\"rule\":")), "{out}");
+        let demoted = [
+            file,
+            "--rule",
+            "unknown-field=warning",
+            "--rule",
+            "missing-required=warning",
+        ];
+        let (outcome, _) = run_here(&demoted);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        let (outcome, _) = run_here(&[&demoted[..], &["--fail-on", "warning"]].concat());
+        assert_eq!(outcome.unwrap(), Status::Findings);
+    }
+
+    #[test]
+    fn bad_settings_are_errors_with_their_words() {
+        let (outcome, out) = run_here(&["corpus", "--rule", "no-such-rule=off"]);
+        let e = outcome.unwrap_err();
+        assert!(matches!(e, CliError::Setting(_)), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("`--rule`: unknown rule `no-such-rule`"),
+            "{e}"
+        );
+        assert!(
+            out.is_empty(),
+            "nothing is reported before the settings are known"
+        );
+        let (outcome, _) = run_here(&["corpus", "--exclude", "a[b"]);
+        assert!(outcome
+            .unwrap_err()
+            .to_string()
+            .starts_with("`--exclude`: bad glob `a[b`"));
+        let (outcome, _) = run_here(&["corpus", "--resource", "nope"]);
+        assert!(matches!(
+            outcome.unwrap_err(),
+            CliError::Run(RunError::UnknownResource { .. })
+        ));
+    }
+
+    #[test]
+    fn subcommands_write_their_output() {
+        let (outcome, out) = run_here(&["completions", "bash"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        assert!(out.contains("paylint"), "{out}");
+        let (_, out) = run_here(&["manpage"]);
+        assert!(out.starts_with(".ie"), "{}", &out[..out.len().min(40)]);
+        let (_, out) = run_here(&["catalog", "list", "--filter", "provision"]);
+        assert!(
+            out.starts_with(
+                "ProvisionPolicyAssignmentItem  #microsoft.graph.ProvisionPolicyAssignmentItem"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("    PATCH  /provisioningPolicies/"), "{out}");
+        let (outcome, _) = run_here(&["catalog", "import", "no/such.xml", "--out", "x"]);
+        assert!(outcome
+            .unwrap_err()
+            .to_string()
+            .starts_with("cannot open no/such.xml: "));
+    }
 }

@@ -2,8 +2,8 @@
 //! and the policy it gives — rule severities, per-path overrides, include and exclude globs,
 //! extra catalog folders and `fail-on`. Command-line flags are merged on top by `cli`.
 
-use crate::diagnostic::Severity;
-use crate::rules::Rule;
+use crate::diagnostic::Finding;
+use crate::rule::{Rule, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -12,25 +12,91 @@ use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "paylint.toml";
 
-/// A configuration that cannot be used (exit 2); names the file and the key.
+/// A configuration file that cannot be used (exit 2); names the file and the key.
 #[derive(Debug)]
 pub struct ConfigError {
     pub file: PathBuf,
-    pub message: String,
+    pub problem: ConfigProblem,
+}
+
+/// What is wrong with a configuration file.
+#[derive(Debug)]
+pub enum ConfigProblem {
+    /// It cannot be read.
+    Read(std::io::Error),
+    /// It is not paylint's TOML (toml's words, which name the key and its line).
+    Toml(String),
+    /// A setting in it cannot be used.
+    Setting(SettingError),
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "bad configuration in {}: {}",
-            self.file.display(),
-            self.message
-        )
+        write!(f, "bad configuration in {}: ", self.file.display())?;
+        match &self.problem {
+            ConfigProblem::Read(e) => write!(f, "cannot read it: {e}"),
+            ConfigProblem::Toml(message) => f.write_str(message),
+            ConfigProblem::Setting(e) => write!(f, "{e}"),
+        }
     }
 }
 
 impl std::error::Error for ConfigError {}
+
+/// A rule level or a glob that cannot be used, in the file or on the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingError {
+    /// `--rule SPEC` is not RULE=LEVEL.
+    RuleSpec { spec: String },
+    /// `--rule SPEC` gives no level paylint knows.
+    Level { spec: String },
+    /// No rule has this id; `key` says where it was (`rules`, `overrides[0].rules`, `--rule`).
+    UnknownRule { key: String, id: String },
+    /// A glob that cannot be used; `key` says where it was (`include`, `--exclude`, ...).
+    Glob { key: String, error: GlobError },
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SettingError::RuleSpec { spec } => write!(
+                f,
+                "`--rule {spec}`: write RULE=LEVEL, e.g. read-only-field=error"
+            ),
+            SettingError::Level { spec } => write!(
+                f,
+                "`--rule {spec}`: the level must be error, warning or off"
+            ),
+            SettingError::UnknownRule { key, id } => {
+                let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+                write!(
+                    f,
+                    "`{key}`: unknown rule `{id}` (rules: {})",
+                    ids.join(", ")
+                )
+            }
+            SettingError::Glob { key, error } => write!(f, "`{key}`: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for SettingError {}
+
+/// A glob that does not parse (`pattern`), or a set of globs that cannot be built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobError {
+    pub pattern: Option<String>,
+    pub error: globset::Error,
+}
+
+impl fmt::Display for GlobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.pattern {
+            Some(p) => write!(f, "bad glob `{p}`: {}", self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
 
 /// A rule's level as written in the configuration or on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -53,7 +119,7 @@ impl Level {
 }
 
 /// Which findings fail the run (exit 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     #[default]
@@ -130,21 +196,21 @@ impl Config {
     }
 
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
-        let err = |message: String| ConfigError {
+        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
             file: file.to_path_buf(),
-            message,
-        };
-        let text =
-            std::fs::read_to_string(file).map_err(|e| err(format!("cannot read it: {e}")))?;
+            problem: ConfigProblem::Read(e),
+        })?;
         Config::parse(&text, file)
     }
 
     pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
-        let err = |message: String| ConfigError {
+        let err = |problem: ConfigProblem| ConfigError {
             file: file.to_path_buf(),
-            message,
+            problem,
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| err(describe_toml_error(&e)))?;
+        let setting = |e: SettingError| err(ConfigProblem::Setting(e));
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| err(ConfigProblem::Toml(describe_toml_error(&e))))?;
         let root = file
             .parent()
             .map(|p| {
@@ -164,18 +230,20 @@ impl Config {
             if patterns.is_empty() {
                 return Ok(None);
             }
-            build_globs(patterns)
-                .map(Some)
-                .map_err(|m| err(format!("`{key}`: {m}")))
+            build_globs(patterns).map(Some).map_err(|error| {
+                let key = key.to_string();
+                setting(SettingError::Glob { key, error })
+            })
         };
         let mut overrides = Vec::new();
         for (i, o) in raw.overrides.iter().enumerate() {
             let key = format!("overrides[{i}]");
-            let set = build_globs(&o.files).map_err(|m| err(format!("`{key}.files`: {m}")))?;
-            overrides.push((
-                set,
-                rule_levels(&o.rules, &format!("{key}.rules")).map_err(err)?,
-            ));
+            let set = build_globs(&o.files).map_err(|error| {
+                let key = format!("{key}.files");
+                setting(SettingError::Glob { key, error })
+            })?;
+            let levels = rule_levels(&o.rules, &format!("{key}.rules")).map_err(setting)?;
+            overrides.push((set, levels));
         }
         Ok(Config {
             file: Some(file.to_path_buf()),
@@ -186,20 +254,21 @@ impl Config {
             schemas: raw.schemas.iter().map(|s| root.join(s)).collect(),
             metadata: raw.metadata.as_ref().map(|m| root.join(m)),
             service_roots: raw.service_root.clone(),
-            rules: rule_levels(&raw.rules, "rules").map_err(err)?,
+            rules: rule_levels(&raw.rules, "rules").map_err(setting)?,
             overrides,
             root,
         })
     }
 
     /// `--rule RULE=LEVEL` from the command line: wins over the file.
-    pub fn set_rule(&mut self, spec: &str) -> Result<(), String> {
-        let (id, level) = spec.split_once('=').ok_or_else(|| {
-            format!("`--rule {spec}`: write RULE=LEVEL, e.g. read-only-field=error")
-        })?;
+    pub fn set_rule(&mut self, spec: &str) -> Result<(), SettingError> {
+        let spec_owned = || spec.to_string();
+        let (id, level) = spec
+            .split_once('=')
+            .ok_or_else(|| SettingError::RuleSpec { spec: spec_owned() })?;
         let rule = Rule::from_id(id.trim()).ok_or_else(|| unknown_rule(id.trim(), "--rule"))?;
-        let level = Level::parse(level.trim())
-            .ok_or_else(|| format!("`--rule {spec}`: the level must be error, warning or off"))?;
+        let level =
+            Level::parse(level.trim()).ok_or_else(|| SettingError::Level { spec: spec_owned() })?;
         self.rules.insert(rule, level);
         // A command-line level also wins over per-path overrides of the file.
         for (_, rules) in &mut self.overrides {
@@ -209,13 +278,17 @@ impl Config {
     }
 
     /// `--exclude GLOB` from the command line: added to the file's.
-    pub fn add_excludes(&mut self, patterns: &[String]) -> Result<(), String> {
+    pub fn add_excludes(&mut self, patterns: &[String]) -> Result<(), SettingError> {
         if patterns.is_empty() {
             return Ok(());
         }
         let mut all = self.exclude_patterns.clone();
         all.extend(patterns.iter().cloned());
-        self.exclude = Some(build_globs(&all).map_err(|m| format!("`--exclude`: {m}"))?);
+        let globs = build_globs(&all).map_err(|error| SettingError::Glob {
+            key: "--exclude".to_string(),
+            error,
+        })?;
+        self.exclude = Some(globs);
         self.exclude_patterns = all;
         Ok(())
     }
@@ -264,7 +337,7 @@ impl Config {
             }
         }
         match level {
-            None => Some(rule.default_severity()),
+            None => Some(crate::rules::info(rule).severity),
             Some(Level::Error) => Some(Severity::Error),
             Some(Level::Warning) => Some(Severity::Warning),
             Some(Level::Off) => None,
@@ -274,6 +347,21 @@ impl Config {
     /// Does nothing change the default severities?
     pub fn is_default_policy(&self) -> bool {
         self.rules.is_empty() && self.overrides.is_empty()
+    }
+
+    /// Gives the findings of `path` their levels: a rule turned off drops its findings, the
+    /// others take their severity.
+    pub fn apply_levels(&self, path: &Path, diagnostics: &mut Vec<Finding>) {
+        if self.is_default_policy() {
+            return;
+        }
+        diagnostics.retain_mut(|d| match self.severity(d.rule, path) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        });
     }
 }
 
@@ -293,15 +381,24 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn build_globs(patterns: &[String]) -> Result<GlobSet, String> {
+fn build_globs(patterns: &[String]) -> Result<GlobSet, GlobError> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        b.add(Glob::new(p).map_err(|e| format!("bad glob `{p}`: {e}"))?);
+        b.add(Glob::new(p).map_err(|error| GlobError {
+            pattern: Some(p.clone()),
+            error,
+        })?);
     }
-    b.build().map_err(|e| e.to_string())
+    b.build().map_err(|error| GlobError {
+        pattern: None,
+        error,
+    })
 }
 
-fn rule_levels(raw: &BTreeMap<String, Level>, key: &str) -> Result<BTreeMap<Rule, Level>, String> {
+fn rule_levels(
+    raw: &BTreeMap<String, Level>,
+    key: &str,
+) -> Result<BTreeMap<Rule, Level>, SettingError> {
     raw.iter()
         .map(|(id, level)| {
             Ok((
@@ -312,9 +409,11 @@ fn rule_levels(raw: &BTreeMap<String, Level>, key: &str) -> Result<BTreeMap<Rule
         .collect()
 }
 
-fn unknown_rule(id: &str, key: &str) -> String {
-    let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-    format!("`{key}`: unknown rule `{id}` (rules: {})", ids.join(", "))
+fn unknown_rule(id: &str, key: &str) -> SettingError {
+    SettingError::UnknownRule {
+        key: key.to_string(),
+        id: id.to_string(),
+    }
 }
 
 /// toml's message, which names the key and its line, on one line.
@@ -324,4 +423,126 @@ fn describe_toml_error(e: &toml::de::Error) -> String {
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        let t = tempfile::TempDir::new().unwrap();
+        Config::parse(text, &t.path().join(FILE_NAME))
+    }
+
+    #[test]
+    fn levels_come_from_the_file_its_overrides_and_the_command_line_in_that_order() {
+        let mut c = parse(
+            "fail-on = \"warning\"\n\
+             [rules]\nread-only-field = \"error\"\nunknown-field = \"off\"\n\
+             [[overrides]]\nfiles = [\"docs/**\"]\nrules = { read-only-field = \"off\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.fail_on, FailOn::Warning);
+        let doc = c.root.join("docs/a.md");
+        let body = c.root.join("b.json");
+        assert_eq!(
+            c.severity(Rule::ReadOnlyField, &body),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            c.severity(Rule::ReadOnlyField, &doc),
+            None,
+            "the override wins"
+        );
+        assert_eq!(c.severity(Rule::UnknownField, &body), None);
+        assert_eq!(c.severity(Rule::DuplicateKey, &body), Some(Severity::Error));
+        c.set_rule("read-only-field=warning").unwrap();
+        assert_eq!(
+            c.severity(Rule::ReadOnlyField, &doc),
+            Some(Severity::Warning),
+            "the command line wins over the overrides"
+        );
+        assert!(!c.is_default_policy());
+        assert!(Config::default().is_default_policy());
+    }
+
+    #[test]
+    fn apply_levels_drops_what_is_off_and_sets_the_rest() {
+        let c =
+            parse("[rules]\nunknown-field = \"off\"\nmissing-required = \"warning\"\n").unwrap();
+        let finding = |rule| {
+            Finding::new(
+                rule,
+                Severity::Error,
+                crate::source::Span::new(0, 1),
+                crate::pointer::JsonPointer::root(),
+                "m",
+            )
+        };
+        let mut found = vec![finding(Rule::UnknownField), finding(Rule::MissingRequired)];
+        c.apply_levels(Path::new("b.json"), &mut found);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].rule, found[0].severity),
+            (Rule::MissingRequired, Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn includes_and_excludes_match_paths_relative_to_the_file() {
+        let mut c = parse("include = [\"captures/**\"]\nexclude = [\"captures/old\"]\n").unwrap();
+        let root = c.root.clone();
+        let at = |p: &str| root.join(p);
+        assert!(c.included(&at("captures/a.json")));
+        assert!(!c.included(&at("other/a.json")));
+        assert!(
+            c.excluded(&at("captures/old/a.json")),
+            "a folder excludes what is in it"
+        );
+        assert!(!c.excluded(&at("captures/new/a.json")));
+        c.add_excludes(&["**/*.har".to_string()]).unwrap();
+        assert!(c.excluded(&at("captures/new/a.har")));
+        assert!(
+            c.excluded(&at("captures/old/a.json")),
+            "the file's excludes stay"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_used_names_the_file_and_the_key() {
+        let msg = |text: &str| parse(text).unwrap_err().to_string();
+        assert!(msg("[rules]\nno-such = \"off\"\n").contains("`rules`: unknown rule `no-such`"));
+        assert!(msg("include = [\"a[\"]\n").contains("`include`: bad glob `a[`"));
+        assert!(
+            msg("[[overrides]]\nfiles = [\"x\"]\nrules = { nope = \"off\" }\n")
+                .contains("`overrides[0].rules`: unknown rule `nope`")
+        );
+        assert!(msg("surprise = 1\n").contains("surprise"));
+        assert!(parse("").is_ok(), "an empty file is the defaults");
+        let e = parse("fail-on = \"never\"\n").unwrap_err();
+        assert!(matches!(e.problem, ConfigProblem::Toml(_)), "{e:?}");
+        assert!(e.to_string().starts_with("bad configuration in "), "{e}");
+        let mut c = Config::default();
+        assert_eq!(
+            c.set_rule("unknown-field").unwrap_err().to_string(),
+            "`--rule unknown-field`: write RULE=LEVEL, e.g. read-only-field=error"
+        );
+        assert_eq!(
+            c.set_rule("unknown-field=loud").unwrap_err().to_string(),
+            "`--rule unknown-field=loud`: the level must be error, warning or off"
+        );
+    }
+
+    #[test]
+    fn discovery_finds_the_nearest_file_above() {
+        let t = tempfile::TempDir::new().unwrap();
+        let deep = t.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(t.path().join(FILE_NAME), "fail-on = \"warning\"\n").unwrap();
+        let c = Config::discover(None, &deep).unwrap();
+        assert_eq!(c.file.as_deref(), Some(t.path().join(FILE_NAME).as_path()));
+        assert_eq!(c.fail_on, FailOn::Warning);
+        let e = Config::discover(Some(&t.path().join("none.toml")), &deep).unwrap_err();
+        assert!(matches!(e.problem, ConfigProblem::Read(_)));
+    }
 }

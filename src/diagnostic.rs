@@ -1,49 +1,12 @@
-//! A finding as a value: rule, severity, location, message, hint and fix. How a diagnostic is
-//! shown is the renderers' business; what it proposes to change is `fix`'s.
+//! Findings as values: what a rule found ([`Finding`]: rule, severity, message, hint, span,
+//! pointer and fix) and the same placed at its line and column in its file ([`Diagnostic`],
+//! what reports hold). How a diagnostic is shown is the renderers' business; what a fix
+//! changes is `fix`'s.
 
-use crate::json::Span;
-use crate::rules::Rule;
-use serde::Serialize;
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Which way a payload travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Request,
-    Response,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        }
-    }
-}
+use crate::direction::Direction;
+use crate::pointer::JsonPointer;
+use crate::rule::{Rule, Severity};
+use crate::source::{Position, Span};
 
 /// Whether a fix may be applied without a person looking at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +30,11 @@ pub enum FixAction {
         new_json: String,
     },
     RemoveMember {
-        object: String,
+        object: JsonPointer,
         key_start: usize,
     },
     InsertMember {
-        object: String,
+        object: JsonPointer,
         key: String,
         value_json: String,
     },
@@ -83,11 +46,10 @@ pub struct Fix {
     pub action: FixAction,
 }
 
-/// The payload index of a finding nobody has placed yet (the engine then places it).
-pub const UNASSIGNED: usize = usize::MAX;
-
+/// What a rule found: which rule, how serious, what it says and what would fix it, and where
+/// it is in the text. It is placed in its file (line and column) as a [`Diagnostic`].
 #[derive(Debug, Clone)]
-pub struct Diagnostic {
+pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
     pub message: String,
@@ -96,53 +58,50 @@ pub struct Diagnostic {
     /// Byte span in the file of what the finding points at.
     pub span: Span,
     /// RFC 6901 pointer into the body ("" for the body itself).
-    pub pointer: String,
+    pub pointer: JsonPointer,
     pub resource: Option<String>,
     pub direction: Option<Direction>,
-    /// Index of the payload in its file ([`UNASSIGNED`] until a reader or the engine sets it).
-    pub payload: usize,
+    /// Index of the payload in its file, once the check knows which; `None` for a finding
+    /// about the whole file.
+    pub payload: Option<usize>,
     pub fix: Option<Fix>,
-    /// 1-based position of `span.start`, filled in once per file before rendering.
-    pub line: usize,
-    pub column: usize,
 }
 
-impl Diagnostic {
+impl Finding {
     pub fn new(
         rule: Rule,
+        severity: Severity,
         span: Span,
-        pointer: impl Into<String>,
+        pointer: JsonPointer,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic {
+        Finding {
             rule,
-            severity: rule.default_severity(),
+            severity,
             message: message.into(),
             hint: None,
             span,
-            pointer: pointer.into(),
+            pointer,
             resource: None,
             direction: None,
-            payload: UNASSIGNED,
+            payload: None,
             fix: None,
-            line: 0,
-            column: 0,
         }
     }
 
     /// Moves a finding made on a part of the body (an item of a collection at `base`,
     /// `/value/3`) to the whole body: its pointer and its fix's object pointer get the prefix.
-    pub fn rebase(&mut self, base: &str) {
-        if base.is_empty() {
+    pub fn rebase(&mut self, base: &JsonPointer) {
+        if base.is_root() {
             return;
         }
-        self.pointer.insert_str(0, base);
+        self.pointer.rebase(base);
         if let Some(Fix {
             action: FixAction::RemoveMember { object, .. } | FixAction::InsertMember { object, .. },
             ..
         }) = &mut self.fix
         {
-            object.insert_str(0, base);
+            object.rebase(base);
         }
     }
 
@@ -156,6 +115,43 @@ impl Diagnostic {
         self
     }
 
+    /// The finding at `position` of its file (a finding of no payload is payload 0's).
+    pub fn placed(self, position: Position) -> Diagnostic {
+        Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            message: self.message,
+            hint: self.hint,
+            span: self.span,
+            pointer: self.pointer,
+            resource: self.resource,
+            direction: self.direction,
+            payload: self.payload.unwrap_or(0),
+            line: position.line,
+            column: position.column,
+        }
+    }
+}
+
+/// A finding placed in its file: what reports are made of.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub hint: Option<String>,
+    pub span: Span,
+    pub pointer: JsonPointer,
+    pub resource: Option<String>,
+    pub direction: Option<Direction>,
+    /// Index of the payload in its file.
+    pub payload: usize,
+    /// 1-based line and column (in characters) of `span.start`.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Diagnostic {
     /// The message followed by its hint, for one-line formats.
     pub fn full_message(&self) -> String {
         match &self.hint {

@@ -110,6 +110,36 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// Which lines of `a` are removed and which of `b` are added: every line but those Myers'
+/// algorithm pairs up among the lines both sides have, when it takes at most [`MAX_EDITS`]
+/// edits (a line only one side has is a change whatever happens).
+fn changed(a: &[&str], b: &[&str]) -> (Vec<bool>, Vec<bool>) {
+    let mut removed = vec![true; a.len()];
+    let mut added = vec![true; b.len()];
+    let in_a: HashSet<&str> = a.iter().copied().collect();
+    let in_b: HashSet<&str> = b.iter().copied().collect();
+    let keep_a: Vec<usize> = (0..a.len()).filter(|&i| in_b.contains(a[i])).collect();
+    let keep_b: Vec<usize> = (0..b.len()).filter(|&j| in_a.contains(b[j])).collect();
+    let ka: Vec<&str> = keep_a.iter().map(|&i| a[i]).collect();
+    let kb: Vec<&str> = keep_b.iter().map(|&j| b[j]).collect();
+    if within_edits(&ka, &kb, MAX_EDITS) {
+        for op in similar::capture_diff_slices(Algorithm::Myers, &ka, &kb) {
+            if let DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = op
+            {
+                for k in 0..len {
+                    removed[keep_a[old_index + k]] = false;
+                    added[keep_b[new_index + k]] = false;
+                }
+            }
+        }
+    }
+    (removed, added)
+}
+
 /// The equal, removed and added runs that turn `old` into `new`, in order: the unchanged lines
 /// at both ends are set aside, then lines that appear only on one side (removed or added,
 /// whatever else happens: a removed 50,000-element array is all of those), and Myers' algorithm
@@ -126,32 +156,7 @@ fn line_ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
         &old[prefix..old.len() - suffix],
         &new[prefix..new.len() - suffix],
     );
-    let mut removed = vec![true; a.len()];
-    let mut added = vec![true; b.len()];
-    {
-        let in_a: HashSet<&str> = a.iter().copied().collect();
-        let in_b: HashSet<&str> = b.iter().copied().collect();
-        let keep_a: Vec<usize> = (0..a.len()).filter(|&i| in_b.contains(a[i])).collect();
-        let keep_b: Vec<usize> = (0..b.len()).filter(|&j| in_a.contains(b[j])).collect();
-        let ka: Vec<&str> = keep_a.iter().map(|&i| a[i]).collect();
-        let kb: Vec<&str> = keep_b.iter().map(|&j| b[j]).collect();
-        if within_edits(&ka, &kb, MAX_EDITS) {
-            for op in similar::capture_diff_slices(Algorithm::Myers, &ka, &kb) {
-                if let DiffOp::Equal {
-                    old_index,
-                    new_index,
-                    len,
-                } = op
-                {
-                    for k in 0..len {
-                        removed[keep_a[old_index + k]] = false;
-                        added[keep_b[new_index + k]] = false;
-                    }
-                }
-            }
-        }
-    }
-
+    let (removed, added) = changed(a, b);
     let mut ops = Vec::new();
     if prefix > 0 {
         ops.push(DiffOp::Equal {

@@ -2,9 +2,20 @@
 //! recursively in a stable order, taking only files of a format paylint reads; symbolic links
 //! inside folders are not followed and hidden entries (`.git`, `.venv`, ...) are skipped.
 
+use crate::input::problem::{IoFailure, Unreadable};
 use crate::input::Format;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
+
+/// How discovery came to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// Named on the command line: read whatever its extension (sniffed by content), and made
+    /// sure to be a regular file before it is opened.
+    Named,
+    /// Found by walking a folder: of a known extension, regular by its directory entry.
+    Walked,
+}
 
 /// One thing discovery found.
 #[derive(Debug)]
@@ -14,13 +25,12 @@ pub enum Found {
     File {
         path: PathBuf,
         format: Option<Format>,
-        /// Named on the command line (not found by walking a folder).
-        named: bool,
+        reached: Reached,
     },
     /// `-`: an NDJSON stream on standard input.
     Stdin,
     /// Something under a folder that could not be walked (permission denied, a symlink loop).
-    Unwalkable { path: PathBuf, message: String },
+    Unwalkable { path: PathBuf, why: Unreadable },
 }
 
 /// Paths that do not exist: the run cannot do its job.
@@ -50,7 +60,7 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
         let named: Option<Found> = (!is_dir).then(|| Found::File {
             path: root.clone(),
             format: Format::for_walked(root),
-            named: true,
+            reached: Reached::Named,
         });
         let walked = is_dir.then(|| {
             WalkDir::new(root)
@@ -68,7 +78,7 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                         Format::for_walked(e.path()).map(|f| Found::File {
                             path: e.into_path(),
                             format: Some(f),
-                            named: false,
+                            reached: Reached::Walked,
                         })
                     }
                     Ok(_) => None,
@@ -77,16 +87,119 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
                             .path()
                             .map(Path::to_path_buf)
                             .unwrap_or_else(|| root.clone()),
-                        message: match e.loop_ancestor() {
-                            Some(a) => format!("symbolic link loop back to {}", a.display()),
-                            None => e.io_error().map_or_else(
-                                || e.to_string(),
-                                |io| format!("cannot read the folder: {io}"),
-                            ),
+                        why: match e.loop_ancestor() {
+                            Some(a) => Unreadable::LinkLoop {
+                                ancestor: a.to_path_buf(),
+                            },
+                            None => match e.io_error() {
+                                Some(io) => Unreadable::Folder(IoFailure::from(io)),
+                                None => Unreadable::Walk {
+                                    message: e.to_string(),
+                                },
+                            },
                         },
                     }),
                 })
         });
         Box::new(named.into_iter().chain(walked.into_iter().flatten()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[&str]) -> tempfile::TempDir {
+        let t = tempfile::TempDir::new().unwrap();
+        for f in files {
+            let path = t.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{}").unwrap();
+        }
+        t
+    }
+
+    /// What `walk` finds, relative to `root`: files with their format and how they were found.
+    fn found(root: &Path, paths: &[PathBuf]) -> Vec<(String, Option<Format>, Reached)> {
+        walk(paths)
+            .map(|f| match f {
+                Found::File {
+                    path,
+                    format,
+                    reached,
+                } => {
+                    let shown = path.strip_prefix(root).unwrap_or(&path);
+                    (shown.display().to_string(), format, reached)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folders_are_walked_in_name_order_for_known_formats_and_skip_hidden_entries() {
+        let t = tree(&[
+            "b/z.http",
+            "b/a.json",
+            "a.md",
+            "notes.txt",
+            ".git/x.json",
+            "b/.hidden.json",
+        ]);
+        let got = found(t.path(), &[t.path().to_path_buf()]);
+        assert_eq!(
+            got,
+            [
+                ("a.md".to_string(), Some(Format::Markdown), Reached::Walked),
+                (
+                    "b/a.json".to_string(),
+                    Some(Format::JsonBody),
+                    Reached::Walked
+                ),
+                ("b/z.http".to_string(), Some(Format::Http), Reached::Walked),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_named_file_is_taken_whatever_its_extension_and_named_paths_keep_their_order() {
+        let t = tree(&["notes.txt", "b.json"]);
+        let got = found(
+            t.path(),
+            &[t.path().join("notes.txt"), t.path().join("b.json")],
+        );
+        assert_eq!(
+            got,
+            [
+                ("notes.txt".to_string(), None, Reached::Named),
+                ("b.json".to_string(), Some(Format::JsonBody), Reached::Named),
+            ]
+        );
+        assert!(matches!(
+            walk(&[PathBuf::from("-")]).collect::<Vec<_>>()[..],
+            [Found::Stdin]
+        ));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn links_inside_folders_are_not_followed() {
+        let t = tree(&["real/a.json"]);
+        std::os::unix::fs::symlink(t.path().join("real"), t.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(t.path().join("real/a.json"), t.path().join("b.json")).unwrap();
+        let got = found(t.path(), &[t.path().to_path_buf()]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "real/a.json");
+    }
+
+    #[test]
+    fn only_paths_that_are_not_there_are_missing() {
+        let t = tree(&["a.json"]);
+        let paths = vec![
+            t.path().join("a.json"),
+            t.path().join("gone.json"),
+            PathBuf::from("-"),
+        ];
+        assert_eq!(missing(&paths), [t.path().join("gone.json").as_path()]);
+    }
 }

@@ -5,7 +5,9 @@
 //! however many members go or come.
 
 use crate::diagnostic::{FixAction, Safety};
-use crate::json::{Member, Node, Span};
+use crate::json::{Member, Node};
+use crate::pointer::JsonPointer;
+use crate::source::Span;
 use std::collections::BTreeMap;
 
 /// Replace `span` of the text with `text`.
@@ -23,7 +25,7 @@ type ObjectPlan = (Vec<usize>, Vec<(String, String)>);
 pub fn plan(text: &str, root: &Node, actions: &[&FixAction]) -> Vec<Edit> {
     let mut edits = Vec::new();
     // Per object: (member key offsets to remove, members to insert).
-    let mut objects: BTreeMap<&str, ObjectPlan> = BTreeMap::new();
+    let mut objects: BTreeMap<&JsonPointer, ObjectPlan> = BTreeMap::new();
     for action in actions {
         match action {
             FixAction::RenameKey { key_span, new_key } => edits.push(Edit {
@@ -74,6 +76,42 @@ pub fn plan(text: &str, root: &Node, actions: &[&FixAction]) -> Vec<Edit> {
     edits
 }
 
+/// How an object is written: line ends, one member per line or all on one, and the
+/// members' indentation.
+struct Style {
+    eol: &'static str,
+    multiline: bool,
+    indent: String,
+}
+
+impl Style {
+    fn of(text: &str, span: Span, members: &[Member]) -> Style {
+        let inside = &text[span.start..span.end];
+        Style {
+            eol: if inside.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            },
+            multiline: inside.contains('\n'),
+            indent: members
+                .first()
+                .map(|m| indent_of(text, m.key_span.start))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `"key": value`.
+fn render((k, v): &(String, String)) -> String {
+    format!(
+        "{}: {v}",
+        serde_json::to_string(k).expect("strings serialize")
+    )
+}
+
+/// The edits that remove the members whose key starts at one of `removals` and add
+/// `inserts`, in the object's own style.
 fn plan_object(
     text: &str,
     span: Span,
@@ -86,54 +124,68 @@ fn plan_object(
         .iter()
         .map(|m| removals.contains(&m.key_span.start))
         .collect();
-    let eol = if text[span.start..span.end].contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    let multiline = text[span.start..span.end].contains('\n');
-    let indent = members
-        .first()
-        .map(|m| indent_of(text, m.key_span.start))
-        .unwrap_or_default();
-    let render = |(k, v): &(String, String)| {
-        format!(
-            "{}: {v}",
-            serde_json::to_string(k).expect("strings serialize")
-        )
-    };
-
+    let style = Style::of(text, span, members);
     if removed.iter().all(|&r| r) {
-        // Nothing of the object is kept: write its inside anew.
-        let inside = Span::new(span.start + 1, span.end - 1);
-        let new = if inserts.is_empty() {
-            String::new()
-        } else if multiline {
-            let closing = indent_of(text, span.end - 1);
-            let member_indent = if indent.is_empty() {
-                format!("{closing}  ")
-            } else {
-                indent.clone()
-            };
-            let body: Vec<String> = inserts
-                .iter()
-                .map(|m| format!("{member_indent}{}", render(m)))
-                .collect();
-            format!("{eol}{}{eol}{closing}", body.join(&format!(",{eol}")))
-        } else {
-            inserts.iter().map(render).collect::<Vec<_>>().join(", ")
-        };
         if members.is_empty() && inserts.is_empty() {
             return;
         }
+        // Nothing of the object is kept: write its inside anew.
         edits.push(Edit {
-            span: inside,
-            text: new,
+            span: Span::new(span.start + 1, span.end - 1),
+            text: new_inside(text, span, inserts, &style),
         });
         return;
     }
-    // Runs of removed members: up to the next kept key, or (for a run at the end) from the end
-    // of the last kept value.
+    remove_runs(members, &removed, edits);
+    if !inserts.is_empty() {
+        let last_kept = members
+            .iter()
+            .zip(&removed)
+            .rev()
+            .find(|(_, &r)| !r)
+            .map(|(m, _)| m);
+        let at = last_kept.expect("some member is kept").value.span.end;
+        let sep = if style.multiline && !style.indent.is_empty() {
+            format!(",{}{}", style.eol, style.indent)
+        } else {
+            ", ".to_string()
+        };
+        let added: String = inserts
+            .iter()
+            .map(|m| format!("{sep}{}", render(m)))
+            .collect();
+        edits.push(Edit {
+            span: Span::new(at, at),
+            text: added,
+        });
+    }
+}
+
+/// The inside of an object of which no member is kept: the inserted members only.
+fn new_inside(text: &str, span: Span, inserts: &[(String, String)], style: &Style) -> String {
+    if inserts.is_empty() {
+        return String::new();
+    }
+    if !style.multiline {
+        return inserts.iter().map(render).collect::<Vec<_>>().join(", ");
+    }
+    let eol = style.eol;
+    let closing = indent_of(text, span.end - 1);
+    let member_indent = if style.indent.is_empty() {
+        format!("{closing}  ")
+    } else {
+        style.indent.clone()
+    };
+    let body: Vec<String> = inserts
+        .iter()
+        .map(|m| format!("{member_indent}{}", render(m)))
+        .collect();
+    format!("{eol}{}{eol}{closing}", body.join(&format!(",{eol}")))
+}
+
+/// Runs of removed members: up to the next kept key, or (for a run at the end) from the end of
+/// the last kept value.
+fn remove_runs(members: &[Member], removed: &[bool], edits: &mut Vec<Edit>) {
     let mut i = 0;
     while i < members.len() {
         if !removed[i] {
@@ -155,28 +207,6 @@ fn plan_object(
         edits.push(Edit {
             span,
             text: String::new(),
-        });
-    }
-    if !inserts.is_empty() {
-        let last_kept = members
-            .iter()
-            .zip(&removed)
-            .rev()
-            .find(|(_, &r)| !r)
-            .map(|(m, _)| m);
-        let at = last_kept.expect("some member is kept").value.span.end;
-        let sep = if multiline && !indent.is_empty() {
-            format!(",{eol}{indent}")
-        } else {
-            ", ".to_string()
-        };
-        let added: String = inserts
-            .iter()
-            .map(|m| format!("{sep}{}", render(m)))
-            .collect();
-        edits.push(Edit {
-            span: Span::new(at, at),
-            text: added,
         });
     }
 }
@@ -208,13 +238,22 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
-/// Which actions to take: all of them (the conformant body of a diff) or only the safe ones.
+/// Which fixes to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// All of them: the conformant body of a diff.
+    All,
+    /// Only the safe ones: what `--fix` writes.
+    Safe,
+}
+
+/// The actions of the fixes `selection` takes.
 pub fn select<'a>(
     fixes: impl Iterator<Item = &'a crate::diagnostic::Fix>,
-    safe_only: bool,
+    selection: Selection,
 ) -> Vec<&'a FixAction> {
     fixes
-        .filter(|f| !safe_only || f.safety == Safety::Safe)
+        .filter(|f| selection == Selection::All || f.safety == Safety::Safe)
         .map(|f| &f.action)
         .collect()
 }
@@ -264,14 +303,18 @@ mod tests {
 
     fn remove(root: &Node, key: &str) -> FixAction {
         FixAction::RemoveMember {
-            object: String::new(),
-            key_start: root.member(&format!("/{key}")).unwrap().key_span.start,
+            object: JsonPointer::root(),
+            key_start: root
+                .member(JsonPointer::root().child(key))
+                .unwrap()
+                .key_span
+                .start,
         }
     }
 
     fn insert(key: &str) -> FixAction {
         FixAction::InsertMember {
-            object: String::new(),
+            object: JsonPointer::root(),
             key: key.into(),
             value_json: "\"<x>\"".into(),
         }

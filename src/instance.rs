@@ -42,7 +42,7 @@ impl Json for Positioned {
         name.clear();
         name.push_str(string);
         let node = json::Node {
-            span: json::Span::default(),
+            span: crate::source::Span::default(),
             kind: Kind::String(name),
         };
         let result = f(&node);

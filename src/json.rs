@@ -6,24 +6,13 @@
 //! of a single pass. serde_json drops positions and duplicates; span-aware crates either build
 //! far heavier trees or accept JSON5/JSONC, which a conformance linter must not.
 
+use crate::pointer::{self, JsonPointer};
+use crate::source::Span;
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 
 /// Nesting deeper than this is an error, not a stack overflow (serde_json's own limit).
 pub const MAX_DEPTH: usize = 128;
-
-/// A byte range `[start, end)` in the text that was parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -54,7 +43,7 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DuplicateKey {
     /// JSON Pointer of the object holding the key.
-    pub object_pointer: String,
+    pub object_pointer: JsonPointer,
     pub key: String,
     /// Span of the earlier occurrence's key.
     pub first: Span,
@@ -94,7 +83,7 @@ pub fn parse_range(text: &str, start: usize, end: usize) -> Result<Document, Par
     }
     // Pointers are worked out after the parse, for the few objects that need one: keeping the
     // path to every value while parsing cost a push and a pop per member.
-    let mut last: Option<(usize, String)> = None;
+    let mut last: Option<(usize, JsonPointer)> = None;
     let mut duplicates = Vec::with_capacity(p.duplicates.len());
     for (object_start, mut dup) in p.duplicates {
         dup.object_pointer = match last.take() {
@@ -109,25 +98,21 @@ pub fn parse_range(text: &str, start: usize, end: usize) -> Result<Document, Par
 
 /// The JSON Pointer of the value that starts at byte `offset` (children are in file order, so
 /// each level is a binary search).
-fn pointer_to(root: &Node, offset: usize) -> String {
-    let mut out = String::new();
+fn pointer_to(root: &Node, offset: usize) -> JsonPointer {
+    let mut out = JsonPointer::root();
     let mut node = root;
     while node.span.start != offset {
         let next = match &node.kind {
             Kind::Object(members) => {
                 let i = members.partition_point(|m| m.value.span.end <= offset);
                 members.get(i).map(|m| {
-                    out.push('/');
-                    push_escaped_token(&mut out, &m.key);
+                    out.push(&m.key);
                     &m.value
                 })
             }
             Kind::Array(items) => {
                 let i = items.partition_point(|n| n.span.end <= offset);
-                items.get(i).inspect(|_| {
-                    out.push('/');
-                    out.push_str(&i.to_string());
-                })
+                items.get(i).inspect(|_| out.push_index(i))
             }
             _ => None,
         };
@@ -289,7 +274,7 @@ impl<'a> Parser<'a> {
             };
             if let Some(earlier) = earlier {
                 let dup = DuplicateKey {
-                    object_pointer: String::new(),
+                    object_pointer: JsonPointer::root(),
                     key: key.clone(),
                     first: earlier,
                     repeated: key_span,
@@ -538,45 +523,17 @@ fn find_key(members: &[Member], key: &str) -> Option<Span> {
         .map(|m| m.key_span)
 }
 
-/// Appends `token` to a JSON Pointer, escaping `~` and `/` (RFC 6901).
-pub fn push_escaped_token(out: &mut String, token: &str) {
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// Joins a pointer and one more token.
-pub fn pointer_join(base: &str, token: &str) -> String {
-    let mut out = String::with_capacity(base.len() + token.len() + 1);
-    out.push_str(base);
-    out.push('/');
-    push_escaped_token(&mut out, token);
-    out
-}
-
-/// Undoes [`push_escaped_token`] for one token of a JSON Pointer.
-pub fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains('~') {
-        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-    } else {
-        std::borrow::Cow::Borrowed(token)
-    }
-}
-
 impl Node {
     /// The node a JSON Pointer names; for a repeated key, its last occurrence (the one most
     /// parsers keep).
-    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+    pub fn pointer(&self, pointer: impl AsRef<str>) -> Option<&Node> {
+        let pointer = pointer.as_ref();
         if pointer.is_empty() {
             return Some(self);
         }
         let mut node = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = unescape_token(raw);
+            let token = pointer::unescape(raw);
             node = match &node.kind {
                 Kind::Object(members) => &members.iter().rev().find(|m| m.key == *token)?.value,
                 Kind::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -587,13 +544,22 @@ impl Node {
     }
 
     /// The member a pointer names (last occurrence), with its key span.
-    pub fn member(&self, pointer: &str) -> Option<&Member> {
-        let (parent, last) = pointer.rsplit_once('/')?;
-        let token = unescape_token(last);
+    pub fn member(&self, pointer: impl AsRef<str>) -> Option<&Member> {
+        let (parent, last) = pointer.as_ref().rsplit_once('/')?;
+        let token = pointer::unescape(last);
         match &self.pointer(parent)?.kind {
             Kind::Object(members) => members.iter().rev().find(|m| m.key == *token),
             _ => None,
         }
+    }
+
+    /// The value of the member `key` of an object (its last occurrence).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.members()?
+            .iter()
+            .rev()
+            .find(|m| m.key == key)
+            .map(|m| &m.value)
     }
 
     pub fn members(&self) -> Option<&[Member]> {
@@ -863,6 +829,7 @@ mod tests {
             doc.root.pointer("/a~1b/m~0n").unwrap().to_value(),
             serde_json::json!(2)
         );
-        assert_eq!(pointer_join("/x", "a/b~"), "/x/a~1b~0");
+        let x = JsonPointer::parse("/x").unwrap();
+        assert_eq!(x.child("a/b~"), "/x/a~1b~0");
     }
 }

@@ -1,4 +1,9 @@
+//! The `paylint` binary: parses the arguments, runs [`paylint::cli::run`] on stdout, prints
+//! the error if there is one and exits with the status of the outcome. Everything else is the
+//! library's.
+
 use clap::Parser;
+use paylint::cli;
 use std::io::{BufWriter, IsTerminal, Write};
 
 /// Checking a file allocates many small strings and frees them soon after; mimalloc's per-thread
@@ -7,15 +12,21 @@ use std::io::{BufWriter, IsTerminal, Write};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let args = paylint::cli::Args::parse();
+    let args = cli::Args::parse();
     let stdout = std::io::stdout();
-    let term = paylint::cli::Terminal {
+    let term = cli::Terminal {
         stdout_is_tty: stdout.is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut err = std::io::stderr().lock();
-    let code = paylint::cli::run(args, term, &mut out, &mut err);
+    let outcome = cli::run_noting(args, term, &mut out, &mut std::io::stderr());
     let _ = out.flush();
-    std::process::exit(code);
+    match &outcome {
+        // A closed output ends the run quietly: its reader has what it wanted.
+        Err(e) if !e.is_closed_output() => {
+            let _ = writeln!(std::io::stderr(), "paylint: {e}");
+        }
+        _ => {}
+    }
+    std::process::exit(cli::exit_status(&outcome));
 }

@@ -2,11 +2,11 @@
 //! from the command line, what the input format knows, and the body's `@odata.type`.
 
 use crate::catalog::{Catalog, Exchange, Operation, Resource};
-use crate::check::Target;
-use crate::diagnostic::{Diagnostic, Direction};
+use crate::direction::Direction;
 use crate::input::Payload;
 use crate::json::{Kind, Node};
-use crate::rules;
+use crate::pointer::JsonPointer;
+use crate::source::Span;
 
 /// What the command line says about every payload.
 #[derive(Debug, Clone, Copy, Default)]
@@ -15,12 +15,54 @@ pub struct Overrides<'a> {
     pub direction: Option<Direction>,
 }
 
+/// What a body is checked as.
+#[derive(Debug, Clone)]
+pub struct Target<'a> {
+    pub resource: &'a Resource,
+    pub exchange: Exchange<'a>,
+    /// A documented example shortened for readability: missing properties are not findings.
+    pub truncated: bool,
+    /// Where the checked value is in the body: `""` for the body itself, `/value/3` for an item
+    /// of a collection.
+    pub at: JsonPointer,
+}
+
+impl Target<'_> {
+    pub fn direction(&self) -> Option<Direction> {
+        self.exchange.direction
+    }
+}
+
+/// A message whose method and URL match no operation of the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoOperation {
+    /// The message's first line.
+    pub at: Span,
+    pub method: String,
+    pub url: String,
+    /// The operations nearest to it (`PATCH /a/{id}`), nearest first.
+    pub nearest: Vec<String>,
+    /// How many operations the catalog has.
+    pub total: usize,
+}
+
+/// A body that nothing says the resource of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoResource<'a> {
+    /// The body (or the collection item).
+    pub at: Span,
+    /// Its `@odata.type`, when it has a string one.
+    pub odata_type: Option<&'a str>,
+    /// The catalog's resources.
+    pub known: Vec<&'a str>,
+}
+
 /// The operation a message names by method and URL: `None` when the payload has no method
-/// and URL (a bare body), `Err` with an `unknown-operation` finding when nothing matches.
+/// and URL (a bare body), `Err` when nothing matches.
 pub fn operation<'a>(
     catalog: &'a Catalog,
     payload: &Payload,
-) -> Option<Result<(&'a Resource, &'a Operation), Box<Diagnostic>>> {
+) -> Option<Result<(&'a Resource, &'a Operation), NoOperation>> {
     let (Some(method), Some(url)) = (&payload.method, &payload.url) else {
         return None;
     };
@@ -39,13 +81,13 @@ pub fn operation<'a>(
             .take(NEAREST_OPERATIONS)
             .map(|(_, o)| format!("{} {}", o.method, o.path))
             .collect();
-        Box::new(rules::unknown_operation::diagnose(
-            payload.start,
-            method,
-            url,
-            &nearest,
+        NoOperation {
+            at: payload.start,
+            method: method.clone(),
+            url: url.clone(),
+            nearest,
             total,
-        ))
+        }
     }))
 }
 
@@ -53,15 +95,18 @@ pub fn operation<'a>(
 /// thousands).
 const NEAREST_OPERATIONS: usize = 3;
 
-/// The target to check `root` against, or the finding that says why there is none. A message
-/// routed to an operation is checked as that operation's resource.
-pub fn route<'a>(
+/// The target to check `root` against, or why there is none. A message routed to an operation
+/// is checked as that operation's resource.
+pub fn route<'a, 'n>(
     catalog: &'a Catalog,
     payload: &Payload,
-    root: &Node,
+    root: &'n Node,
     overrides: Overrides<'a>,
     operation: Option<(&'a Resource, &'a Operation)>,
-) -> Result<Target<'a>, Box<Diagnostic>> {
+) -> Result<Target<'a>, NoResource<'n>>
+where
+    'a: 'n,
+{
     let direction = payload.direction.or(overrides.direction);
     let exchange = Exchange {
         direction,
@@ -99,13 +144,13 @@ pub fn route<'a>(
             resource,
             exchange,
             truncated: payload.truncated,
-            at: String::new(),
+            at: JsonPointer::root(),
         }),
-        None => Err(Box::new(rules::unknown_resource::diagnose(
-            root.span,
+        None => Err(NoResource {
+            at: root.span,
             odata_type,
-            &catalog.names(),
-        ))),
+            known: catalog.names(),
+        }),
     }
 }
 

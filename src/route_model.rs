@@ -3,7 +3,7 @@
 //! response whose request is unreadable) routed by the type it names.
 
 use crate::check::edm::EdmTarget;
-use crate::diagnostic::Direction;
+use crate::direction::Direction;
 use crate::input::{NamedType, Payload, PayloadKind};
 use crate::json::{Kind, Node};
 use crate::odata::exchange::{self, Exchange, Expect, NotAllowed, Purpose};

@@ -1,9 +1,23 @@
-//! Source text of one input file and the mapping from byte offsets to 1-based line:column.
+//! Source text of one input file, byte spans in it, and the mapping from byte offsets to 1-based
+//! line:column.
 //!
 //! The line index is built only when a file has something to report, so valid files pay nothing
 //! for positions.
 
 use std::path::PathBuf;
+
+/// A byte range `[start, end)` of a file's text (or of a text held in it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
 
 /// A file's text as read: decoded UTF-8 with a leading byte order mark removed.
 #[derive(Debug)]

@@ -26,14 +26,7 @@ fn import(dir: &Path) -> PathBuf {
 fn lint(dir: &Path, catalog: &Path, args: &[&str], code: i32) -> Vec<Diag> {
     let mut all = vec!["--schemas", catalog.to_str().unwrap()];
     all.extend(args);
-    json_in(dir, &all, code).diags()
-}
-
-/// (rule, line, column, pointer) of a finding.
-type At<'a> = (&'a str, u64, u64, &'a str);
-
-fn ats(d: &[Diag]) -> Vec<At<'_>> {
-    d.iter().map(Diag::at).collect()
+    diags_in(dir, &all, code)
 }
 
 const POLICY: &str = "#microsoft.graph.provisioningPolicy";

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tempfile::TempDir;
 
 fn keys(v: &Value) -> BTreeSet<&str> {
@@ -23,44 +23,11 @@ fn set<'a>(names: &[&'a str]) -> BTreeSet<&'a str> {
     names.iter().copied().collect()
 }
 
-fn files_of(run: &Run) -> Vec<String> {
-    let mut files: Vec<String> = run.diags().into_iter().map(|d| d.file).collect();
-    files.dedup();
-    files
-}
-
 /// How many files `corpus/{which}` holds.
 fn corpus_files(which: &str) -> u64 {
     std::fs::read_dir(root().join("corpus").join(which))
         .unwrap()
         .count() as u64
-}
-
-/// Runs paylint in `dir`, killing it if it has not finished after `limit`.
-fn run_with_timeout(dir: &Path, args: &[&str], limit: Duration) -> Option<Run> {
-    let mut child = command_in(dir, args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("paylint starts");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            let out = child.wait_with_output().unwrap();
-            return Some(Run {
-                code: out.status.code().unwrap_or(-1),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-                raw_stdout: out.stdout,
-            });
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn mkfifo(path: &Path) -> bool {
@@ -197,16 +164,12 @@ fn the_file_field_is_the_path_as_given_joined_with_the_walked_part() {
         ),
     ] {
         let run = json(&[arg], 1);
-        assert!(
-            files_of(&run).contains(&file),
-            "{arg}: {:?}",
-            files_of(&run)
-        );
+        assert!(run.files().contains(&file), "{arg}: {:?}", run.files());
     }
     let abs = root().join("corpus/invalid").join(name);
     let abs = abs.to_str().unwrap();
     let run = json(&[abs], 1);
-    assert_eq!(files_of(&run), vec![abs.to_string()]);
+    assert_eq!(run.files(), vec![abs.to_string()]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,6 +204,24 @@ fn exit_1_when_any_error_finding() {
     assert_eq!(r.stderr, "");
     let r = run(&["corpus"]);
     assert_eq!(r.code, 1);
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly_with_status_0() {
+    // The reader is gone before paylint writes (`paylint corpus | head -1` once head has its
+    // line): the findings decided nothing, and there is nothing to say.
+    for format in ["human", "json", "sarif"] {
+        let mut child = command_in(&root(), &["corpus", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "--format {format}: {stderr}");
+        assert!(stderr.is_empty(), "--format {format}: {stderr}");
+    }
 }
 
 #[test]
@@ -615,9 +596,9 @@ fn two_runs_give_the_same_bytes() {
 fn files_are_reported_in_command_line_order_then_name_order() {
     let a = "corpus/invalid/wrong-odata-type-case.json";
     let b = "corpus/invalid/duplicate-key-groupid.json";
-    assert_eq!(files_of(&json(&[a, b], 1)), vec![a, b]);
-    assert_eq!(files_of(&json(&[b, a], 1)), vec![b, a]);
-    let walked = files_of(&json(&["corpus/invalid"], 1));
+    assert_eq!(json(&[a, b], 1).files(), vec![a, b]);
+    assert_eq!(json(&[b, a], 1).files(), vec![b, a]);
+    let walked = json(&["corpus/invalid"], 1).files();
     let mut sorted = walked.clone();
     sorted.sort();
     assert_eq!(walked, sorted);
@@ -654,7 +635,7 @@ fn folders_are_walked_for_json_files_skipping_hidden_entries_and_symlinks() {
 
     let r = json_in(t.path(), &["d"], 1);
     assert_eq!(
-        files_of(&r),
+        r.files(),
         vec![
             "d/UPPER.JSON",
             "d/a.json",
@@ -691,7 +672,7 @@ fn files_named_on_the_command_line_are_read_whatever_their_name() {
     ];
     let r = json_in(t.path(), &args, 1);
     assert_eq!(
-        files_of(&r),
+        r.files(),
         vec![
             "body.txt",
             "noext",
@@ -797,7 +778,7 @@ fn an_unreadable_file_is_a_finding_and_the_other_files_are_checked() {
             "running with privileges that ignore file modes: permission findings not checked"
         );
         assert_eq!(
-            files_of(&r),
+            r.files(),
             vec!["d/a-locked.json", "d/b-open.json", "d/c-locked-dir/x.json"]
         );
         return;
@@ -846,13 +827,12 @@ fn a_fifo_inside_a_folder_is_skipped() {
         return;
     }
     let r = run_with_timeout(
-        t.path(),
-        &["d", "--format", "json"],
+        command_in(t.path(), &["d", "--format", "json"]),
         Duration::from_secs(10),
     )
     .expect("paylint hung on a FIFO inside a folder");
     assert_eq!(r.code, 1);
-    assert_eq!(files_of(&r), vec!["d/ok.json"]);
+    assert_eq!(r.files(), vec!["d/ok.json"]);
 }
 
 #[test]
@@ -864,8 +844,7 @@ fn a_fifo_named_on_the_command_line_is_unreadable_not_a_hang() {
         return;
     }
     let r = run_with_timeout(
-        t.path(),
-        &["pipe.json", "--format", "json"],
+        command_in(t.path(), &["pipe.json", "--format", "json"]),
         Duration::from_secs(5),
     )
     .expect("paylint hung opening a FIFO named on the command line");

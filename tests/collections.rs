@@ -5,12 +5,7 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 use tempfile::TempDir;
-
-fn ats(d: &[Diag]) -> Vec<(&str, u64, u64, &str)> {
-    d.iter().map(Diag::at).collect()
-}
 
 fn item(extra: &str) -> String {
     format!("{{\"@odata.type\": \"{ODATA_TYPE}\", \"id\": \"a\"{extra}}}")
@@ -21,10 +16,6 @@ fn collection(items: &[String]) -> String {
         "{{\n  \"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#x\",\n  \"value\": [\n    {}\n  ],\n  \"@odata.nextLink\": \"https://graph.microsoft.com/v1.0/x?$skiptoken=1\"\n}}\n",
         items.join(",\n    ")
     )
-}
-
-fn lint(dir: &Path, args: &[&str], code: i32) -> Vec<Diag> {
-    json_in(dir, args, code).diags()
 }
 
 #[test]
@@ -45,7 +36,7 @@ fn valid_collections_are_clean() {
         "count.response.json",
         format!("{{\"@odata.count\": 1, \"value\": [{}]}}", item(&group)),
     );
-    assert_eq!(lint(t.path(), &["."], 0), vec![]);
+    assert_eq!(diags_in(t.path(), &["."], 0), vec![]);
 }
 
 #[test]
@@ -65,7 +56,7 @@ fn each_item_is_checked_at_its_place_in_the_file() {
             item(&format!("{group}, \"groupID\": \"x\"")),
         ]),
     );
-    let d = lint(t.path(), &["list.json"], 1);
+    let d = diags_in(t.path(), &["list.json"], 1);
     assert_eq!(
         ats(&d),
         vec![
@@ -142,7 +133,7 @@ fn bodies_that_only_look_like_collections_are_checked_as_they_are() {
     );
     // A request is never a collection.
     write(t.path(), "sent.request.json", &value);
-    let d = lint(t.path(), &["sent.request.json"], 1);
+    let d = diags_in(t.path(), &["sent.request.json"], 1);
     assert_eq!(
         d.iter()
             .map(|d| (d.rule.as_str(), d.pointer.as_str()))
@@ -158,7 +149,7 @@ fn bodies_that_only_look_like_collections_are_checked_as_they_are() {
         "extra.json",
         format!("{{\"groupId\": \"{GROUP}\", \"value\": []}}\n"),
     );
-    let d = lint(t.path(), &["extra.json"], 1);
+    let d = diags_in(t.path(), &["extra.json"], 1);
     assert_eq!(ats(&d), vec![("unknown-field", 1, 53, "/value")]);
     // A resource with a `value` property of its own.
     let schema = serde_json::json!({
@@ -178,7 +169,7 @@ fn bodies_that_only_look_like_collections_are_checked_as_they_are() {
     );
     write(t.path(), "setting.json", "{\"value\": [\"a\", \"b\"]}\n");
     let args = ["setting.json", "--schemas", "cat", "--resource", "Setting"];
-    assert_eq!(lint(t.path(), &args, 0), vec![]);
+    assert_eq!(diags_in(t.path(), &args, 0), vec![]);
     write(t.path(), "setting-bad.json", "{\"value\": [\"a\", 2]}\n");
     let args = [
         "setting-bad.json",
@@ -188,7 +179,7 @@ fn bodies_that_only_look_like_collections_are_checked_as_they_are() {
         "Setting",
     ];
     assert_eq!(
-        ats(&lint(t.path(), &args, 1)),
+        ats(&diags_in(t.path(), &args, 1)),
         vec![("type-mismatch", 1, 17, "/value/1")]
     );
 }
@@ -206,7 +197,7 @@ fn items_are_routed_by_their_own_odata_type() {
             item(""),
         ]),
     );
-    let d = lint(t.path(), &["mixed.json", "--schemas", cat], 1);
+    let d = diags_in(t.path(), &["mixed.json", "--schemas", cat], 1);
     let got: Vec<_> = d
         .iter()
         .map(|d| (d.rule.as_str(), d.pointer.as_str(), d.resource.as_deref()))
@@ -231,7 +222,7 @@ fn items_are_routed_by_their_own_odata_type() {
             "{\"@odata.type\": \"#contoso.graph.Gizmo\"}".to_string(),
         ]),
     );
-    let d = lint(t.path(), &["unknown.json", "--schemas", cat], 0);
+    let d = diags_in(t.path(), &["unknown.json", "--schemas", cat], 0);
     assert_eq!(ats(&d), vec![("unknown-resource", 4, 5, "/value/0")]);
 }
 
@@ -254,7 +245,7 @@ fn a_list_response_routes_through_the_imported_list_operation() {
             ])
         ),
     );
-    let d = lint(t.path(), &["list.http", "--schemas", out], 1);
+    let d = diags_in(t.path(), &["list.http", "--schemas", out], 1);
     assert_eq!(
         ats(&d),
         vec![
@@ -280,7 +271,7 @@ fn a_list_response_routes_through_the_imported_list_operation() {
             ])
         ),
     );
-    let d = lint(t.path(), &["objects.http", "--schemas", out], 1);
+    let d = diags_in(t.path(), &["objects.http", "--schemas", out], 1);
     assert_eq!(ats(&d), vec![("unknown-field", 10, 58, "/value/1/foo")]);
     assert_eq!(d[0].resource.as_deref(), Some("microsoft.graph.group"));
 }

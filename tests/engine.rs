@@ -1,21 +1,16 @@
 //! The engine's guarantees that do not depend on a rule: the output is the same for any thread
 //! count, and shards split a tree with no overlap and no gap.
 
+mod common;
+
+use common::run_in;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
+/// Runs the binary in `dir`: its exit status and stdout.
 fn paylint(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_paylint"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+    let r = run_in(dir, args);
+    (r.code, r.stdout)
 }
 
 /// A tree of many small bodies, about a third of them faulty in different ways.
@@ -104,12 +99,8 @@ fn shards_split_the_tree_with_no_overlap_and_no_gap() {
 fn bad_shards_are_refused() {
     let t = tree();
     for bad in ["0/4", "5/4", "1/0", "x", "1-4"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_paylint"))
-            .current_dir(t.path())
-            .args(["p", "--shard", bad])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "--shard {bad}");
+        let (code, _) = paylint(t.path(), &["p", "--shard", bad]);
+        assert_eq!(code, 2, "--shard {bad}");
     }
 }
 
@@ -164,9 +155,8 @@ fn chunks_of_a_stream_on_stdin_report_the_streams_file_and_lines() {
     let mut merged = Vec::new();
     for (k, chunk) in lines.chunks(70).enumerate() {
         let first = (k * 70 + 1).to_string();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_paylint"))
-            .current_dir(t.path())
-            .args(["-", "--format", "jsonl", "--stdin-name", "all.ndjson"])
+        let mut child = common::command_in(t.path(), &["-", "--format", "jsonl"])
+            .args(["--stdin-name", "all.ndjson"])
             .args(["--stdin-first-line", &first])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

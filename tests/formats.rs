@@ -43,10 +43,6 @@ fn places(run: &Run) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
-fn rules_of(run: &Run) -> Vec<String> {
-    run.diags().into_iter().map(|d| d.rule).collect()
-}
-
 /// Writes `dir/name` and lints it with the JSON report, asserting the exit status.
 fn lint(dir: &Path, name: &str, text: impl AsRef<[u8]>, code: i32) -> Run {
     write(dir, name, text);
@@ -759,7 +755,7 @@ Content-Type: application/json
         .iter()
         .all(|d| d.direction.as_deref() == Some("response")));
     // No read-only-field for an id in a response.
-    assert!(!rules_of(&run).contains(&"read-only-field".to_string()));
+    assert!(!run.rules().contains(&"read-only-field".to_string()));
 }
 
 #[test]
@@ -896,8 +892,10 @@ fn the_invalid_doc_corpus_file_exactly() {
     ]
     .map(|(r, l, c, p)| (r.to_string(), l, c, p.to_string()));
     assert_eq!(got, expect);
-    // The response's annotation is broken, so the response is not read.
-    assert_eq!(payloads(&run), 1);
+    // The response's annotation has a trailing comma, which apidoctor reads: a warning, and
+    // the response is read.
+    assert_eq!(run.diags()[3].severity, "warning");
+    assert_eq!(payloads(&run), 2);
 }
 
 #[test]
@@ -969,15 +967,24 @@ PATCH /me
     assert_eq!(
         found(&run),
         want(&[
-            ("read-only-field", (22, 3), 0),
+            // A block without an annotation that holds a message with a body is an example
+            // too (Graph's Intune pages annotate only their syntax blocks).
+            ("content-type", (4, 1), 0),
+            ("missing-required", (6, 1), 0),
+            ("unknown-field", (6, 2), 0),
+            ("read-only-field", (22, 3), 1),
             // Truncated: no missing-required for `id`, but other checks still run.
-            ("unknown-field", pos(&text, "\"extra\""), 1),
-            ("unexpected-status", (40, 1), 2),
-            ("missing-required", (48, 1), 3),
+            ("unknown-field", pos(&text, "\"extra\""), 2),
+            ("unexpected-status", (40, 1), 3),
+            ("missing-required", (48, 1), 4),
+            // An annotation that does not stand right before its block does not apply: the
+            // block is read as an example without one.
+            ("unknown-operation", (56, 1), 5),
+            ("content-type", (56, 1), 5),
         ])
     );
-    assert_eq!(run.diags()[3].pointer, "/id");
-    assert_eq!(payloads(&run), 4);
+    assert_eq!(run.diags()[6].pointer, "/id");
+    assert_eq!(payloads(&run), 6);
 }
 
 #[test]
@@ -1080,7 +1087,10 @@ Content-Type: application/json
     assert_eq!(
         places(&run),
         [
+            // A trailing comma apidoctor reads: a warning, and the block is read.
             ("invalid-markdown", pos(&text, "} -->")),
+            ("content-type", (5, 1)),
+            ("type-mismatch", pos(&text, "\"groupId\": 5")),
             ("invalid-markdown", pos(&text, "[\"request\"]")),
             ("type-mismatch", pos(&text, "\"groupId\": 7")),
             // A fence never closed: a finding at its opening line; the block is still read.
@@ -1092,7 +1102,7 @@ Content-Type: application/json
     let d = run.diags();
     assert_eq!((d[2].payload, d[4].payload), (0, 1));
     assert!(d.iter().all(|d| d.rule != "internal-error"));
-    assert_eq!(payloads(&run), 2);
+    assert_eq!(payloads(&run), 3);
 }
 
 #[test]
@@ -1626,31 +1636,53 @@ fn routing_by_method_and_path_template() {
 }
 
 #[test]
-fn an_unknown_operation_is_one_warning_and_no_other_check_in_every_format() {
+fn an_unknown_operation_is_one_warning_and_the_checks_that_need_no_route_still_run() {
     let t = TempDir::new().unwrap();
     let dir = t.path();
-    // Bodies that would fail every check: not JSON typed, no Content-Type, wrong length.
+    // The envelope is checked whatever the route: a wrong length is still wrong. A body that
+    // is not JSON under `text/plain` is an upload, not a JSON body: no syntax finding.
     let http = "POST /me/sendMail\nContent-Type: text/plain\nContent-Length: 1\n\n{\"groupId\": 5, \"id\": 1,}\n";
     let run = lint(dir, "u.http", http, 0);
-    assert_eq!(found(&run), want(&[("unknown-operation", (1, 1), 0)]));
+    assert_eq!(
+        found(&run),
+        want(&[
+            ("unknown-operation", (1, 1), 0),
+            ("content-length-mismatch", (3, 1), 0)
+        ])
+    );
 
+    // A JSON body needs its Content-Type, routed or not.
     let md = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /me/sendMail\n\n{\"groupId\": 5}\n```\n";
-    let run = lint(dir, "u.md", md, 0);
-    assert_eq!(found(&run), want(&[("unknown-operation", (3, 1), 0)]));
+    let run = lint(dir, "u.md", md, 1);
+    assert_eq!(
+        found(&run),
+        want(&[
+            ("unknown-operation", (3, 1), 0),
+            ("content-type", (3, 1), 0)
+        ])
+    );
 
     let har = r#"{"log": {"entries": [{"request": {"method": "POST", "url": "https://graph.microsoft.com/v1.0/me/sendMail", "headers": [], "postData": {"text": "{\"groupId\": 5}"}}, "response": {"status": 202, "headers": []}}]}}"#;
-    let run = lint(dir, "u.har", har, 0);
+    let run = lint(dir, "u.har", har, 1);
     assert_eq!(
         found(&run),
         want(&[
             ("unknown-operation", pos(har, "\"request\""), 0),
+            ("content-type", pos(har, "\"request\""), 0),
             ("unknown-operation", pos(har, "\"response\""), 1),
         ])
     );
 
+    // JSON sent as `text/plain` is a mislabelled JSON body.
     let ndjson = "{\"method\": \"POST\", \"url\": \"/me/sendMail\", \"headers\": {\"Content-Type\": \"text/plain\"}, \"body\": {\"groupId\": 5}}\n";
-    let run = lint(dir, "u.ndjson", ndjson, 0);
-    assert_eq!(found(&run), want(&[("unknown-operation", (1, 1), 0)]));
+    let run = lint(dir, "u.ndjson", ndjson, 1);
+    assert_eq!(
+        found(&run),
+        want(&[
+            ("unknown-operation", (1, 1), 0),
+            ("content-type", pos(ndjson, "\"Content-Type\""), 0)
+        ])
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 //! every file whole.
 //!
 //! The fault-injection tests use the debug build's test hooks (`PAYLINT_TEST_PANIC_ON`,
-//! `PAYLINT_TEST_VANISH`, see `lint::test_hooks`); a release build skips them.
+//! `PAYLINT_TEST_VANISH`, see `engine::read::test_hooks`); a release build skips them.
 
 // Most of the environment is Unix-only (FIFOs, modes, inodes, chattr): elsewhere fewer tests run.
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
@@ -74,56 +74,6 @@ fn assert_neighbours_checked(run: &Run, dir: &str) {
     );
 }
 
-fn run_output(mut cmd: Command) -> Run {
-    let out = cmd.output().expect("paylint runs");
-    Run {
-        code: out.status.code().expect("paylint was killed by a signal"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        raw_stdout: out.stdout,
-    }
-}
-
-/// Runs `cmd`, killing it if it has not finished after `limit`.
-fn run_with_timeout(mut cmd: Command, limit: Duration) -> Option<Run> {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("paylint starts");
-    // Drain the pipes on threads, so a large report cannot fill them and stall the child.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut b).map(|_| b)
-    });
-    let err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut err, &mut b).map(|_| b)
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = out.join().unwrap().unwrap();
-    let stderr = err.join().unwrap().unwrap();
-    Some(Run {
-        code: status.code().expect("paylint was killed by a signal"),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        raw_stdout: stdout,
-    })
-}
-
 /// The test hooks exist only in debug builds of the binary (the profile this test is built in).
 fn hooks_available() -> bool {
     if !cfg!(debug_assertions) {
@@ -143,45 +93,6 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-#[cfg(unix)]
-fn chmod(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
-/// What a file looks like from outside: its bytes, mode, inode and modification time.
-#[cfg(unix)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Stat {
-    bytes: Vec<u8>,
-    mode: u32,
-    inode: u64,
-    mtime: std::time::SystemTime,
-}
-
-#[cfg(unix)]
-fn stat(path: &Path) -> Stat {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::symlink_metadata(path).unwrap();
-    Stat {
-        bytes: std::fs::read(path).unwrap(),
-        mode: m.mode() & 0o7777,
-        inode: m.ino(),
-        mtime: m.modified().unwrap(),
-    }
-}
-
-/// Sets a file's modification time to a day in 2001, so any rewrite shows.
-fn age(path: &Path) {
-    let old = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(path)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
 }
 
 /// Names in `dir` that are not among `expected`.
@@ -708,7 +619,7 @@ fn permission_denied_is_a_finding_even_when_the_tests_run_as_root() {
             cmd
         })
     };
-    let r = cmd.map(run_output);
+    let r = cmd.map(output);
     chmod(&locked_dir, 0o755);
     chmod(&locked, 0o644);
     let Some(r) = r else {
@@ -795,7 +706,7 @@ fn paths_that_are_not_utf8_are_checked_and_shown_lossily() {
         if let Some(p) = extra {
             cmd.arg(p);
         }
-        let r = run_output(cmd);
+        let r = output(cmd);
         assert_eq!(r.code, 1, "{}", r.stderr);
         // Valid JSON (it parses) and valid UTF-8, with the bytes shown as U+FFFD.
         assert!(std::str::from_utf8(&r.raw_stdout).is_ok());
@@ -864,7 +775,7 @@ fn run_panicking(t: &TempDir, target: &str, args: &[&str]) -> Run {
     let mut cmd = command_in(t.path(), args);
     cmd.env("PAYLINT_TEST_PANIC_ON", target)
         .env_remove("RUST_BACKTRACE");
-    run_output(cmd)
+    output(cmd)
 }
 
 #[test]
@@ -1272,7 +1183,7 @@ fn a_fix_whose_write_fails_leaves_every_file_intact() {
         .args(["--fix", "d", "--format", "json"])
         .current_dir(t.path())
         .stdin(Stdio::null());
-    let r = run_output(cmd);
+    let r = output(cmd);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert_eq!([stat(&a), stat(&b)], before, "a file changed");
     let names = ["valid.json", "invalid.json", "a.json", "b.md"];

@@ -11,7 +11,7 @@
 #[allow(dead_code)]
 mod harness;
 
-use paylint::diagnostic::Direction;
+use paylint::direction::Direction;
 use paylint::json::{self, Kind, Node, MAX_DEPTH};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
@@ -82,7 +82,7 @@ fn jsonish() -> impl Strategy<Value = String> {
 }
 
 /// Every member of every object, depth first.
-fn members(node: &Node, out: &mut Vec<(String, json::Span)>) {
+fn members(node: &Node, out: &mut Vec<(String, paylint::source::Span)>) {
     match &node.kind {
         Kind::Object(ms) => {
             for m in ms {

@@ -100,18 +100,6 @@ fn only(args: &[&str], code: i32) -> Vec<Diag> {
     json(args, code).diags()
 }
 
-fn only_in(dir: &Path, args: &[&str], code: i32) -> Vec<Diag> {
-    json_in(dir, args, code).diags()
-}
-
-fn ats(diags: &[Diag]) -> Vec<(&str, u64, u64, &str)> {
-    diags.iter().map(Diag::at).collect()
-}
-
-fn rules_of(diags: &[Diag]) -> Vec<&str> {
-    diags.iter().map(|d| d.rule.as_str()).collect()
-}
-
 // ---------------------------------------------------------------------------------------------
 // The corpus
 // ---------------------------------------------------------------------------------------------
@@ -286,7 +274,7 @@ fn invalid_json_points_at_the_first_unacceptable_byte() {
     ];
     for (name, bytes, line, column) in cases {
         write(t.path(), name, bytes);
-        let diags = only_in(t.path(), &[name], 1);
+        let diags = diags_in(t.path(), &[name], 1);
         assert_eq!(
             ats(&diags),
             vec![("invalid-json", *line, *column, "")],
@@ -329,7 +317,7 @@ fn invalid_json_for_encodings_that_are_not_utf8() {
     ];
     for (name, bytes, needle, column) in cases {
         write(t.path(), name, &bytes);
-        let diags = only_in(t.path(), &[name], 1);
+        let diags = diags_in(t.path(), &[name], 1);
         assert_eq!(diags.len(), 1, "{name}: {diags:?}");
         assert_eq!(diags[0].rule, "invalid-json", "{name}");
         assert_eq!((diags[0].line, diags[0].column), (1, column), "{name}");
@@ -357,13 +345,13 @@ fn nesting_up_to_128_levels_parses_and_deeper_is_invalid_json() {
     write(t.path(), "objects.json", &deep_object);
     // 128 levels: valid JSON, so only the shape finding (an array is not an object).
     assert_eq!(
-        ats(&only_in(t.path(), &["128.json"], 1)),
+        ats(&diags_in(t.path(), &["128.json"], 1)),
         vec![("type-mismatch", 1, 1, "")]
     );
-    let diags = only_in(t.path(), &["129.json"], 1);
+    let diags = diags_in(t.path(), &["129.json"], 1);
     assert_eq!(ats(&diags), vec![("invalid-json", 1, 129, "")]);
     assert!(diags[0].message.contains("128"), "{diags:?}");
-    let diags = only_in(t.path(), &["objects.json"], 1);
+    let diags = diags_in(t.path(), &["objects.json"], 1);
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].rule, "invalid-json");
     // The 129th `{` starts at byte 128 * 5.
@@ -380,16 +368,16 @@ fn a_utf8_bom_is_accepted_and_not_counted_in_columns() {
     );
     write(t.path(), "bad.json", "\u{feff}{\"groupID\": \"g\"}");
     write(t.path(), "only-bom.json", "\u{feff}");
-    assert_eq!(only_in(t.path(), &["ok.json"], 0), vec![]);
+    assert_eq!(diags_in(t.path(), &["ok.json"], 0), vec![]);
     assert_eq!(
-        ats(&only_in(t.path(), &["bad.json"], 1)),
+        ats(&diags_in(t.path(), &["bad.json"], 1)),
         vec![
             ("missing-required", 1, 1, "/groupId"),
             ("unknown-field", 1, 2, "/groupID")
         ]
     );
     assert_eq!(
-        ats(&only_in(t.path(), &["only-bom.json"], 1)),
+        ats(&diags_in(t.path(), &["only-bom.json"], 1)),
         vec![("invalid-json", 1, 1, "")]
     );
 }
@@ -413,7 +401,7 @@ fn missing_required_points_at_the_opening_brace() {
         ("indented.json", 3, 4),
         ("typed.json", 1, 1),
     ] {
-        let diags = only_in(t.path(), &[name], 1);
+        let diags = diags_in(t.path(), &[name], 1);
         assert_eq!(
             ats(&diags),
             vec![("missing-required", line, column, "/groupId")],
@@ -443,13 +431,13 @@ fn required_properties_depend_on_the_direction() {
         let mut args = vec!["empty.json"];
         args.extend_from_slice(dir);
         assert_eq!(
-            ats(&only_in(t.path(), &args, 1)),
+            ats(&diags_in(t.path(), &args, 1)),
             vec![("missing-required", 1, 1, "/groupId")],
             "{args:?}"
         );
     }
     // As a response (200): groupId and id, one finding each.
-    let diags = only_in(t.path(), &["empty.json", "--direction", "response"], 1);
+    let diags = diags_in(t.path(), &["empty.json", "--direction", "response"], 1);
     let mut pointers: Vec<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
     pointers.sort();
     assert_eq!(pointers, ["/groupId", "/id"]);
@@ -457,9 +445,9 @@ fn required_properties_depend_on_the_direction() {
         && (d.line, d.column) == (1, 1)
         && d.direction.as_deref() == Some("response")));
     // `id` is not required without a direction.
-    assert_eq!(only_in(t.path(), &["group.json"], 0), vec![]);
+    assert_eq!(diags_in(t.path(), &["group.json"], 0), vec![]);
     assert_eq!(
-        ats(&only_in(t.path(), &["id-only.json"], 1)),
+        ats(&diags_in(t.path(), &["id-only.json"], 1)),
         vec![("missing-required", 1, 1, "/groupId")]
     );
 }
@@ -477,18 +465,18 @@ fn a_direction_in_the_file_name_wins_over_the_option() {
     );
     // a.request.json stays a request: id is not required.
     assert_eq!(
-        only_in(t.path(), &["a.request.json", "--direction", "response"], 0),
+        diags_in(t.path(), &["a.request.json", "--direction", "response"], 0),
         vec![]
     );
     // b.response.json is a response with or without --direction request.
     for extra in [&[][..], &["--direction", "request"][..]] {
         let mut args = vec!["b.response.json"];
         args.extend_from_slice(extra);
-        let diags = only_in(t.path(), &args, 1);
+        let diags = diags_in(t.path(), &args, 1);
         assert_eq!(ats(&diags), vec![("missing-required", 1, 1, "/id")]);
         assert_eq!(diags[0].direction.as_deref(), Some("response"));
     }
-    let diags = only_in(t.path(), &["c.REQUEST.JSON"], 0);
+    let diags = diags_in(t.path(), &["c.REQUEST.JSON"], 0);
     assert_eq!(ats(&diags), vec![("read-only-field", 1, 2, "/id")]);
 }
 
@@ -548,7 +536,7 @@ fn wrong_odata_type_has_a_hint_for_each_kind_of_mistake() {
             &file,
             format!("{{\n  \"groupId\": \"{GROUP}\",\n    \"@odata.type\": {value}\n}}"),
         );
-        let diags = only_in(t.path(), &[&file], 1);
+        let diags = diags_in(t.path(), &[&file], 1);
         assert_eq!(
             ats(&diags),
             vec![("wrong-odata-type", 3, 5, "/@odata.type")],
@@ -577,7 +565,7 @@ fn the_exact_odata_type_is_accepted() {
         "ok.json",
         format!("{{\"@odata.type\": \"{ODATA_TYPE}\", \"groupId\": \"g\"}}"),
     );
-    assert_eq!(only_in(t.path(), &["ok.json"], 0), vec![]);
+    assert_eq!(diags_in(t.path(), &["ok.json"], 0), vec![]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,13 +597,13 @@ fn odata_annotations_are_never_unknown_in_any_direction() {
         serde_json::to_string_pretty(&body).unwrap(),
     );
     for file in ["ann.json", "pretty.json"] {
-        assert_eq!(only_in(t.path(), &[file], 0), vec![]);
+        assert_eq!(diags_in(t.path(), &[file], 0), vec![]);
         assert_eq!(
-            only_in(t.path(), &[file, "--direction", "response"], 0),
+            diags_in(t.path(), &[file, "--direction", "response"], 0),
             vec![]
         );
         // As a request only `id` is flagged (read-only), never an annotation.
-        let diags = only_in(t.path(), &[file, "--direction", "request"], 0);
+        let diags = diags_in(t.path(), &[file, "--direction", "request"], 0);
         assert_eq!(rules_of(&diags), vec!["read-only-field"], "{diags:?}");
         assert_eq!(diags[0].pointer, "/id");
     }
@@ -629,7 +617,7 @@ fn a_name_without_at_sign_is_unknown_even_if_it_looks_like_odata() {
         "a.json",
         "{\"groupId\": \"g\", \"odata.type\": \"#x\"}",
     );
-    let diags = only_in(t.path(), &["a.json"], 1);
+    let diags = diags_in(t.path(), &["a.json"], 1);
     assert_eq!(ats(&diags), vec![("unknown-field", 1, 18, "/odata.type")]);
 }
 
@@ -653,7 +641,7 @@ fn unknown_field_hints_for_near_misses() {
     for (i, (key, hint)) in cases.iter().enumerate() {
         let file = format!("{i}.json");
         write(t.path(), &file, format!("{{\n  \"{key}\": \"g\"\n}}\n"));
-        let diags = only_in(t.path(), &[&file], 1);
+        let diags = diags_in(t.path(), &[&file], 1);
         let unknown: Vec<&Diag> = diags.iter().filter(|d| d.rule == "unknown-field").collect();
         assert_eq!(unknown.len(), 1, "{key}: {diags:?}");
         assert_eq!(
@@ -681,7 +669,7 @@ fn a_misspelled_required_field_is_one_unknown_field_and_one_missing_required() {
             &file,
             format!("{{\"@odata.type\": \"{ODATA_TYPE}\", \"{key}\": \"{GROUP}\"}}"),
         );
-        let diags = only_in(t.path(), &[&file], 1);
+        let diags = diags_in(t.path(), &[&file], 1);
         assert_eq!(
             rules_of(&diags),
             vec!["missing-required", "unknown-field"],
@@ -693,7 +681,7 @@ fn a_misspelled_required_field_is_one_unknown_field_and_one_missing_required() {
         assert!(diags[1].message.contains("did you mean `groupId`?"));
         // Both directions require groupId: still exactly two findings.
         for d in ["request", "response"] {
-            let diags = only_in(t.path(), &[&file, "--direction", d], 1);
+            let diags = diags_in(t.path(), &[&file, "--direction", d], 1);
             let n = diags
                 .iter()
                 .filter(|x| x.pointer == "/groupId" || x.pointer == format!("/{key}"))
@@ -711,7 +699,7 @@ fn a_near_miss_next_to_the_real_field_is_only_unknown() {
         "both.json",
         "{\n  \"groupId\": \"a\",\n  \"groupID\": \"b\"\n}\n",
     );
-    let diags = only_in(t.path(), &["both.json"], 1);
+    let diags = diags_in(t.path(), &["both.json"], 1);
     assert_eq!(ats(&diags), vec![("unknown-field", 3, 3, "/groupID")]);
 }
 
@@ -723,7 +711,7 @@ fn two_misspellings_of_one_field_are_two_unknowns_and_one_missing() {
         "two.json",
         "{\n  \"groupID\": \"a\",\n  \"group_id\": \"b\"\n}\n",
     );
-    let diags = only_in(t.path(), &["two.json"], 1);
+    let diags = diags_in(t.path(), &["two.json"], 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -776,7 +764,7 @@ fn type_mismatch_for_wrong_value_types_points_at_the_key() {
     for (i, (value, message, hint)) in cases.iter().enumerate() {
         let file = format!("{i}.json");
         write(t.path(), &file, format!("{{\n\t\"groupId\": {value}\n}}"));
-        let diags = only_in(t.path(), &[&file], 1);
+        let diags = diags_in(t.path(), &[&file], 1);
         assert_eq!(
             ats(&diags),
             vec![("type-mismatch", 2, 2, "/groupId")],
@@ -787,7 +775,7 @@ fn type_mismatch_for_wrong_value_types_points_at_the_key() {
     }
     write(t.path(), "id.json", "{\"groupId\": \"g\", \"id\": 7}");
     assert_eq!(
-        ats(&only_in(t.path(), &["id.json"], 1)),
+        ats(&diags_in(t.path(), &["id.json"], 1)),
         vec![("type-mismatch", 1, 18, "/id")]
     );
 }
@@ -817,7 +805,7 @@ fn a_body_that_is_not_an_object_is_exactly_one_type_mismatch() {
         ] {
             let mut args = vec![file.as_str()];
             args.extend_from_slice(dir);
-            let diags = only_in(t.path(), &args, 1);
+            let diags = diags_in(t.path(), &args, 1);
             assert_eq!(
                 ats(&diags),
                 vec![("type-mismatch", 1, column, "")],
@@ -833,7 +821,7 @@ fn a_body_that_is_not_an_object_is_one_finding_with_several_resources() {
     let t = TempDir::new().unwrap();
     let cat = widget_catalog(t.path(), "cat");
     write(t.path(), "arr.json", "[{\"groupId\": \"g\"}]");
-    let diags = only_in(
+    let diags = diags_in(
         t.path(),
         &["arr.json", "--schemas", cat.to_str().unwrap()],
         1,
@@ -853,15 +841,15 @@ fn read_only_field_only_in_requests_and_only_a_warning() {
         "body.json",
         format!("{{\n  \"groupId\": \"{GROUP}\",\n  \"id\": \"1\"\n}}"),
     );
-    let diags = only_in(t.path(), &["body.json", "--direction", "request"], 0);
+    let diags = diags_in(t.path(), &["body.json", "--direction", "request"], 0);
     assert_eq!(ats(&diags), vec![("read-only-field", 3, 3, "/id")]);
     assert_eq!(diags[0].severity, "warning");
     assert!(diags[0]
         .message
         .contains("`id` is read-only and should not be sent in the ProvisionPolicyAssignmentItem request body"));
-    assert_eq!(only_in(t.path(), &["body.json"], 0), vec![]);
+    assert_eq!(diags_in(t.path(), &["body.json"], 0), vec![]);
     assert_eq!(
-        only_in(t.path(), &["body.json", "--direction", "response"], 0),
+        diags_in(t.path(), &["body.json", "--direction", "response"], 0),
         vec![]
     );
     let run = json_in(t.path(), &["body.json", "--direction", "request"], 0);
@@ -876,7 +864,7 @@ fn a_repeated_read_only_key_is_one_read_only_finding() {
         "dup.json",
         "{\"id\": \"1\", \"id\": \"2\", \"groupId\": \"g\"}",
     );
-    let diags = only_in(t.path(), &["dup.json", "--direction", "request"], 1);
+    let diags = diags_in(t.path(), &["dup.json", "--direction", "request"], 1);
     // One duplicate-key (at the repeated `id`, 1:13) and one read-only-field for `/id`.
     assert_eq!(
         rules_of(&diags)
@@ -904,7 +892,7 @@ fn duplicate_key_points_at_each_repeated_occurrence() {
         "dup.json",
         "{\n  \"groupId\": \"a\",\n  \"@odata.etag\": \"1\",\n  \"groupId\": \"b\",\n  \"@odata.etag\": \"2\",\n  \"groupId\": \"c\"\n}\n",
     );
-    let diags = only_in(t.path(), &["dup.json"], 1);
+    let diags = diags_in(t.path(), &["dup.json"], 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -922,7 +910,7 @@ fn duplicate_key_points_at_each_repeated_occurrence() {
         "{\"groupId\": 1, \"groupId\": \"g\"}",
     );
     assert_eq!(
-        ats(&only_in(t.path(), &["first-wrong.json"], 1)),
+        ats(&diags_in(t.path(), &["first-wrong.json"], 1)),
         vec![("duplicate-key", 1, 16, "/groupId")]
     );
     write(
@@ -931,7 +919,7 @@ fn duplicate_key_points_at_each_repeated_occurrence() {
         "{\"groupId\": \"g\", \"groupId\": 1}",
     );
     assert_eq!(
-        ats(&only_in(t.path(), &["last-wrong.json"], 1)),
+        ats(&diags_in(t.path(), &["last-wrong.json"], 1)),
         vec![
             ("type-mismatch", 1, 18, "/groupId"),
             ("duplicate-key", 1, 18, "/groupId")
@@ -947,7 +935,7 @@ fn duplicate_keys_are_found_in_nested_objects_and_arrays() {
         "nested.json",
         "{\"groupId\": \"g\", \"@x\": [{\"k\": 1, \"k\": 2}], \"@y\": {\"a/b\": 1, \"a/b\": 2}}",
     );
-    let diags = only_in(t.path(), &["nested.json"], 1);
+    let diags = diags_in(t.path(), &["nested.json"], 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -980,7 +968,7 @@ fn unknown_resource_fires_only_with_several_resources_and_nothing_routing() {
     write(t.path(), "typed-number.json", "{\"@odata.type\": 1}");
 
     // The built-in catalog alone has one resource: everything is checked as it.
-    let diags = only_in(t.path(), &["gadget.json"], 1);
+    let diags = diags_in(t.path(), &["gadget.json"], 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -990,12 +978,12 @@ fn unknown_resource_fires_only_with_several_resources_and_nothing_routing() {
         ]
     );
     assert_eq!(
-        ats(&only_in(t.path(), &["untyped.json"], 1)),
+        ats(&diags_in(t.path(), &["untyped.json"], 1)),
         vec![("type-mismatch", 1, 2, "/groupId")]
     );
 
     // Two resources: a body with an unknown type, or with none, is one warning and no checks.
-    let diags = only_in(t.path(), &with_catalog(&cat, &["gadget.json"]), 0);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["gadget.json"]), 0);
     assert_eq!(ats(&diags), vec![("unknown-resource", 1, 1, "")]);
     assert_eq!(diags[0].severity, "warning");
     assert_eq!(diags[0].resource, None);
@@ -1009,9 +997,9 @@ fn unknown_resource_fires_only_with_several_resources_and_nothing_routing() {
             .contains("known: ProvisionPolicyAssignmentItem, Widget"),
         "{diags:?}"
     );
-    let diags = only_in(t.path(), &with_catalog(&cat, &["untyped.json"]), 0);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["untyped.json"]), 0);
     assert_eq!(ats(&diags), vec![("unknown-resource", 1, 1, "")]);
-    let diags = only_in(t.path(), &with_catalog(&cat, &["typed-number.json"]), 0);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["typed-number.json"]), 0);
     assert_eq!(ats(&diags), vec![("unknown-resource", 1, 1, "")]);
 
     // --resource routes it (by exact name or a unique case-insensitive match).
@@ -1021,7 +1009,7 @@ fn unknown_resource_fires_only_with_several_resources_and_nothing_routing() {
     ] {
         let mut args = with_catalog(&cat, &["untyped.json"]);
         args.extend(["--resource", name]);
-        let diags = only_in(t.path(), &args, 1);
+        let diags = diags_in(t.path(), &args, 1);
         assert_eq!(ats(&diags), vec![("type-mismatch", 1, 2, "/groupId")]);
         assert_eq!(
             diags[0].resource.as_deref(),
@@ -1030,7 +1018,7 @@ fn unknown_resource_fires_only_with_several_resources_and_nothing_routing() {
     }
     // Duplicate keys are still reported for a body no resource matches.
     write(t.path(), "dup.json", "{\"a\": 1, \"a\": 2}");
-    let diags = only_in(t.path(), &with_catalog(&cat, &["dup.json"]), 1);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["dup.json"]), 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -1080,11 +1068,11 @@ fn bodies_route_by_odata_type_exactly_and_by_near_miss() {
         "{\"@odata.type\": \"#contoso.graph.Widget\", \"groupId\": \"g\"}",
     );
     assert_eq!(
-        only_in(t.path(), &with_catalog(&cat, &["exact.json"]), 0),
+        diags_in(t.path(), &with_catalog(&cat, &["exact.json"]), 0),
         vec![]
     );
     assert_eq!(
-        only_in(t.path(), &with_catalog(&cat, &["builtin.json"]), 0),
+        diags_in(t.path(), &with_catalog(&cat, &["builtin.json"]), 0),
         vec![]
     );
     for (file, resource) in [
@@ -1093,7 +1081,7 @@ fn bodies_route_by_odata_type_exactly_and_by_near_miss() {
         ("namespace.json", "Widget"),
         ("builtin-case.json", "ProvisionPolicyAssignmentItem"),
     ] {
-        let diags = only_in(t.path(), &with_catalog(&cat, &[file]), 1);
+        let diags = diags_in(t.path(), &with_catalog(&cat, &[file]), 1);
         assert_eq!(
             ats(&diags),
             vec![("wrong-odata-type", 1, 2, "/@odata.type")],
@@ -1102,7 +1090,7 @@ fn bodies_route_by_odata_type_exactly_and_by_near_miss() {
         assert_eq!(diags[0].resource.as_deref(), Some(resource), "{file}");
     }
     // Routed to Widget: Widget's rules apply (groupId is unknown there, name is required).
-    let diags = only_in(t.path(), &with_catalog(&cat, &["widget-missing.json"]), 1);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["widget-missing.json"]), 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -1129,7 +1117,7 @@ fn invalid_value_fires_for_schema_constraints_beyond_the_type() {
         "good.json",
         "{\n  \"@odata.type\": \"#contoso.graph.Widget\",\n  \"name\": \"abcde\",\n  \"color\": \"red\",\n  \"size\": 1,\n  \"code\": \"ABC\"\n}\n",
     );
-    let diags = only_in(t.path(), &with_catalog(&cat, &["bad.json"]), 1);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["bad.json"]), 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -1148,7 +1136,7 @@ fn invalid_value_fires_for_schema_constraints_beyond_the_type() {
     assert!(diags[1].message.contains("`red`, `green`"), "{diags:?}");
     assert!(diags[3].message.contains("^[A-Z]{3}$"), "{diags:?}");
     assert_eq!(
-        only_in(t.path(), &with_catalog(&cat, &["good.json"]), 0),
+        diags_in(t.path(), &with_catalog(&cat, &["good.json"]), 0),
         vec![]
     );
 }
@@ -1190,11 +1178,11 @@ fn a_user_schema_of_the_same_name_replaces_the_built_in_one() {
     let display = display.to_str().unwrap();
     // Built in: displayName is unknown. Overridden: it is defined, and groupId must be a uuid.
     assert_eq!(
-        rules_of(&only_in(t.path(), &[display], 1)),
+        rules_of(&diags_in(t.path(), &[display], 1)),
         vec!["unknown-field"]
     );
     assert_eq!(
-        only_in(t.path(), &with_catalog(&cat, &[display]), 0),
+        diags_in(t.path(), &with_catalog(&cat, &[display]), 0),
         vec![]
     );
     write(
@@ -1202,7 +1190,7 @@ fn a_user_schema_of_the_same_name_replaces_the_built_in_one() {
         "short.json",
         "{\"groupId\": \"x\", \"displayName\": \"abc\"}",
     );
-    let diags = only_in(t.path(), &with_catalog(&cat, &["short.json"]), 1);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["short.json"]), 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -1213,7 +1201,7 @@ fn a_user_schema_of_the_same_name_replaces_the_built_in_one() {
     // Still one resource: no unknown-resource; the built-in operations still apply.
     write(t.path(), "empty.json", "{}");
     assert_eq!(
-        ats(&only_in(t.path(), &with_catalog(&cat, &["empty.json"]), 1)),
+        ats(&diags_in(t.path(), &with_catalog(&cat, &["empty.json"]), 1)),
         vec![("missing-required", 1, 1, "/groupId")]
     );
     // Annotations are never unknown even though this schema has no `@` pattern.
@@ -1223,7 +1211,7 @@ fn a_user_schema_of_the_same_name_replaces_the_built_in_one() {
         format!("{{\"groupId\": \"{GROUP}\", \"@odata.etag\": \"1\", \"groupId@odata.type\": \"#String\"}}"),
     );
     assert_eq!(
-        only_in(t.path(), &with_catalog(&cat, &["ann.json"]), 0),
+        diags_in(t.path(), &with_catalog(&cat, &["ann.json"]), 0),
         vec![]
     );
 }
@@ -1245,14 +1233,14 @@ fn a_later_schemas_folder_replaces_an_earlier_one() {
     );
     write(t.path(), "b.json", "{\"groupId\": \"xy\"}");
     let first = first.to_str().unwrap();
-    let diags = only_in(
+    let diags = diags_in(
         t.path(),
         &["b.json", "--schemas", first, "--schemas", "second"],
         1,
     );
     assert_eq!(ats(&diags), vec![("invalid-value", 1, 2, "/groupId")]);
     assert!(diags[0].message.contains("longer than 1"), "{diags:?}");
-    let diags = only_in(
+    let diags = diags_in(
         t.path(),
         &["b.json", "--schemas", "second", "--schemas", first],
         1,
@@ -1275,7 +1263,7 @@ fn nested_objects_get_pointers_positions_and_hints() {
         "enum.json",
         format!("{{\"groupId\": \"{GROUP}\", \"settings\": {{\"mode\": \"c\"}}}}"),
     );
-    let diags = only_in(t.path(), &with_catalog(&cat, &["nested.json"]), 1);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["nested.json"]), 1);
     assert_eq!(
         ats(&diags),
         vec![
@@ -1288,7 +1276,7 @@ fn nested_objects_get_pointers_positions_and_hints() {
         .message
         .contains("`Mode` looks like a misspelling of `mode`"));
     assert!(diags[1].message.contains("did you mean `mode`?"));
-    let diags = only_in(t.path(), &with_catalog(&cat, &["enum.json"]), 1);
+    let diags = diags_in(t.path(), &with_catalog(&cat, &["enum.json"]), 1);
     assert_eq!(
         ats(&diags),
         vec![("invalid-value", 1, 66, "/settings/mode")]

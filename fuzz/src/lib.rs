@@ -6,13 +6,14 @@
 //! A panic anywhere, in paylint or in an assertion here, is a finding.
 
 use paylint::catalog::Catalog;
-use paylint::diagnostic::{Diagnostic, Direction};
-use paylint::input::{self, Body, Parsed};
-use paylint::json::{self, Document, Kind, Node, Span};
-use paylint::lint::{self, FileReport, Options, Summary};
+use paylint::direction::Direction;
+use paylint::engine::{self, Options};
+use paylint::input::{self, Body, Parsed, Problem};
+use paylint::json::{self, Document, Kind, Node};
 use paylint::render::human::Human;
 use paylint::render::Renderer;
-use paylint::source::SourceFile;
+use paylint::report::{FileReport, Summary};
+use paylint::source::{SourceFile, Span};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -184,7 +185,7 @@ pub fn har(data: &[u8]) {
     assert!(parsed.payloads.len() % 2 == 0, "an entry is two payloads");
 }
 
-/// `ndjson`: the NDJSON line reader, on each line as `lint` gives it (line ending removed,
+/// `ndjson`: the NDJSON line reader, on each line as the engine gives it (line ending removed,
 /// blank lines skipped).
 pub fn ndjson(data: &[u8]) {
     let text = source("fuzz.ndjson", data).text;
@@ -226,16 +227,15 @@ pub fn check_parsed(text: &str, parsed: &Parsed) {
     }
 }
 
-/// A finding points at its span's start, which lies in the text (the end may be one byte past a
+/// A problem points at its span's start, which lies in the text (the end may be one byte past a
 /// point of failure: a parse error at the end of the text spans `len..len + 1`).
-fn check_finding_span(text: &str, d: &Diagnostic) {
+fn check_finding_span(text: &str, d: &Problem) {
     assert!(
         d.span.start <= d.span.end && d.span.start <= text.len(),
-        "{} finding span {:?} is outside the text ({} bytes): {}",
-        d.rule,
+        "problem span {:?} is outside the text ({} bytes): {:?}",
         d.span,
         text.len(),
-        d.message
+        d.kind
     );
 }
 
@@ -266,7 +266,7 @@ pub fn check_file_as(name: &str, direction: Option<Direction>, bytes: &[u8]) {
         direction,
         ..Options::default()
     };
-    let reports = lint::check_text(catalog(), &options, Path::new(name), bytes);
+    let reports = engine::check_text(catalog(), &options, Path::new(name), bytes);
     check_reports(bytes, &reports);
 }
 
@@ -297,7 +297,7 @@ pub fn check_reports(bytes: &[u8], reports: &[FileReport]) {
     };
     let mut out = Vec::new();
     render(&mut human, &mut out, reports, &summary);
-    let mut json = paylint::render::json::Json::new(true);
+    let mut json = paylint::render::json::Json::with_statistics();
     let mut out = Vec::new();
     render(&mut json, &mut out, reports, &summary);
     let report: Value = serde_json::from_slice(&out).expect("the JSON report is JSON");

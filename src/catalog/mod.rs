@@ -11,7 +11,7 @@ pub mod import;
 pub mod index;
 pub mod operation;
 
-use crate::diagnostic::Direction;
+use crate::direction::Direction;
 use crate::json::{Kind, Node};
 pub use operation::Operation;
 use operation::OperationsFile;
@@ -803,7 +803,7 @@ impl Resource {
         }
         let mut node = instance;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = crate::json::unescape_token(raw);
+            let token = crate::pointer::unescape(raw);
             let next = if let Ok(i) = token.parse::<usize>() {
                 node = node.and_then(|n| match &n.kind {
                     Kind::Array(items) => items.get(i),
@@ -928,7 +928,7 @@ impl Resource {
         // A property written `{"type": "object", "$ref": ...}` says its type beside the `$ref`.
         let declared = pointer.rsplit_once('/').and_then(|(parent, last)| {
             let parent = self.subschema_in(parent, instance)?;
-            let token = crate::json::unescape_token(last);
+            let token = crate::pointer::unescape(last);
             let raw = if token.parse::<usize>().is_ok() {
                 parent.get("items")
             } else {

@@ -1,54 +1,42 @@
-//! Checks one parsed body against its resource: runs the compiled validator, maps its error
-//! kinds to rules (one cause, one finding), and adds what a schema cannot say (duplicate keys,
-//! read-only properties in requests, near-miss names).
+//! Checks one parsed body against its resource. The compiled validator says what the schema
+//! refuses; the rules say why each refusal is a finding and word it; this module keeps only
+//! the precedence between them, so one cause gives one finding:
+//!
+//! - unknown fields first: they decide renames (and a missing property that a field's rename
+//!   gives is called a misspelling), and nothing under an unknown field is reported;
+//! - a non-string `@odata.type` that a `const` or `enum` refuses is a `wrong-odata-type`, not
+//!   also a `type-mismatch`;
+//! - the same rule at the same pointer is reported once.
 
-use crate::catalog::{Exchange, Resource};
-
-use crate::diagnostic::{Diagnostic, Direction};
-use crate::json::{pointer_join, Document, Kind, Member, Node, Span};
-use crate::rules::{self, type_mismatch::placeholder, unknown_field, Rule};
+use crate::catalog::Resource;
+use crate::diagnostic::Finding;
+use crate::instance::Validator;
+use crate::json::{Document, Kind, Node};
+use crate::pointer::JsonPointer;
+use crate::route::Target;
+use crate::rules::invalid_value::{Bound, Constraint};
+use crate::rules::subject::Subject;
+use crate::rules::{
+    duplicate_key, invalid_value, missing_required, read_only_field, type_mismatch, unknown_field,
+    wrong_odata_type,
+};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::fmt;
 
-/// What a body is checked as.
-#[derive(Debug, Clone)]
-pub struct Target<'a> {
-    pub resource: &'a Resource,
-    pub exchange: Exchange<'a>,
-    /// A documented example shortened for readability: missing properties are not findings.
-    pub truncated: bool,
-    /// Where the checked value is in the body: `""` for the body itself, `/value/3` for an item
-    /// of a collection.
-    pub at: String,
-}
+/// The resource's schema could not be loaded or compiled (an imported catalog's file that
+/// changed or broke since the import): paylint's own failure on this file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenSchema(pub String);
 
-impl Target<'_> {
-    fn direction(&self) -> Option<Direction> {
-        self.exchange.direction
-    }
-
-    /// `the X request body`, or `` `/a/b` of the X request body `` below the top.
-    fn subject(&self, object_pointer: &str) -> String {
-        let name = &self.resource.name;
-        let mut out = String::with_capacity(name.len() + object_pointer.len() + 40);
-        if self.at.is_empty() && object_pointer.is_empty() {
-            out.push_str("the ");
-        } else {
-            out.push('`');
-            out.push_str(&self.at);
-            out.push_str(object_pointer);
-            out.push_str("` of the ");
-        }
-        out.push_str(name);
-        if let Some(d) = self.direction() {
-            out.push(' ');
-            out.push_str(d.as_str());
-        }
-        out.push_str(" body");
-        out
+impl fmt::Display for BrokenSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
+
+impl std::error::Error for BrokenSchema {}
 
 /// Findings that do not depend on a resource: a body that is not an object, repeated keys.
 /// Returns false when the body is not an object (and nothing else should be checked).
@@ -56,38 +44,21 @@ pub fn check_shape(
     text: &str,
     doc: &Document,
     target: Option<&Target<'_>>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) -> bool {
     if !matches!(doc.root.kind, Kind::Object(_)) {
-        let (subject, types) = match target {
-            Some(t) => (
-                format!("a {} body", t.resource.name),
-                non_empty(t.resource.types_at("")),
-            ),
-            None => ("a payload body".to_string(), vec!["object".to_string()]),
-        };
-        out.push(tag(
-            rules::type_mismatch::diagnose(doc.root.span, "", &doc.root, &types, &subject),
-            target,
-        ));
+        let d = type_mismatch::not_an_object(&doc.root, target);
+        out.push(tag(d, target));
         return false;
     }
     for dup in &doc.duplicates {
-        let first_line = text[..dup.first.start].matches('\n').count() + 1;
-        out.push(tag(rules::duplicate_key::diagnose(dup, first_line), target));
+        out.push(tag(duplicate_key::find(text, dup), target));
     }
     true
 }
 
-fn non_empty(types: Vec<String>) -> Vec<String> {
-    if types.is_empty() {
-        vec!["object".to_string()]
-    } else {
-        types
-    }
-}
-
-fn tag(mut d: Diagnostic, target: Option<&Target<'_>>) -> Diagnostic {
+/// Findings of a body routed to a resource name the resource and the direction.
+fn tag(mut d: Finding, target: Option<&Target<'_>>) -> Finding {
     if let Some(t) = target {
         d.resource = Some(t.resource.name.clone());
         d.direction = t.direction();
@@ -102,23 +73,15 @@ pub fn check_schema(
     root: &Node,
     repeated_keys: bool,
     target: &Target<'_>,
-    out: &mut Vec<Diagnostic>,
-) -> Result<(), String> {
-    let resource = target.resource;
+    out: &mut Vec<Finding>,
+) -> Result<(), BrokenSchema> {
+    let subject = Subject { root, target };
     let mut found = Vec::new();
     if !matches!(root.kind, Kind::Object(_)) {
         // The body's own shape is check_shape's; an item's is checked here.
-        let types = non_empty(resource.types_at(""));
-        let subject = target.subject("");
-        found.push(rules::type_mismatch::diagnose(
-            root.span, "", root, &types, &subject,
-        ));
+        found.push(type_mismatch::item_not_an_object(&subject));
     } else {
-        let validator = if target.truncated {
-            resource.validator(&[])?
-        } else {
-            resource.validator_for(&target.exchange)?
-        };
+        let validator = validator(target)?;
         let deduplicated;
         let instance = if repeated_keys {
             deduplicated = root.without_repeated_keys();
@@ -127,15 +90,9 @@ pub fn check_schema(
             root
         };
         if !validator.is_valid(instance) {
-            let raw = collect(&validator, instance);
-            map_errors(root, target, raw, &mut found);
+            found = one_cause_one_finding(&subject, refusals(&validator, instance));
         }
-        if target.direction() == Some(Direction::Request) {
-            read_only(root, target, &mut found);
-        }
-        if target.truncated {
-            found.retain(|d| d.rule != Rule::MissingRequired);
-        }
+        found.extend(read_only_field::find(&subject));
     }
     out.extend(found.into_iter().map(|mut d| {
         d.rebase(&target.at);
@@ -144,124 +101,208 @@ pub fn check_schema(
     Ok(())
 }
 
-/// The validator's errors, reduced to what the rules need.
-enum RawError {
-    Unknown {
-        object: String,
-        name: String,
-    },
+/// The validator for what the exchange requires (a shortened example: for the schema alone).
+fn validator(target: &Target<'_>) -> Result<std::sync::Arc<Validator>, BrokenSchema> {
+    let resource: &Resource = target.resource;
+    let validator = if target.truncated {
+        resource.validator(&[])
+    } else {
+        resource.validator_for(&target.exchange)
+    };
+    validator.map_err(BrokenSchema)
+}
+
+/// What the validator refused, reduced to what the rules need.
+enum Refusal {
+    /// `name` is not allowed in the object at `object`.
+    Unknown { object: JsonPointer, name: String },
+    /// `property` is required in the object at `object`.
     Missing {
-        object: String,
+        object: JsonPointer,
         property: String,
     },
-    Type {
-        pointer: String,
-    },
-    Const {
-        pointer: String,
-        /// The allowed `@odata.type` values.
+    /// The value at `pointer` has the wrong JSON type.
+    Type { pointer: JsonPointer },
+    /// The `@odata.type` at `pointer` is not one of `expected`.
+    OdataType {
+        pointer: JsonPointer,
         expected: Vec<String>,
     },
-    /// A value of the right JSON type that a `format`, `enum`, `pattern` or range refuses.
+    /// A value of the right JSON type that a constraint refuses.
     Value {
-        pointer: String,
+        pointer: JsonPointer,
         constraint: Constraint,
-        message: String,
-    },
-    Other {
-        pointer: String,
-        message: String,
     },
 }
 
-fn collect(validator: &crate::instance::Validator, instance: &Node) -> Vec<RawError> {
-    let mut raw = Vec::new();
-    for e in validator.iter_errors(instance) {
-        let pointer = e.instance_path().as_str().to_string();
-        match e.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected }
-            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-                for name in unexpected {
-                    raw.push(RawError::Unknown {
-                        object: pointer.clone(),
-                        name: name.clone(),
-                    });
-                }
-            }
-            ValidationErrorKind::FalseSchema => match split_pointer(&pointer) {
-                Some((object, name))
-                    if instance
-                        .pointer(&object)
-                        .is_some_and(|n| matches!(n.kind, Kind::Object(_))) =>
-                {
-                    raw.push(RawError::Unknown { object, name })
-                }
-                _ => raw.push(RawError::Other {
-                    pointer,
-                    message: "no value is allowed here".into(),
-                }),
-            },
-            ValidationErrorKind::Required { property } => raw.push(RawError::Missing {
-                object: pointer,
-                property: property.as_str().unwrap_or_default().to_string(),
-            }),
-            ValidationErrorKind::Type { .. } => raw.push(RawError::Type { pointer }),
-            ValidationErrorKind::Constant { expected_value }
-                if pointer.ends_with("/@odata.type") =>
-            {
-                raw.push(RawError::Const {
-                    pointer,
-                    expected: expected_value
-                        .as_str()
-                        .map(str::to_string)
-                        .into_iter()
-                        .collect(),
-                })
-            }
-            ValidationErrorKind::Enum { options } if pointer.ends_with("/@odata.type") => {
-                raw.push(RawError::Const {
-                    pointer,
-                    expected: strings(options),
-                })
-            }
-            ValidationErrorKind::Enum { options } => raw.push(RawError::Value {
-                pointer,
-                constraint: Constraint::Members(strings(options)),
-                message: e.to_string(),
-            }),
-            ValidationErrorKind::Format { format } => raw.push(RawError::Value {
-                pointer,
-                constraint: Constraint::Format(format.clone()),
-                message: e.to_string(),
-            }),
-            ValidationErrorKind::Pattern { .. } => raw.push(RawError::Value {
-                pointer,
-                constraint: Constraint::Pattern,
-                message: e.to_string(),
-            }),
-            ValidationErrorKind::Minimum { .. }
-            | ValidationErrorKind::Maximum { .. }
-            | ValidationErrorKind::ExclusiveMinimum { .. }
-            | ValidationErrorKind::ExclusiveMaximum { .. } => raw.push(RawError::Value {
-                pointer,
-                constraint: Constraint::Range,
-                message: e.to_string(),
-            }),
-            _ => raw.push(RawError::Other {
-                message: e.to_string(),
-                pointer,
-            }),
+impl Refusal {
+    /// Where the refused thing is (for a missing property: its object).
+    fn pointer(&self) -> &JsonPointer {
+        match self {
+            Refusal::Unknown { object, .. } | Refusal::Missing { object, .. } => object,
+            Refusal::Type { pointer }
+            | Refusal::OdataType { pointer, .. }
+            | Refusal::Value { pointer, .. } => pointer,
         }
     }
-    raw
 }
 
-/// What a value of the right JSON type failed.
-enum Constraint {
-    Members(Vec<String>),
-    Format(String),
-    Pattern,
-    Range,
+/// The findings for what the validator refused, in the precedence the module describes.
+fn one_cause_one_finding(subject: &Subject<'_>, refusals: Vec<Refusal>) -> Vec<Finding> {
+    let unknowns: Vec<(&JsonPointer, &str)> = refusals
+        .iter()
+        .filter_map(|r| match r {
+            Refusal::Unknown { object, name } => Some((object, name.as_str())),
+            _ => None,
+        })
+        .collect();
+    let unknown = unknown_field::find(subject, &unknowns);
+    let odata_type_refused: Vec<&JsonPointer> = refusals
+        .iter()
+        .filter_map(|r| match r {
+            Refusal::OdataType { pointer, .. } => Some(pointer),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(refusals.len());
+    out.extend(unknown.findings.iter().cloned());
+    for r in &refusals {
+        let under_unknown = !matches!(r, Refusal::OdataType { .. }) && unknown.covers(r.pointer());
+        if under_unknown {
+            continue;
+        }
+        let finding = match r {
+            Refusal::Unknown { .. } => None,
+            Refusal::Missing { object, property } => {
+                let typo = unknown.misspelling_of(object, property);
+                missing_required::find(subject, object, property, typo)
+            }
+            Refusal::Type { pointer } if odata_type_refused.contains(&pointer) => None,
+            Refusal::Type { pointer } => type_mismatch::find(subject, pointer),
+            Refusal::OdataType { pointer, expected } => {
+                wrong_odata_type::find(subject, pointer, expected)
+            }
+            Refusal::Value {
+                pointer,
+                constraint,
+            } => Some(invalid_value::find(subject, pointer, constraint)),
+        };
+        out.extend(finding);
+    }
+    let mut seen = HashSet::new();
+    out.retain(|d| seen.insert((d.rule, d.pointer.clone())));
+    out
+}
+
+/// The validator's errors as refusals.
+fn refusals(validator: &Validator, instance: &Node) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    for e in validator.iter_errors(instance) {
+        let pointer = JsonPointer::parse(e.instance_path().as_str())
+            .expect("the validator writes RFC 6901 pointers");
+        refusal(e.kind(), pointer, instance, &mut out);
+    }
+    out
+}
+
+fn refusal(
+    kind: &ValidationErrorKind,
+    pointer: JsonPointer,
+    instance: &Node,
+    out: &mut Vec<Refusal>,
+) {
+    let is_odata_type = pointer.last_token().as_deref() == Some("@odata.type");
+    let refused = match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let unknown = |name: &String| Refusal::Unknown {
+                object: pointer.clone(),
+                name: name.clone(),
+            };
+            return out.extend(unexpected.iter().map(unknown));
+        }
+        ValidationErrorKind::FalseSchema => match pointer.split_last() {
+            Some((object, name)) if instance.pointer(&object).is_some_and(is_object) => {
+                let name = name.into_owned();
+                Refusal::Unknown { object, name }
+            }
+            _ => value(pointer, Constraint::Nothing),
+        },
+        ValidationErrorKind::Required { property } => Refusal::Missing {
+            object: pointer,
+            property: property.as_str().unwrap_or_default().to_string(),
+        },
+        ValidationErrorKind::Type { .. } => Refusal::Type { pointer },
+        ValidationErrorKind::Constant { expected_value } if is_odata_type => {
+            let expected = expected_value.as_str().map(str::to_string);
+            let expected = expected.into_iter().collect();
+            Refusal::OdataType { pointer, expected }
+        }
+        ValidationErrorKind::Enum { options } if is_odata_type => {
+            let expected = strings(options);
+            Refusal::OdataType { pointer, expected }
+        }
+        other => value(pointer, constraint(other)),
+    };
+    out.push(refused);
+}
+
+fn value(pointer: JsonPointer, constraint: Constraint) -> Refusal {
+    Refusal::Value {
+        pointer,
+        constraint,
+    }
+}
+
+fn is_object(node: &Node) -> bool {
+    matches!(node.kind, Kind::Object(_))
+}
+
+/// What a schema keyword other than `type`, `required` and the unknown-field ones refused.
+fn constraint(kind: &ValidationErrorKind) -> Constraint {
+    use ValidationErrorKind as K;
+    let range = |bound, limit: &Value| Constraint::Range {
+        bound,
+        limit: limit.to_string(),
+    };
+    match kind {
+        K::Enum { options } => Constraint::Members(strings(options)),
+        K::Format { format } => Constraint::Format(format.clone()),
+        K::Pattern { pattern } => Constraint::Pattern(pattern.clone()),
+        K::Minimum { limit } => range(Bound::AtLeast, limit),
+        K::Maximum { limit } => range(Bound::AtMost, limit),
+        K::ExclusiveMinimum { limit } => range(Bound::Above, limit),
+        K::ExclusiveMaximum { limit } => range(Bound::Below, limit),
+        K::MinLength { limit } => Constraint::Length {
+            bound: Bound::AtLeast,
+            limit: *limit,
+        },
+        K::MaxLength { limit } => Constraint::Length {
+            bound: Bound::AtMost,
+            limit: *limit,
+        },
+        K::MinItems { limit } => Constraint::Items {
+            bound: Bound::AtLeast,
+            limit: *limit,
+        },
+        K::MaxItems { limit } => Constraint::Items {
+            bound: Bound::AtMost,
+            limit: *limit,
+        },
+        K::MinProperties { limit } => Constraint::Properties {
+            bound: Bound::AtLeast,
+            limit: *limit,
+        },
+        K::MaxProperties { limit } => Constraint::Properties {
+            bound: Bound::AtMost,
+            limit: *limit,
+        },
+        K::Constant { expected_value } => Constraint::Constant(expected_value.to_string()),
+        K::MultipleOf { multiple_of, .. } => Constraint::MultipleOf(multiple_of.to_string()),
+        K::UniqueItems => Constraint::UniqueItems,
+        K::FalseSchema => Constraint::Nothing,
+        other => Constraint::Keyword(other.keyword().to_string()),
+    }
 }
 
 fn strings(options: &Value) -> Vec<String> {
@@ -274,412 +315,4 @@ fn strings(options: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The members of the objects findings are in, by key (the last of repeated keys, as
-/// [`Node::member`] has it). A large object is indexed on first use, so looking up many keys of
-/// it costs one pass over it; a small one is scanned.
-struct MemberIndex<'a> {
-    root: &'a Node,
-    objects: HashMap<String, Option<Members<'a>>>,
-}
-
-enum Members<'a> {
-    Scanned(&'a [Member]),
-    Indexed(HashMap<&'a str, &'a Member>),
-}
-
-/// Objects up to this many members are scanned rather than indexed.
-const SCANNED_MEMBERS: usize = 16;
-
-impl<'a> MemberIndex<'a> {
-    fn new(root: &'a Node) -> Self {
-        MemberIndex {
-            root,
-            objects: HashMap::new(),
-        }
-    }
-
-    /// The member `key` of the object at pointer `object`.
-    fn get(&mut self, object: &str, key: &str) -> Option<&'a Member> {
-        if !self.objects.contains_key(object) {
-            let members = self.root.pointer(object).and_then(Node::members);
-            let index = members.map(|ms| {
-                if ms.len() <= SCANNED_MEMBERS {
-                    Members::Scanned(ms)
-                } else {
-                    Members::Indexed(ms.iter().map(|m| (m.key.as_str(), m)).collect())
-                }
-            });
-            self.objects.insert(object.to_string(), index);
-        }
-        match self.objects[object].as_ref()? {
-            Members::Scanned(ms) => ms.iter().rev().find(|m| m.key == key),
-            Members::Indexed(index) => index.get(key).copied(),
-        }
-    }
-}
-
-/// `"/a/b~1c"` -> `("/a", "b/c")`.
-fn split_pointer(pointer: &str) -> Option<(String, String)> {
-    let (parent, last) = pointer.rsplit_once('/')?;
-    Some((
-        parent.to_string(),
-        crate::json::unescape_token(last).into_owned(),
-    ))
-}
-
-fn map_errors(root: &Node, target: &Target<'_>, raw: Vec<RawError>, out: &mut Vec<Diagnostic>) {
-    let resource = target.resource;
-    // Unknown fields first: they decide renames, and what lies under them is not reported.
-    let unknowns: Vec<(&str, &str)> = raw
-        .iter()
-        .filter_map(|r| match r {
-            RawError::Unknown { object, name } if !unknown_field::is_annotation(name) => {
-                Some((object.as_str(), name.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
-    // Per unknown field: its near misses and the rename it asks. What is known and present is
-    // looked up once per object, not once per field: a body can carry thousands of unknowns.
-    let mut known_in: HashMap<&str, Vec<String>> = HashMap::new();
-    let mut members = MemberIndex::new(root);
-    let mut looked: Vec<(Vec<String>, Option<unknown_field::Closeness>)> =
-        Vec::with_capacity(unknowns.len());
-    let mut proposals: Vec<Option<String>> = Vec::with_capacity(unknowns.len());
-    let mut claims: HashMap<(&str, String), usize> = HashMap::new();
-    for &(object, name) in &unknowns {
-        let known = known_in
-            .entry(object)
-            .or_insert_with(|| resource.property_names_in(object, Some(root)));
-        let (cands, closeness) = unknown_field::near_misses(name, known);
-        let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
-        let target = match cands.as_slice() {
-            [one] if members.get(object, one).is_none() => Some(one.to_string()),
-            _ => None,
-        };
-        if let Some(t) = &target {
-            *claims.entry((object, t.clone())).or_default() += 1;
-        }
-        proposals.push(target);
-        looked.push((cands, closeness));
-    }
-    let mut renames: HashMap<(String, String), String> = HashMap::new();
-    let mut unknown_pointers: HashSet<String> = HashSet::new();
-    for ((&(object, name), proposal), (cands, closeness)) in
-        unknowns.iter().zip(proposals).zip(looked)
-    {
-        let Some(member) = members.get(object, name) else {
-            continue;
-        };
-        let pointer = pointer_join(object, name);
-        let rename = proposal.filter(|t| claims[&(object, t.clone())] == 1);
-        if let Some(t) = &rename {
-            renames.insert((object.to_string(), t.clone()), name.to_string());
-        }
-        out.push(unknown_field::diagnose(
-            member,
-            &pointer,
-            &target.subject(object),
-            &known_in[object],
-            (&cands, closeness),
-            object,
-            rename.as_deref(),
-        ));
-        unknown_pointers.insert(pointer);
-    }
-    // Is `p` an unknown field or inside one? Its prefixes are looked up, not every unknown.
-    let under_unknown = |p: &str| {
-        !unknown_pointers.is_empty()
-            && (unknown_pointers.contains(p)
-                || p.match_indices('/')
-                    .any(|(i, _)| i > 0 && unknown_pointers.contains(&p[..i])))
-    };
-    let odata_type_refused: Vec<String> = raw
-        .iter()
-        .filter_map(|r| match r {
-            RawError::Const { pointer, .. } => Some(pointer.clone()),
-            _ => None,
-        })
-        .collect();
-    for r in raw {
-        match r {
-            RawError::Unknown { .. } => {}
-            RawError::Missing { object, property } => {
-                if under_unknown(&object) {
-                    continue;
-                }
-                let Some(node) = root.pointer(&object) else {
-                    continue;
-                };
-                let prop_pointer = pointer_join(&object, &property);
-                let types = resource.types_in(&prop_pointer, Some(root));
-                let value = match odata_type_choices(resource, root, &prop_pointer) {
-                    Some(first) if property == "@odata.type" => format!("\"{first}\""),
-                    _ => placeholder(types.first().map_or("string", String::as_str), &property),
-                };
-                let typo = renames
-                    .get(&(object.clone(), property.clone()))
-                    .map(String::as_str);
-                out.push(rules::missing_required::diagnose(
-                    node.span,
-                    &object,
-                    &property,
-                    &target.subject(&object),
-                    typo,
-                    value,
-                ));
-            }
-            RawError::Type { pointer } => {
-                // A non-string `@odata.type` that a const or enum also refuses is one finding,
-                // wrong-odata-type, not a second one telling to quote it.
-                if under_unknown(&pointer) || odata_type_refused.contains(&pointer) {
-                    continue;
-                }
-                let Some(node) = root.pointer(&pointer) else {
-                    continue;
-                };
-                let at = key_span(root, &pointer).unwrap_or(node.span);
-                let types = resource.types_in(&pointer, Some(root));
-                let subject = target.subject("");
-                out.push(rules::type_mismatch::diagnose(
-                    at, &pointer, node, &types, &subject,
-                ));
-            }
-            RawError::Const { pointer, expected } => {
-                let Some(member) = root.member(&pointer) else {
-                    continue;
-                };
-                let Some(nearest) = nearest_type(&member.value.kind, &expected) else {
-                    continue;
-                };
-                let mut d =
-                    rules::wrong_odata_type::diagnose(member, &pointer, &nearest, &resource.name);
-                if let Some(object) = pointer
-                    .strip_suffix("/@odata.type")
-                    .filter(|o| !o.is_empty())
-                {
-                    // A value inside the body: it may name its declared type or a type derived
-                    // from it; say which.
-                    let is_other = matches!(
-                        rules::wrong_odata_type::classify(&member.value.kind, &nearest),
-                        rules::wrong_odata_type::Mismatch::OtherType
-                            | rules::wrong_odata_type::Mismatch::OtherNamespace
-                    );
-                    if is_other {
-                        d = d.with_hint(format!(
-                            "`{object}` takes one of {}",
-                            list(&canonical(&expected))
-                        ));
-                    }
-                }
-                out.push(d);
-            }
-            RawError::Value {
-                pointer,
-                constraint,
-                message,
-            } => {
-                if under_unknown(&pointer) {
-                    continue;
-                }
-                let at = key_span(root, &pointer)
-                    .or_else(|| root.pointer(&pointer).map(|n| n.span))
-                    .unwrap_or(root.span);
-                let (message, hint) = explain_value(resource, root, &pointer, constraint, message);
-                let mut d = rules::invalid_value::diagnose(at, &pointer, message);
-                if let Some(h) = hint {
-                    d = d.with_hint(h);
-                }
-                out.push(d);
-            }
-            RawError::Other { pointer, message } => {
-                if under_unknown(&pointer) {
-                    continue;
-                }
-                let at = key_span(root, &pointer)
-                    .or_else(|| root.pointer(&pointer).map(|n| n.span))
-                    .unwrap_or(root.span);
-                out.push(rules::invalid_value::diagnose(at, &pointer, message));
-            }
-        }
-    }
-    // One cause, one finding: the same rule at the same pointer is reported once.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|d| seen.insert((d.rule, d.pointer.clone())));
-}
-
-/// Of the allowed `@odata.type` values, the one closest to what was found (so the hint and the
-/// fix propose the likely intended type).
-fn nearest_type(found: &Kind, expected: &[String]) -> Option<String> {
-    let (Kind::String(found), [_, _, ..]) = (found, expected) else {
-        return expected.first().cloned();
-    };
-    let bare = found.trim_start_matches('#').to_ascii_lowercase();
-    expected
-        .iter()
-        .min_by_key(|e| strsim::levenshtein(&bare, &e.trim_start_matches('#').to_ascii_lowercase()))
-        .cloned()
-}
-
-/// The `@odata.type` values a dispatching schema at `pointer` (`/target/@odata.type`) allows.
-fn odata_type_choices(resource: &Resource, root: &Node, pointer: &str) -> Option<String> {
-    let parent = pointer.strip_suffix("/@odata.type")?;
-    let schema = resource.subschema_in(parent, None)?;
-    schema
-        .pointer("/properties/@odata.type/enum/0")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .filter(|_| root.pointer(parent).is_some())
-}
-
-/// A plain message for a value that a constraint refuses, naming the OData type when the
-/// schema says it (`x-odata-type`, `x-odata-enum`), and a hint.
-fn explain_value(
-    resource: &Resource,
-    root: &Node,
-    pointer: &str,
-    constraint: Constraint,
-    fallback: String,
-) -> (String, Option<String>) {
-    let schema = resource.subschema_in(pointer, Some(root));
-    let declared = |key: &str| {
-        // Look beside a `$ref` too: the property's own schema, before it is resolved.
-        let (parent, last) = pointer.rsplit_once('/')?;
-        let parent = resource.subschema_in(parent, Some(root))?;
-        let token = crate::json::unescape_token(last);
-        let own = parent
-            .get("properties")
-            .and_then(|p| p.get(token.as_ref()))
-            .or_else(|| parent.get("items"));
-        own.and_then(|s| s.get(key).or_else(|| s.get("items")?.get(key)))
-            .or_else(|| schema?.get(key))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    let value = root.pointer(pointer).map(|n| match &n.kind {
-        Kind::String(s) => format!("`{s}`"),
-        _ => format!("`{}`", n.to_value()),
-    });
-    let shown = value.unwrap_or_else(|| "the value".to_string());
-    let where_ = if pointer.is_empty() {
-        "the body".to_string()
-    } else {
-        format!("`{pointer}`")
-    };
-    match constraint {
-        Constraint::Members(options) => {
-            let found = root.pointer(pointer).and_then(|n| match &n.kind {
-                Kind::String(s) => Some(s.clone()),
-                _ => None,
-            });
-            let of = declared("x-odata-enum")
-                .map(|e| format!(" of `{e}`"))
-                .unwrap_or_default();
-            let message = format!("{shown} is not a member{of} at {where_}");
-            let hint = match found.as_deref().map(|f| nearest_member(f, &options)) {
-                Some(Some(m)) => format!("did you mean `{m}`?"),
-                _ => format!("members: {}", list(&options)),
-            };
-            (message, Some(hint))
-        }
-        Constraint::Format(format) => match crate::catalog::edm::describe(&format) {
-            Some((ty, example)) => (
-                format!("{shown} at {where_} is not a valid {ty}"),
-                Some(format!("write it like `{example}`")),
-            ),
-            None => (fallback, None),
-        },
-        Constraint::Pattern => match (declared("x-odata-enum"), declared("x-odata-type")) {
-            (Some(e), _) => (
-                format!("{shown} at {where_} is not a comma-separated list of `{e}` members"),
-                None,
-            ),
-            (None, Some(ty)) => (
-                format!("{shown} at {where_} is not a valid {ty}"),
-                Some(match ty.as_str() {
-                    "Edm.Int64" => "write a number, or a string of digits".to_string(),
-                    "Edm.Double" | "Edm.Single" => {
-                        "write a number, or one of the strings `INF`, `-INF`, `NaN`".to_string()
-                    }
-                    _ => "write a number, or a string holding one".to_string(),
-                }),
-            ),
-            (None, None) => (fallback, None),
-        },
-        Constraint::Range => match declared("x-odata-type") {
-            Some(ty) => (
-                format!("{shown} at {where_} is out of range for {ty}"),
-                None,
-            ),
-            None => (fallback, None),
-        },
-    }
-}
-
-fn nearest_member<'o>(found: &str, options: &'o [String]) -> Option<&'o str> {
-    if let Some(same) = options.iter().find(|o| o.eq_ignore_ascii_case(found)) {
-        return Some(same);
-    }
-    options
-        .iter()
-        .map(|o| {
-            (
-                strsim::levenshtein(&found.to_ascii_lowercase(), &o.to_ascii_lowercase()),
-                o,
-            )
-        })
-        .filter(|(d, o)| *d <= 2.max(o.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, o)| o.as_str())
-}
-
-/// Type names without their alias-qualified twins (`#graph.x` beside `#microsoft.graph.x`).
-fn canonical(names: &[String]) -> Vec<String> {
-    let last = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
-    names
-        .iter()
-        .filter(|n| {
-            !names
-                .iter()
-                .any(|m| m.len() > n.len() && last(m) == last(n))
-        })
-        .cloned()
-        .collect()
-}
-
-fn list(options: &[String]) -> String {
-    let shown: Vec<String> = options.iter().take(8).map(|o| format!("`{o}`")).collect();
-    let more = options.len().saturating_sub(8);
-    if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
-    }
-}
-
-/// The span of the key of the member at `pointer`, when the pointer names an object member.
-fn key_span(root: &Node, pointer: &str) -> Option<Span> {
-    root.member(pointer).map(|m| m.key_span)
-}
-
-fn read_only(root: &Node, target: &Target<'_>, out: &mut Vec<Diagnostic>) {
-    let read_only = target.resource.read_only();
-    if read_only.is_empty() {
-        return;
-    }
-    let Some(members) = root.members() else {
-        return;
-    };
-    let mut seen: Vec<&str> = Vec::new();
-    // The last occurrence of a repeated key is the one parsers keep; report it once.
-    for m in members.iter().rev() {
-        if read_only.contains(&m.key) && !seen.contains(&m.key.as_str()) {
-            seen.push(&m.key);
-            let pointer = pointer_join("", &m.key);
-            let subject = target.subject("");
-            out.push(rules::read_only_field::diagnose(m, &pointer, "", &subject));
-        }
-    }
 }

@@ -10,12 +10,17 @@
 //! a warning with a safe fix.
 
 use crate::catalog::edm as formats;
-use crate::diagnostic::{Diagnostic, Direction, FixAction, Safety, Severity};
-use crate::json::{pointer_join, Kind, Member, Node, Span};
+use crate::diagnostic::{Finding, FixAction, Safety};
+use crate::direction::Direction;
+use crate::json::{Kind, Member, Node};
 use crate::odata::exchange::{Expect, Purpose};
 use crate::odata::model::{Kind as TypeKind, Model, Primitive, ReadOnly, TypeId, TypeRef, Version};
 use crate::odata::resolve::{nearest, type_name};
-use crate::rules::{self, type_mismatch::placeholder, unknown_field};
+use crate::pointer::JsonPointer;
+use crate::rule::Severity;
+use crate::rules::subject::placeholder;
+use crate::rules::{self, unknown_field};
+use crate::source::Span;
 
 /// What a body is checked as, against a model.
 #[derive(Debug, Clone)]
@@ -47,7 +52,7 @@ impl EdmTarget<'_> {
 }
 
 /// Checks `root` (the body) against `target`; findings go to `out`.
-pub fn check(root: &Node, target: &EdmTarget<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(root: &Node, target: &EdmTarget<'_>, out: &mut Vec<Finding>) {
     let mut w = Walker {
         model: target.model,
         target,
@@ -67,7 +72,7 @@ struct Walker<'a, 'm> {
     model: &'m Model,
     target: &'a EdmTarget<'m>,
     name: String,
-    out: Vec<Diagnostic>,
+    out: Vec<Finding>,
 }
 
 /// The JSON type a value of `r` is written as (for messages and placeholders).
@@ -115,12 +120,12 @@ impl<'m> Walker<'_, 'm> {
     }
 
     /// `the X request body`, or `` `/a/b` of the X request body ``.
-    fn subject(&self, pointer: &str) -> String {
+    fn subject(&self, pointer: &JsonPointer) -> String {
         let dir = self
             .direction()
             .map(|d| format!(" {}", d.as_str()))
             .unwrap_or_default();
-        if pointer.is_empty() {
+        if pointer.is_root() {
             format!("the {}{dir} body", self.name)
         } else {
             format!("`{pointer}` of the {}{dir} body", self.name)
@@ -135,12 +140,18 @@ impl<'m> Walker<'_, 'm> {
                 collection: false,
                 purpose,
             } => {
-                if !self.object_or_mismatch(root, "") {
+                if !self.object_or_mismatch(root, &JsonPointer::root()) {
                     return;
                 }
                 match self.wrapper(root, *ty) {
-                    Some(inner) => self.object(inner, *ty, "/value", *purpose, true),
-                    None => self.object(root, *ty, "", *purpose, true),
+                    Some(inner) => self.object(
+                        inner,
+                        *ty,
+                        &JsonPointer::root().child("value"),
+                        *purpose,
+                        true,
+                    ),
+                    None => self.object(root, *ty, &JsonPointer::root(), *purpose, true),
                 }
             }
             Expect::Structured {
@@ -165,7 +176,7 @@ impl<'m> Walker<'_, 'm> {
                 let r = r.clone();
                 self.wrapped(root, &r, r.collection, |w, node, ptr| {
                     let mut item = r.clone();
-                    if ptr != "/value" {
+                    if *ptr != "/value" {
                         item.collection = false;
                         w.value(node, &item, ptr, Purpose::Read, node.span);
                     } else {
@@ -174,7 +185,7 @@ impl<'m> Walker<'_, 'm> {
                 });
             }
             Expect::Parameters { op } => {
-                if self.object_or_mismatch(root, "") {
+                if self.object_or_mismatch(root, &JsonPointer::root()) {
                     self.parameters(root, *op);
                 }
             }
@@ -192,8 +203,8 @@ impl<'m> Walker<'_, 'm> {
                             w.reference(node, ptr);
                         }
                     });
-                } else if self.object_or_mismatch(root, "") {
-                    self.reference(root, "");
+                } else if self.object_or_mismatch(root, &JsonPointer::root()) {
+                    self.reference(root, &JsonPointer::root());
                 }
             }
             Expect::Nothing | Expect::NotJson | Expect::Unknown => {}
@@ -216,11 +227,11 @@ impl<'m> Walker<'_, 'm> {
         }
         let mut d = unknown_field::diagnose(
             value,
-            "/value",
-            &self.subject(""),
+            &JsonPointer::root().child("value"),
+            &self.subject(&JsonPointer::root()),
             &[],
             (&[], None),
-            "",
+            &JsonPointer::root(),
             None,
         );
         d.message = format!(
@@ -237,14 +248,14 @@ impl<'m> Walker<'_, 'm> {
     }
 
     /// Is `node` an object? If not, one `type-mismatch` finding.
-    fn object_or_mismatch(&mut self, node: &Node, pointer: &str) -> bool {
+    fn object_or_mismatch(&mut self, node: &Node, pointer: &JsonPointer) -> bool {
         if matches!(node.kind, Kind::Object(_)) {
             return true;
         }
-        let subject = if pointer.is_empty() {
+        let subject = if pointer.is_root() {
             format!("a {} body", self.name)
         } else {
-            self.subject("")
+            self.subject(&JsonPointer::root())
         };
         self.out.push(rules::type_mismatch::diagnose(
             node.span,
@@ -263,9 +274,9 @@ impl<'m> Walker<'_, 'm> {
         root: &Node,
         r: &TypeRef,
         collection: bool,
-        mut each: impl FnMut(&mut Self, &Node, &str),
+        mut each: impl FnMut(&mut Self, &Node, &JsonPointer),
     ) {
-        if !self.object_or_mismatch(root, "") {
+        if !self.object_or_mismatch(root, &JsonPointer::root()) {
             return;
         }
         let members = root.members().unwrap_or(&[]);
@@ -278,18 +289,18 @@ impl<'m> Walker<'_, 'm> {
             // an item (what it holds is still worth checking).
             let mut d = rules::type_mismatch::diagnose(
                 root.span,
-                "",
+                &JsonPointer::root(),
                 root,
                 &["object".to_string()],
-                &self.subject(""),
+                &self.subject(&JsonPointer::root()),
             );
             d.message = format!(
                 "a collection is sent as `{{\"value\": [...]}}`, but this body is one object; {} is a collection",
-                self.subject("")
+                self.subject(&JsonPointer::root())
             );
             d.hint = Some("wrap the items in `\"value\": [...]`".to_string());
             self.out.push(d);
-            each(self, root, "");
+            each(self, root, &JsonPointer::root());
             return;
         }
         for m in others {
@@ -298,11 +309,11 @@ impl<'m> Walker<'_, 'm> {
             let cands: Vec<String> = c.into_iter().map(str::to_string).collect();
             self.out.push(unknown_field::diagnose(
                 m,
-                &pointer_join("", &m.key),
-                &self.subject(""),
+                &JsonPointer::root().child(&m.key),
+                &self.subject(&JsonPointer::root()),
                 &known,
                 (&cands, closeness),
-                "",
+                &JsonPointer::root(),
                 None,
             ));
         }
@@ -310,9 +321,9 @@ impl<'m> Walker<'_, 'm> {
             if !self.target.truncated {
                 self.out.push(rules::missing_required::diagnose(
                     root.span,
-                    "",
+                    &JsonPointer::root(),
                     "value",
-                    &self.subject(""),
+                    &self.subject(&JsonPointer::root()),
                     None,
                     if collection {
                         "[]".into()
@@ -324,7 +335,7 @@ impl<'m> Walker<'_, 'm> {
             return;
         };
         if !collection {
-            each(self, &value.value, "/value");
+            each(self, &value.value, &JsonPointer::root().child("value"));
             return;
         }
         match &value.value.kind {
@@ -333,19 +344,19 @@ impl<'m> Walker<'_, 'm> {
                     if matches!(item.kind, Kind::Null) && r.nullable {
                         continue;
                     }
-                    each(self, item, &format!("/value/{i}"));
+                    each(self, item, &nth(&JsonPointer::root().child("value"), i));
                 }
             }
             _ => {
                 self.out.push(rules::type_mismatch::diagnose(
                     value.key_span,
-                    "/value",
+                    &JsonPointer::root().child("value"),
                     &value.value,
                     &["array".to_string()],
-                    &self.subject(""),
+                    &self.subject(&JsonPointer::root()),
                 ));
                 if matches!(value.value.kind, Kind::Object(_)) {
-                    each(self, &value.value, "/value");
+                    each(self, &value.value, &JsonPointer::root().child("value"));
                 }
             }
         }
@@ -354,7 +365,7 @@ impl<'m> Walker<'_, 'm> {
     /// The type an object is checked as: its `@odata.type` when that names `declared` or a
     /// type derived from it; `None` when it names a type that does not fit (reported; the
     /// object is not checked further).
-    fn actual_type(&mut self, node: &Node, declared: u32, pointer: &str) -> Option<u32> {
+    fn actual_type(&mut self, node: &Node, declared: u32, pointer: &JsonPointer) -> Option<u32> {
         let model = self.model;
         let Some(m) = member(node, "@odata.type") else {
             let d = model.ty(declared);
@@ -374,7 +385,7 @@ impl<'m> Walker<'_, 'm> {
             }
             return Some(declared);
         };
-        let type_pointer = pointer_join(pointer, "@odata.type");
+        let type_pointer = pointer.child("@odata.type");
         let Kind::String(written) = &m.value.kind else {
             self.out.push(rules::wrong_odata_type::diagnose(
                 m,
@@ -462,7 +473,14 @@ impl<'m> Walker<'_, 'm> {
     }
 
     /// An entity or complex object of (at least) type `declared`.
-    fn object(&mut self, node: &Node, declared: u32, pointer: &str, purpose: Purpose, top: bool) {
+    fn object(
+        &mut self,
+        node: &Node,
+        declared: u32,
+        pointer: &JsonPointer,
+        purpose: Purpose,
+        top: bool,
+    ) {
         let model = self.model;
         let Some(ty) = self.actual_type(node, declared, pointer) else {
             return;
@@ -476,7 +494,7 @@ impl<'m> Walker<'_, 'm> {
         let mut unknown: Vec<(&Member, Option<&str>)> = Vec::new();
         for m in last_of_each(members) {
             let key = m.key.as_str();
-            let ptr = pointer_join(pointer, key);
+            let ptr = pointer.child(key);
             if key.starts_with('#') {
                 continue; // an advertised action or function (full metadata)
             }
@@ -520,7 +538,7 @@ impl<'m> Walker<'_, 'm> {
         &mut self,
         node: &Node,
         ty: u32,
-        object: &str,
+        object: &JsonPointer,
         unknown: &[(&Member, Option<&str>)],
     ) {
         if unknown.is_empty() {
@@ -552,7 +570,7 @@ impl<'m> Walker<'_, 'm> {
                 .filter(|p| p.is_some() && *p == &proposals[i])
                 .count();
             let rename = proposals[i].clone().filter(|_| claimed == 1);
-            let ptr = pointer_join(object, &m.key);
+            let ptr = object.child(&m.key);
             self.unknown(m, ty, object, &ptr, *bound, &known, &looked[i], rename);
         }
     }
@@ -564,8 +582,8 @@ impl<'m> Walker<'_, 'm> {
         &mut self,
         m: &Member,
         ty: u32,
-        object: &str,
-        ptr: &str,
+        object: &JsonPointer,
+        ptr: &JsonPointer,
         bound: Option<&str>,
         known: &[String],
         (cands, closeness): &(Vec<String>, Option<unknown_field::Closeness>),
@@ -627,8 +645,8 @@ impl<'m> Walker<'_, 'm> {
         key: &str,
         read_only: Option<ReadOnly>,
         purpose: Purpose,
-        object: &str,
-        ptr: &str,
+        object: &JsonPointer,
+        ptr: &JsonPointer,
     ) {
         let is_key = self.model.ty(ty).key.iter().any(|k| k == key);
         let why = match (purpose, read_only) {
@@ -640,17 +658,21 @@ impl<'m> Walker<'_, 'm> {
             _ => None,
         };
         if let Some(why) = why {
-            let mut d = rules::read_only_field::diagnose(m, ptr, object, &self.subject(object));
-            d.message = format!(
-                "`{key}` is {why}: it should not be sent in {}",
-                self.subject(object)
-            );
+            let _ = ptr;
+            let d = rules::read_only_field::in_object(m, object, &self.subject(object), why);
             self.out.push(d);
         }
     }
 
     /// What the object lacks: a response's key, a replacement's non-nullable properties.
-    fn required(&mut self, node: &Node, ty: u32, pointer: &str, purpose: Purpose, top: bool) {
+    fn required(
+        &mut self,
+        node: &Node,
+        ty: u32,
+        pointer: &JsonPointer,
+        purpose: Purpose,
+        top: bool,
+    ) {
         if self.target.truncated {
             return;
         }
@@ -707,7 +729,7 @@ impl<'m> Walker<'_, 'm> {
 
     /// A declaration leaves out a structural property the model declares (and its annotation
     /// does not call optional): one `omitted-property` finding each.
-    fn omitted(&mut self, node: &Node, ty: u32, pointer: &str) {
+    fn omitted(&mut self, node: &Node, ty: u32, pointer: &JsonPointer) {
         let model = self.model;
         let members = node.members().unwrap_or(&[]);
         let mut seen: Vec<&str> = Vec::new();
@@ -843,7 +865,7 @@ impl<'m> Walker<'_, 'm> {
             if is_annotation(&m.key) {
                 continue;
             }
-            let ptr = pointer_join("", &m.key);
+            let ptr = JsonPointer::root().child(&m.key);
             let exact = o.parameters.iter().find(|p| p.name == m.key);
             let loose = exact.or_else(|| {
                 o.parameters
@@ -857,13 +879,13 @@ impl<'m> Walker<'_, 'm> {
                         let mut d = unknown_field::diagnose(
                             m,
                             &ptr,
-                            &self.subject(""),
+                            &self.subject(&JsonPointer::root()),
                             &[],
                             (
                                 std::slice::from_ref(&p.name),
                                 Some(unknown_field::Closeness::CaseOnly),
                             ),
-                            "",
+                            &JsonPointer::root(),
                             Some(&p.name),
                         );
                         d.message = format!(
@@ -888,10 +910,10 @@ impl<'m> Walker<'_, 'm> {
                     let mut d = unknown_field::diagnose(
                         m,
                         &ptr,
-                        &self.subject(""),
+                        &self.subject(&JsonPointer::root()),
                         &known,
                         (&cands, closeness),
-                        "",
+                        &JsonPointer::root(),
                         rename.as_deref(),
                     );
                     d.message = format!("`{}` is no parameter of `{}`", m.key, o.name);
@@ -907,9 +929,9 @@ impl<'m> Walker<'_, 'm> {
             if !p.optional && !p.ty.nullable && !present {
                 self.out.push(rules::missing_required::diagnose(
                     root.span,
-                    "",
+                    &JsonPointer::root(),
                     &p.name,
-                    &self.subject(""),
+                    &self.subject(&JsonPointer::root()),
                     None,
                     placeholder(json_type(model, &p.ty), &p.name),
                 ));
@@ -918,7 +940,7 @@ impl<'m> Walker<'_, 'm> {
     }
 
     /// An entity reference: `{"@odata.id": "..."}`.
-    fn reference(&mut self, node: &Node, pointer: &str) {
+    fn reference(&mut self, node: &Node, pointer: &JsonPointer) {
         let members = node.members().unwrap_or(&[]);
         let others: Vec<&str> = members
             .iter()
@@ -948,7 +970,7 @@ impl<'m> Walker<'_, 'm> {
         for m in last_of_each(members) {
             if !is_annotation(&m.key) {
                 let known = vec!["@odata.id".to_string()];
-                let ptr = pointer_join(pointer, &m.key);
+                let ptr = pointer.child(&m.key);
                 let mut d = unknown_field::diagnose(
                     m,
                     &ptr,
@@ -976,7 +998,7 @@ impl<'m> Walker<'_, 'm> {
             Some(m) if !matches!(m.value.kind, Kind::String(_)) => {
                 self.out.push(rules::type_mismatch::diagnose(
                     m.key_span,
-                    &pointer_join(pointer, "@odata.id"),
+                    &pointer.child("@odata.id"),
                     &m.value,
                     &["string".to_string()],
                     &self.subject(pointer),
@@ -987,7 +1009,14 @@ impl<'m> Walker<'_, 'm> {
     }
 
     /// A value of type `r` at `pointer` (the member's key is where findings point).
-    fn value(&mut self, node: &Node, r: &TypeRef, pointer: &str, purpose: Purpose, at: Span) {
+    fn value(
+        &mut self,
+        node: &Node,
+        r: &TypeRef,
+        pointer: &JsonPointer,
+        purpose: Purpose,
+        at: Span,
+    ) {
         if purpose == Purpose::Declare && self.placeholder(node, r) {
             return;
         }
@@ -1006,7 +1035,7 @@ impl<'m> Walker<'_, 'm> {
                 ..r.clone()
             };
             for (i, it) in items.iter().enumerate() {
-                self.value(it, &item, &format!("{pointer}/{i}"), purpose, it.span);
+                self.value(it, &item, &nth(pointer, i), purpose, it.span);
             }
             return;
         }
@@ -1031,9 +1060,15 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
-    fn mismatch(&mut self, node: &Node, pointer: &str, r: &TypeRef, at: Span) {
+    fn mismatch(&mut self, node: &Node, pointer: &JsonPointer, r: &TypeRef, at: Span) {
         let expected = vec![json_type(self.model, r).to_string()];
-        let mut d = rules::type_mismatch::diagnose(at, pointer, node, &expected, &self.subject(""));
+        let mut d = rules::type_mismatch::diagnose(
+            at,
+            pointer,
+            node,
+            &expected,
+            &self.subject(&JsonPointer::root()),
+        );
         let edm = type_name(self.model, r);
         if let Some(h) = &d.hint {
             if !matches!(node.kind, Kind::Null) {
@@ -1043,7 +1078,7 @@ impl<'m> Walker<'_, 'm> {
         self.out.push(d);
     }
 
-    fn enum_value(&mut self, node: &Node, e: u32, pointer: &str, at: Span) {
+    fn enum_value(&mut self, node: &Node, e: u32, pointer: &JsonPointer, at: Span) {
         let model = self.model;
         let en = &model.enums[e as usize];
         let Kind::String(s) = &node.kind else {
@@ -1082,15 +1117,16 @@ impl<'m> Walker<'_, 'm> {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => format!("members: {}", list(&en.members)),
             };
-            self.out
-                .push(rules::invalid_value::diagnose(node.span, pointer, message).with_hint(hint));
+            self.out.push(
+                rules::invalid_value::refused(node.span, pointer.clone(), message).with_hint(hint),
+            );
         } else if case_only && fixed.join(",") != parts.join(",") {
             let exact = fixed.join(",");
             let message = format!(
                 "{shown} differs in case from the member `{exact}` of `{}` at `{pointer}`",
                 en.name
             );
-            let mut d = rules::invalid_value::diagnose(node.span, pointer, message)
+            let mut d = rules::invalid_value::refused(node.span, pointer.clone(), message)
                 .with_hint("enum members are case-sensitive in OData; the service accepts this one, but write it as declared".to_string())
                 .with_fix(
                     Safety::Safe,
@@ -1104,7 +1140,14 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
-    fn primitive(&mut self, node: &Node, p: Primitive, r: &TypeRef, pointer: &str, at: Span) {
+    fn primitive(
+        &mut self,
+        node: &Node,
+        p: Primitive,
+        r: &TypeRef,
+        pointer: &JsonPointer,
+        at: Span,
+    ) {
         use Primitive::*;
         let v4 = self.model.version == Version::V4;
         let ok_kind = match (&node.kind, p) {
@@ -1139,8 +1182,11 @@ impl<'m> Walker<'_, 'm> {
                 };
                 if n.as_i64().is_none_or(|v| v < lo || v > hi) {
                     let message = format!("`{n}` at `{pointer}` is out of range for {}", p.name());
-                    self.out
-                        .push(rules::invalid_value::diagnose(node.span, pointer, message));
+                    self.out.push(rules::invalid_value::refused(
+                        node.span,
+                        pointer.clone(),
+                        message,
+                    ));
                 }
             }
             (Kind::String(s), _) => {
@@ -1156,7 +1202,7 @@ impl<'m> Walker<'_, 'm> {
                 if p == Binary && !formats::binary(s) && standard_base64(s) {
                     // OData's JSON format asks for base64url; services read standard base64.
                     let message = format!("`{}` at `{pointer}` is standard base64; Edm.Binary is base64url in OData's JSON format", short(s));
-                    let mut d = rules::invalid_value::diagnose(node.span, pointer, message)
+                    let mut d = rules::invalid_value::refused(node.span, pointer.clone(), message)
                         .with_hint(
                             "write `-` and `_` for `+` and `/`; the service reads this one too"
                                 .to_string(),
@@ -1171,7 +1217,7 @@ impl<'m> Walker<'_, 'm> {
                     if !check(s) && !(p == DateTime) {
                         let message = format!("`{}` at `{pointer}` is not a valid {ty}", short(s));
                         self.out.push(
-                            rules::invalid_value::diagnose(node.span, pointer, message)
+                            rules::invalid_value::refused(node.span, pointer.clone(), message)
                                 .with_hint(format!("write it like `{example}`")),
                         );
                     }
@@ -1180,8 +1226,11 @@ impl<'m> Walker<'_, 'm> {
                     let len = s.chars().count();
                     if len > max as usize {
                         let message = format!("the value at `{pointer}` has {len} characters, over the maximum length {max}");
-                        self.out
-                            .push(rules::invalid_value::diagnose(node.span, pointer, message));
+                        self.out.push(rules::invalid_value::refused(
+                            node.span,
+                            pointer.clone(),
+                            message,
+                        ));
                     }
                 }
             }
@@ -1236,6 +1285,13 @@ fn short(s: &str) -> String {
     }
     let cut: String = s.chars().take(57).collect();
     format!("{cut}...")
+}
+
+/// The pointer to item `i` of the array at `p`.
+fn nth(p: &JsonPointer, i: usize) -> JsonPointer {
+    let mut q = p.clone();
+    q.push_index(i);
+    q
 }
 
 fn is_decimal(s: &str) -> bool {

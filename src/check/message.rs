@@ -2,12 +2,14 @@
 //! Content-Length, and whether the response status is documented.
 
 use crate::catalog::Operation;
-use crate::diagnostic::{Diagnostic, Direction};
+use crate::diagnostic::Finding;
+use crate::direction::Direction;
 use crate::input::Payload;
 use crate::odata::exchange::Exchange;
 use crate::rules;
 
 /// Which statuses a response may have.
+#[derive(Debug, Clone, Copy)]
 pub enum Statuses<'a> {
     /// The ones the catalog documents for the operation.
     Documented(&'a Operation),
@@ -16,24 +18,31 @@ pub enum Statuses<'a> {
     Unknown,
 }
 
-/// `body` is the body's text as written (empty when the message has none); `expects_json`
-/// says whether the exchange carries JSON (an upload to a stream does not).
+/// What the message's exchange carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carries {
+    Json,
+    /// Not JSON: an upload to a stream, a media entity's bytes.
+    Other,
+}
+
+/// `body` is the body's text as written (empty when the message has none).
 pub fn check(
     payload: &Payload,
     body: Option<&str>,
     statuses: Statuses<'_>,
-    expects_json: bool,
-    out: &mut Vec<Diagnostic>,
+    carries: Carries,
+    out: &mut Vec<Finding>,
 ) {
     if let Some(headers) = &payload.headers {
         let has_body = body.is_some_and(|b| !b.trim().is_empty());
-        if payload.direction == Some(Direction::Request) && has_body && expects_json {
+        if payload.direction == Some(Direction::Request) && has_body && carries == Carries::Json {
             match payload.header("content-type") {
                 None => out.push(rules::content_type::missing(payload.start)),
                 // A body that is not JSON under a type that says so is an upload, not a
                 // mislabelled JSON body.
                 Some(h)
-                    if !rules::content_type::is_json(&h.value)
+                    if !crate::input::is_json_media_type(&h.value)
                         && serde_json::from_str::<serde::de::IgnoredAny>(body.unwrap_or(""))
                             .is_ok() =>
                 {

@@ -1,8 +1,9 @@
-//! The checks: of a body against its resource (`body`) and of a message's HTTP envelope —
-//! headers and status — against its operation (`message`).
+//! The checks: of each payload of a file (`payload`, the entry point: routing, envelope, body,
+//! levels, edits), of a body against its resource (`body`: the precedence between the rules
+//! that fire on it) and of a message's HTTP envelope — headers and status — against its
+//! operation (`message`). Why each rule fires is its own file's business, under `rules/`.
 
 pub mod body;
 pub mod edm;
 pub mod message;
-
-pub use body::{check_schema, check_shape, Target};
+pub mod payload;

@@ -7,11 +7,10 @@
 //! line before it, `###` separators (the REST Client convention). This reader keeps byte spans
 //! so that every finding points at its line in the file.
 
-use super::{Body, Header, Parsed, Payload};
-use crate::diagnostic::{Diagnostic, Direction};
-use crate::json::Span;
-use crate::rules;
-use crate::source::SourceFile;
+use super::payload::{Body, Header, Parsed, Payload};
+use super::problem::{HttpProblem, Problem, ProblemKind};
+use crate::direction::Direction;
+use crate::source::{SourceFile, Span};
 
 const METHODS: [&str; 9] = [
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
@@ -46,7 +45,7 @@ pub fn read(source: &SourceFile) -> Parsed {
     let mut linker = Linker::default();
     for m in messages {
         let index = parsed.payloads.len();
-        parsed.payloads.push(linker.payload(index, m, false));
+        parsed.payloads.push(linker.payload(index, m));
     }
     parsed
 }
@@ -74,7 +73,8 @@ impl Linker {
         }
     }
 
-    pub fn payload(&mut self, index: usize, m: Message, truncated: bool) -> Payload {
+    /// The payload of message `m`, the `index`-th of its file.
+    pub fn payload(&mut self, index: usize, m: Message) -> Payload {
         let (direction, status) = match &m.line {
             StartLine::Request { method, target } => {
                 self.last_request = Some((method.clone(), target.clone()));
@@ -95,7 +95,7 @@ impl Linker {
             url,
             status,
             headers: Some(m.headers),
-            truncated,
+            truncated: false,
             ..Payload::default()
         }
     }
@@ -162,12 +162,11 @@ pub fn start_line(line: &str) -> Option<StartLine> {
         Some((t, version)) if version.starts_with("HTTP/") => t.trim_end(),
         _ => rest,
     };
-    if target.is_empty()
-        || !(target.starts_with('/')
-            || target.contains("://")
-            || target == "*"
-            || target.starts_with("{{"))
-    {
+    let addressed = target.starts_with('/')
+        || target.contains("://")
+        || target == "*"
+        || target.starts_with("{{");
+    if target.is_empty() || !addressed {
         return None;
     }
     Some(StartLine::Request {
@@ -197,113 +196,144 @@ enum State {
 }
 
 /// Parses the messages in `range` of `text`. What cannot be read as HTTP becomes one
-/// `invalid-http` finding per block in `problems`.
-pub fn parse(text: &str, range: Span, problems: &mut Vec<Diagnostic>) -> Vec<Message> {
-    let all = lines(text, range);
-    let mut out = Vec::new();
-    let mut current: Option<Message> = None;
-    let mut body: Option<Span> = None;
-    let mut scan = BodyScan::default();
-    // The first non-blank line after a run of blank lines, once looked up (so a long run is
-    // looked through once, not once per line).
-    let mut next_filled: Option<usize> = None;
-    let mut state = State::Seeking;
-    let finish =
-        |current: &mut Option<Message>, body: &mut Option<Span>, out: &mut Vec<Message>| {
-            if let Some(mut m) = current.take() {
-                m.body = body.take();
-                out.push(m);
-            }
-            *body = None;
-        };
-    for (i, line) in all.iter().enumerate() {
-        let s = &text[line.span.start..line.span.end];
+/// problem per block in `problems`.
+pub fn parse(text: &str, range: Span, problems: &mut Vec<Problem>) -> Vec<Message> {
+    let mut r = Reader {
+        text,
+        lines: lines(text, range),
+        out: Vec::new(),
+        current: None,
+        body: None,
+        scan: BodyScan::default(),
+        next_filled: None,
+        state: State::Seeking,
+    };
+    for i in 0..r.lines.len() {
+        let line = r.lines[i].span;
+        let s = &text[line.start..line.end];
         if s.starts_with("###") {
-            finish(&mut current, &mut body, &mut out);
-            state = State::Seeking;
+            r.finish();
+            r.state = State::Seeking;
             continue;
         }
         let blank = s.trim().is_empty();
-        if let Some(start) = (!blank).then(|| start_line(s)).flatten() {
-            if state != State::Body || body_may_end(text, body, &mut scan) {
-                finish(&mut current, &mut body, &mut out);
-                current = Some(Message {
-                    start: line.span,
-                    line: start,
-                    headers: Vec::new(),
-                    body: None,
-                });
-                state = State::Headers { seen: false };
-                continue;
-            }
+        if !blank && r.starts_message(line, s) {
+            continue;
         }
-        match state {
+        match r.state {
+            State::Seeking if blank || is_comment(s) => {}
             State::Seeking => {
-                if blank || is_comment(s) {
-                    continue;
-                }
                 let what = if header(s).is_some() {
-                    "headers without a request line or status line before them"
+                    HttpProblem::HeadersWithoutStartLine
                 } else {
-                    "this is not a request line (`METHOD /path`) or a status line (`HTTP/1.1 200 OK`)"
+                    HttpProblem::NotAStartLine
                 };
-                problems.push(rules::invalid_http::diagnose(
-                    line.span,
-                    what,
-                    "start each message with a request line or a status line; separate messages with `###`",
-                ));
-                state = State::Skipping;
+                problems.push(Problem::at(line, ProblemKind::Http(what)));
+                r.state = State::Skipping;
             }
             State::Skipping => {}
-            State::Headers { seen } => {
-                if blank {
-                    let filled = match next_filled {
-                        Some(j) if j > i => j,
-                        _ => {
-                            let j = (i + 1..all.len())
-                                .find(|&j| {
-                                    !text[all[j].span.start..all[j].span.end].trim().is_empty()
-                                })
-                                .unwrap_or(all.len());
-                            next_filled = Some(j);
-                            j
-                        }
-                    };
-                    let next = all.get(filled).map(|l| &text[l.span.start..l.span.end]);
-                    if !seen
-                        && next.is_some_and(|n| {
-                            header(n).is_some() && !n.trim_start().starts_with(['{', '['])
-                        })
-                    {
-                        continue;
-                    }
-                    state = State::Body;
-                } else if s.trim_start().starts_with(['{', '[']) {
-                    state = State::Body;
-                    extend(&mut body, text, line.span);
-                } else if let Some((name, value)) = header(s) {
-                    if let Some(m) = current.as_mut() {
-                        m.headers.push(Header {
-                            name: name.to_string(),
-                            value: value.to_string(),
-                            span: line.span,
-                        });
-                    }
-                    state = State::Headers { seen: true };
-                } else {
-                    state = State::Body;
-                    extend(&mut body, text, line.span);
-                }
-            }
-            State::Body => {
-                if !blank {
-                    extend(&mut body, text, line.span);
-                }
-            }
+            State::Headers { seen } => r.in_headers(i, line, s, seen),
+            State::Body if blank => {}
+            State::Body => extend(&mut r.body, text, line),
         }
     }
-    finish(&mut current, &mut body, &mut out);
-    out
+    r.finish();
+    r.out
+}
+
+/// The transcript as it is read, line by line.
+struct Reader<'t> {
+    text: &'t str,
+    lines: Vec<Line>,
+    out: Vec<Message>,
+    /// The message being read, and its body so far.
+    current: Option<Message>,
+    body: Option<Span>,
+    scan: BodyScan,
+    /// The first non-blank line after a run of blank lines, once looked up (so a long run is
+    /// looked through once, not once per line).
+    next_filled: Option<usize>,
+    state: State,
+}
+
+impl Reader<'_> {
+    /// Ends the message being read, if any.
+    fn finish(&mut self) {
+        if let Some(mut m) = self.current.take() {
+            m.body = self.body.take();
+            self.out.push(m);
+        }
+        self.body = None;
+    }
+
+    /// Starts a message at a start line, unless the line is inside an unfinished body.
+    fn starts_message(&mut self, line: Span, s: &str) -> bool {
+        let Some(start) = start_line(s) else {
+            return false;
+        };
+        if self.state == State::Body && !body_may_end(self.text, self.body, &mut self.scan) {
+            return false;
+        }
+        self.finish();
+        self.current = Some(Message {
+            start: line,
+            line: start,
+            headers: Vec::new(),
+            body: None,
+        });
+        self.state = State::Headers { seen: false };
+        true
+    }
+
+    /// Line `i` after a start line or headers (`seen`: at least one header so far).
+    fn in_headers(&mut self, i: usize, line: Span, s: &str, seen: bool) {
+        if s.trim().is_empty() {
+            // Blank lines between a status line and its headers are tolerated, as docs write
+            // them; otherwise the body starts after the blank line.
+            let next = self.next_filled_after(i);
+            let header_follows = next
+                .is_some_and(|n| header(n).is_some() && !n.trim_start().starts_with(['{', '[']));
+            if seen || !header_follows {
+                self.state = State::Body;
+            }
+        } else if s.trim_start().starts_with(['{', '[']) {
+            self.state = State::Body;
+            extend(&mut self.body, self.text, line);
+        } else if let Some((name, value)) = header(s) {
+            if let Some(m) = self.current.as_mut() {
+                m.headers.push(Header {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                    span: line,
+                });
+            }
+            self.state = State::Headers { seen: true };
+        } else {
+            self.state = State::Body;
+            extend(&mut self.body, self.text, line);
+        }
+    }
+
+    /// The text of the first non-blank line after line `i`.
+    fn next_filled_after(&mut self, i: usize) -> Option<&str> {
+        let filled = match self.next_filled {
+            Some(j) if j > i => j,
+            _ => {
+                let text = self.text;
+                let j = (i + 1..self.lines.len())
+                    .find(|&j| {
+                        !text[self.lines[j].span.start..self.lines[j].span.end]
+                            .trim()
+                            .is_empty()
+                    })
+                    .unwrap_or(self.lines.len());
+                self.next_filled = Some(j);
+                j
+            }
+        };
+        let line = self.lines.get(filled)?.span;
+        Some(&self.text[line.start..line.end])
+    }
 }
 
 /// How far `body_may_end` has read the body starting at `start`: each byte of a body is read
@@ -362,9 +392,8 @@ fn extend(body: &mut Option<Span>, text: &str, line: Span) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
 
-    fn parse_all(text: &str) -> (Vec<Message>, Vec<Diagnostic>) {
+    fn parse_all(text: &str) -> (Vec<Message>, Vec<Problem>) {
         let mut problems = Vec::new();
         let m = parse(text, Span::new(0, text.len()), &mut problems);
         (m, problems)
@@ -414,7 +443,10 @@ mod tests {
             "Content-Type: application/json\nAccept: */*\n\n{}\n###\nPATCH /x\n\n{\"a\": 1}\n";
         let (m, p) = parse_all(text);
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].rule, Rule::InvalidHttp);
+        assert_eq!(
+            p[0].kind,
+            ProblemKind::Http(HttpProblem::HeadersWithoutStartLine)
+        );
         assert_eq!(p[0].span.start, 0);
         assert_eq!(m.len(), 1);
         assert_eq!(body(text, &m[0]), "{\"a\": 1}");

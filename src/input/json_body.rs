@@ -1,10 +1,9 @@
 //! A bare JSON body (`.json`): the whole file is one payload. A name ending in `.request.json`
 //! or `.response.json` says the body's direction.
 
-use super::{Body, Parsed, Payload};
-use crate::diagnostic::Direction;
-use crate::json::Span;
-use crate::source::SourceFile;
+use super::payload::{Body, Parsed, Payload};
+use crate::direction::Direction;
+use crate::source::{SourceFile, Span};
 use std::path::Path;
 
 pub fn read(source: &SourceFile) -> Parsed {
@@ -22,7 +21,7 @@ pub fn read(source: &SourceFile) -> Parsed {
 
 /// `x.request.json` is a request body, `x.response.json` a response body.
 pub fn direction_from_name(path: &Path) -> Option<Direction> {
-    let name = super::file_name(path);
+    let name = super::format::file_name(path);
     let ends = |suffix: &str| {
         name.len() >= suffix.len()
             && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())

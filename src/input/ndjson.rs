@@ -1,6 +1,6 @@
 //! NDJSON / JSON Lines streams (`.ndjson`, `.jsonl`, `-` for standard input): one bare body or
-//! one exchange object per line. This module reads one line; `lint` streams the lines so a
-//! stream of any size is read in constant memory.
+//! one exchange object per line. [`Lines`] reads a stream a line at a time, so a stream of any
+//! size is read in constant memory; [`read_line`] reads one line into its payload.
 //!
 //! An exchange object is one message:
 //! `{"method": "PATCH", "url": "/provisioningPolicies/p/assignments/a",
@@ -9,10 +9,13 @@
 //! request it answers). `body` may also be a string holding the JSON; `direction` and
 //! `truncated` are optional.
 
-use super::{Body, Header, Parsed, Payload};
-use crate::diagnostic::Direction;
-use crate::json::{self, pointer_join, Kind, Member, Node, Span};
-use crate::rules;
+use super::payload::{Body, Header, Parsed, Payload};
+use super::problem::{ExchangeProblem, ExchangeValue, Problem, ProblemKind};
+use crate::direction::Direction;
+use crate::json::{self, Kind, Member, Node};
+use crate::pointer::JsonPointer;
+use crate::source::Span;
+use std::io::BufRead;
 
 const EXCHANGE_KEYS: [&str; 7] = [
     "method",
@@ -64,12 +67,16 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
         start: root.span,
         ..Payload::default()
     };
-    let mut bad = |m: &Member, what: &str| {
-        parsed.problems.push(rules::invalid_exchange::diagnose(
+    let mut bad = |m: &Member, expected: ExchangeValue| {
+        let mut problem = Problem::at(
             m.key_span,
-            &pointer_join("", &m.key),
-            format!("`{}` must be {what}", m.key),
-        ))
+            ProblemKind::Exchange(ExchangeProblem {
+                field: m.key.clone(),
+                expected,
+            }),
+        );
+        problem.pointer = JsonPointer::root().child(&m.key);
+        parsed.problems.push(problem)
     };
     let mut direction = None;
     for m in members {
@@ -78,37 +85,10 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
             ("url", Kind::String(s)) => p.url = Some(s.clone()),
             ("status", Kind::Number(n)) => match n.as_u64().filter(|s| (100..600).contains(s)) {
                 Some(s) => p.status = Some(s as u16),
-                None => bad(m, "an HTTP status from 100 to 599"),
+                None => bad(m, ExchangeValue::Status),
             },
-            ("headers", Kind::Object(hs)) => {
-                let mut headers = Vec::new();
-                for h in hs {
-                    match &h.value.kind {
-                        Kind::String(v) => headers.push(Header {
-                            name: h.key.clone(),
-                            value: v.clone(),
-                            span: h.key_span,
-                        }),
-                        _ => bad(m, "an object of strings"),
-                    }
-                }
-                p.headers = Some(headers);
-            }
-            ("headers", Kind::Array(items)) => {
-                let mut headers = Vec::new();
-                for item in items {
-                    let name = item.pointer("/name").map(|n| &n.kind);
-                    let value = item.pointer("/value").map(|n| &n.kind);
-                    match (name, value) {
-                        (Some(Kind::String(n)), Some(Kind::String(v))) => headers.push(Header {
-                            name: n.clone(),
-                            value: v.clone(),
-                            span: item.span,
-                        }),
-                        _ => bad(m, "an array of {\"name\": …, \"value\": …} strings"),
-                    }
-                }
-                p.headers = Some(headers);
+            ("headers", Kind::Object(_) | Kind::Array(_)) => {
+                p.headers = Some(headers(m, &mut bad));
             }
             ("body", Kind::Null) => {}
             ("body", Kind::String(s)) if s.trim().is_empty() => {}
@@ -126,11 +106,11 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
                 direction = Some(Direction::Response)
             }
             ("truncated", Kind::Bool(b)) => p.truncated = *b,
-            ("method" | "url", _) => bad(m, "a string"),
-            ("status", _) => bad(m, "an HTTP status from 100 to 599"),
-            ("headers", _) => bad(m, "an object of strings"),
-            ("direction", _) => bad(m, "\"request\" or \"response\""),
-            ("truncated", _) => bad(m, "true or false"),
+            ("method" | "url", _) => bad(m, ExchangeValue::String),
+            ("status", _) => bad(m, ExchangeValue::Status),
+            ("headers", _) => bad(m, ExchangeValue::HeaderObject),
+            ("direction", _) => bad(m, ExchangeValue::Direction),
+            ("truncated", _) => bad(m, ExchangeValue::Boolean),
             _ => {}
         }
     }
@@ -144,10 +124,165 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
     p
 }
 
+/// The headers of a `headers` member, an object of strings or an array of `{"name": …,
+/// "value": …}` strings; each header of another kind is skipped, and a problem (`bad`).
+fn headers(m: &Member, bad: &mut dyn FnMut(&Member, ExchangeValue)) -> Vec<Header> {
+    let mut headers = Vec::new();
+    match &m.value.kind {
+        Kind::Object(hs) => {
+            for h in hs {
+                match &h.value.kind {
+                    Kind::String(v) => headers.push(Header {
+                        name: h.key.clone(),
+                        value: v.clone(),
+                        span: h.key_span,
+                    }),
+                    _ => bad(m, ExchangeValue::HeaderObject),
+                }
+            }
+        }
+        Kind::Array(items) => {
+            for item in items {
+                let name = item.get("name").map(|n| &n.kind);
+                let value = item.get("value").map(|n| &n.kind);
+                match (name, value) {
+                    (Some(Kind::String(n)), Some(Kind::String(v))) => headers.push(Header {
+                        name: n.clone(),
+                        value: v.clone(),
+                        span: item.span,
+                    }),
+                    _ => bad(m, ExchangeValue::HeaderArray),
+                }
+            }
+        }
+        _ => {}
+    }
+    headers
+}
+
+/// One non-blank line of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// Its 1-based number in the stream.
+    pub number: usize,
+    /// The line without its line ending (nor, on the first line, a UTF-8 byte order mark);
+    /// empty when it is over the limit.
+    pub bytes: Vec<u8>,
+    /// Longer than the limit: its bytes were read and dropped.
+    pub overlong: bool,
+}
+
+/// A line that could not be read, and its 1-based number; the stream ends there.
+#[derive(Debug)]
+pub struct LineError {
+    pub number: usize,
+    pub error: std::io::Error,
+}
+
+/// The non-blank lines of a stream, one held at a time; each line is at most `limit` bytes
+/// (a longer one is [`Line::overlong`]). After an error the stream ends.
+pub struct Lines<R> {
+    reader: R,
+    limit: usize,
+    first: usize,
+    /// The number of the last line read.
+    last: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The lines of `reader`, the first numbered `first_line`.
+    pub fn new(reader: R, limit: usize, first_line: usize) -> Self {
+        Lines {
+            reader,
+            limit,
+            first: first_line,
+            last: first_line - 1,
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = Result<Line, LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut buf = Vec::new();
+        while !self.done {
+            buf.clear();
+            let (read, overlong) = match read_line_capped(&mut self.reader, &mut buf, self.limit) {
+                Ok(r) => r,
+                Err(error) => {
+                    self.done = true;
+                    let number = self.last + 1;
+                    return Some(Err(LineError { number, error }));
+                }
+            };
+            if read == 0 {
+                self.done = true;
+                break;
+            }
+            self.last += 1;
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            if self.last == self.first && buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+            if overlong || !buf.iter().all(u8::is_ascii_whitespace) {
+                return Some(Ok(Line {
+                    number: self.last,
+                    bytes: buf,
+                    overlong,
+                }));
+            }
+        }
+        None
+    }
+}
+
+/// Reads up to and including the next `\n` into `buf`, keeping at most `limit` bytes (the rest
+/// of an overlong line is read and dropped). Returns the bytes read and whether the line was
+/// over the limit.
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut overlong = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((total, overlong));
+        }
+        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !overlong {
+            if buf.len() + used > limit {
+                overlong = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..used]);
+            }
+        }
+        total += used;
+        reader.consume(used);
+        if done {
+            return Ok((total, overlong));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
 
     #[test]
     fn bare_bodies_and_unparsable_lines_are_one_payload_each() {
@@ -199,7 +334,65 @@ mod tests {
     fn malformed_fields_are_findings() {
         let p = read_line(r#"{"method": 1, "url": "/x", "status": 999}"#, 0);
         assert_eq!(p.problems.len(), 2);
-        assert!(p.problems.iter().all(|d| d.rule == Rule::InvalidExchange));
+        assert!(p
+            .problems
+            .iter()
+            .all(|d| matches!(d.kind, ProblemKind::Exchange(_))));
         assert_eq!(p.problems[0].pointer, "/method");
+        assert_eq!(
+            p.problems[1].kind,
+            ProblemKind::Exchange(ExchangeProblem {
+                field: "status".into(),
+                expected: ExchangeValue::Status
+            })
+        );
+    }
+
+    fn lines(text: &[u8], limit: usize, first: usize) -> Vec<Line> {
+        Lines::new(text, limit, first).map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn lines_skip_blank_ones_and_count_from_the_first_number() {
+        let got = lines(b"\xEF\xBB\xBF{}\r\n\n  \n{\"a\": 1}\n{}", 100, 10);
+        let shown: Vec<(usize, &[u8])> = got.iter().map(|l| (l.number, &l.bytes[..])).collect();
+        assert_eq!(
+            shown,
+            [(10, &b"{}"[..]), (13, &b"{\"a\": 1}"[..]), (14, &b"{}"[..])]
+        );
+        assert!(got.iter().all(|l| !l.overlong));
+    }
+
+    #[test]
+    fn an_overlong_line_is_dropped_and_the_next_one_read() {
+        let got = lines(b"{\"long\": \"xxxxxxxxxxxx\"}\n{}\n", 8, 1);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].overlong && got[0].bytes.is_empty());
+        assert_eq!(got[0].number, 1);
+        assert_eq!(
+            (got[1].number, &got[1].bytes[..], got[1].overlong),
+            (2, &b"{}"[..], false)
+        );
+    }
+
+    #[test]
+    fn a_read_error_ends_the_stream_with_the_number_of_the_line() {
+        struct Failing(usize);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(std::io::Error::other("disk gone"));
+                }
+                self.0 -= 1;
+                buf[..3].copy_from_slice(b"{}\n");
+                Ok(3)
+            }
+        }
+        let reader = std::io::BufReader::with_capacity(3, Failing(1));
+        let mut it = Lines::new(reader, 100, 1);
+        assert_eq!(it.next().unwrap().unwrap().number, 1);
+        let err = it.next().unwrap().unwrap_err();
+        assert_eq!(err.number, 2);
+        assert!(it.next().is_none());
     }
 }

@@ -16,8 +16,8 @@
 
 use super::sarif::artifact;
 use super::Renderer;
-use crate::diagnostic::Severity;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
+use crate::rule::Severity;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -44,15 +44,25 @@ impl Default for Github {
 
 /// Escapes a command's data (the message after `::`).
 pub fn escape_data(s: &str) -> String {
-    escape(s, false)
+    escape(s, Field::Data)
 }
 
 /// Escapes a property value (`file=`, `title=`).
 pub fn escape_property(s: &str) -> String {
-    escape(s, true)
+    escape(s, Field::Property)
 }
 
-fn escape(s: &str, property: bool) -> String {
+/// What part of a workflow command is escaped.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    /// The message after `::`.
+    Data,
+    /// A property value: `:` and `,` are escaped too.
+    Property,
+}
+
+fn escape(s: &str, field: Field) -> String {
+    let property = field == Field::Property;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -82,12 +92,8 @@ impl Renderer for Github {
             let mut properties = Vec::with_capacity(4);
             if !artifact.stdin {
                 properties.push(format!("file={}", escape_property(&artifact.display)));
-                if d.line > 0 {
-                    properties.push(format!("line={}", d.line));
-                    if d.column > 0 {
-                        properties.push(format!("col={}", d.column));
-                    }
-                }
+                properties.push(format!("line={}", d.line));
+                properties.push(format!("col={}", d.column));
             }
             properties.push(format!(
                 "title={}",

@@ -2,10 +2,11 @@
 //! unified diff towards a conformant payload, and a one-line summary.
 
 use super::Renderer;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::diff;
-use crate::lint::{FileReport, Summary};
-use crate::source::{floor_char_boundary, LineIndex};
+use crate::report::{FileReport, Summary};
+use crate::rule::Severity;
+use crate::source::{floor_char_boundary, LineIndex, SourceFile};
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 
@@ -54,39 +55,7 @@ impl Human {
             self.paint(bold, &printable(&d.message))
         )?;
         if let (Some(src), Some(lines)) = (&report.source, &report.lines) {
-            if d.span.end > d.span.start || d.line > 0 {
-                let local = d.line.saturating_sub(report.line_base).max(1);
-                let line_text = lines.line_text(&src.text, local);
-                let number = d.line.to_string();
-                let gutter = " ".repeat(number.len());
-                let line_end = lines.line_start(local - 1) + line_text.len();
-                let span_end = d.span.end.clamp(d.span.start, line_end.max(d.span.start));
-                // The caret is never wider than the snippet: count no further.
-                let width = src
-                    .text
-                    .get(d.span.start..span_end)
-                    .map_or(1, |s| s.chars().take(SNIPPET_WIDTH).count())
-                    .clamp(1, SNIPPET_WIDTH);
-                let (at, past) = caret(&src.text, lines, local, line_text, d);
-                let (shown, column) = window(line_text, at, past);
-                writeln!(out, "{gutter} {}", self.paint(blue, "|"))?;
-                writeln!(
-                    out,
-                    "{} {} {shown}",
-                    self.paint(blue, &number),
-                    self.paint(blue, "|")
-                )?;
-                writeln!(
-                    out,
-                    "{gutter} {} {}{}",
-                    self.paint(blue, "|"),
-                    " ".repeat(column),
-                    self.paint(
-                        Style::new().bold().fg_color(Some(color.into())),
-                        &"^".repeat(width)
-                    )
-                )?;
-            }
+            self.snippet(out, src, lines, report.line_base, d, color)?;
         }
         if let Some(hint) = &d.hint {
             let gutter = " ".repeat(d.line.to_string().len());
@@ -98,6 +67,51 @@ impl Human {
             )?;
         }
         writeln!(out)
+    }
+
+    /// The finding's source line, with a caret under what it points at.
+    fn snippet(
+        &self,
+        out: &mut dyn Write,
+        src: &SourceFile,
+        lines: &LineIndex,
+        line_base: usize,
+        d: &Diagnostic,
+        color: AnsiColor,
+    ) -> io::Result<()> {
+        let blue = Style::new().bold().fg_color(Some(AnsiColor::Blue.into()));
+        let local = d.line.saturating_sub(line_base).max(1);
+        let line_text = lines.line_text(&src.text, local);
+        let number = d.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let line_end = lines.line_start(local - 1) + line_text.len();
+        let span_end = d.span.end.clamp(d.span.start, line_end.max(d.span.start));
+        // The caret is never wider than the snippet: count no further.
+        let width = src
+            .text
+            .get(d.span.start..span_end)
+            .map_or(1, |s| s.chars().take(SNIPPET_WIDTH).count())
+            .clamp(1, SNIPPET_WIDTH);
+        let (at, past) = caret(&src.text, lines, local, line_text, d);
+        let (shown, column) = window(line_text, at, past);
+        writeln!(out, "{gutter} {}", self.paint(blue, "|"))?;
+        writeln!(
+            out,
+            "{} {} {shown}",
+            self.paint(blue, &number),
+            self.paint(blue, "|")
+        )?;
+        writeln!(
+            out,
+            "{gutter} {} {}{}",
+            self.paint(blue, "|"),
+            " ".repeat(column),
+            self.paint(
+                Style::new().bold().fg_color(Some(color.into())),
+                &"^".repeat(width)
+            )
+        )?;
+        Ok(())
     }
 
     fn diff(

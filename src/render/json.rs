@@ -3,7 +3,7 @@
 
 use super::Renderer;
 use crate::diagnostic::Diagnostic;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -31,7 +31,7 @@ impl<'a> JsonDiagnostic<'a> {
             file,
             line: d.line,
             column: d.column,
-            pointer: &d.pointer,
+            pointer: d.pointer.as_str(),
             resource: d.resource.as_deref(),
             direction: d.direction.map(|d| d.as_str()),
             payload: d.payload,
@@ -129,10 +129,19 @@ pub struct Json {
 }
 
 impl Json {
-    pub fn new(statistics: bool) -> Self {
+    /// The report with the summary's counts.
+    pub fn new() -> Self {
         Json {
             written: 0,
-            statistics,
+            statistics: false,
+        }
+    }
+
+    /// The report with findings by rule in the summary too (`--statistics`).
+    pub fn with_statistics() -> Self {
+        Json {
+            written: 0,
+            statistics: true,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::json::JsonDiagnostic;
 use super::Renderer;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 use std::io::{self, Write};
 
 pub struct JsonLines;

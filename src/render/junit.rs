@@ -30,8 +30,8 @@
 
 use super::sarif::artifact;
 use super::Renderer;
-use crate::diagnostic::Severity;
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
+use crate::rule::Severity;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -88,7 +88,7 @@ impl Junit {
             .count();
         let mut xml = String::new();
         xml.push_str("  <testsuite name=\"");
-        escape(&name, true, &mut xml);
+        escape(&name, Xml::Attribute, &mut xml);
         xml.push_str(&format!(
             "\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
         ));
@@ -98,7 +98,7 @@ impl Junit {
             xml.push_str(&format!(
                 "    <testcase name=\"payload {payload}\" classname=\""
             ));
-            escape(&name, true, &mut xml);
+            escape(&name, Xml::Attribute, &mut xml);
             if findings.is_empty() {
                 xml.push_str("\"/>\n");
                 continue;
@@ -116,15 +116,15 @@ impl Junit {
             };
             for f in findings.iter().filter(|f| f.severity == Severity::Error) {
                 xml.push_str("      <failure message=\"");
-                escape(&f.message, true, &mut xml);
+                escape(&f.message, Xml::Attribute, &mut xml);
                 xml.push_str("\" type=\"");
-                escape(f.rule, true, &mut xml);
+                escape(f.rule, Xml::Attribute, &mut xml);
                 xml.push_str("\">");
                 let mut text = place(f);
                 if !f.pointer.is_empty() {
                     text.push_str(&format!("\nat {}", f.pointer));
                 }
-                escape(&text, false, &mut xml);
+                escape(&text, Xml::Text, &mut xml);
                 xml.push_str("</failure>\n");
             }
             let warnings: Vec<String> = findings
@@ -134,7 +134,7 @@ impl Junit {
                 .collect();
             if !warnings.is_empty() {
                 xml.push_str("      <system-out>");
-                escape(&warnings.join("\n"), false, &mut xml);
+                escape(&warnings.join("\n"), Xml::Text, &mut xml);
                 xml.push_str("</system-out>\n");
             }
             xml.push_str("    </testcase>\n");
@@ -178,7 +178,7 @@ impl Renderer for Junit {
                 message: d.full_message(),
                 line: d.line,
                 column: d.column,
-                pointer: d.pointer.clone(),
+                pointer: d.pointer.to_string(),
             }));
         if !report.continuation {
             let done = self.pending.take().expect("just inserted");
@@ -196,7 +196,17 @@ impl Renderer for Junit {
 }
 
 /// Appends `s` escaped for XML 1.0 text or a double-quoted attribute.
-pub fn escape(s: &str, attribute: bool, out: &mut String) {
+/// Where escaped text goes in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Xml {
+    /// An attribute value (`"`, tabs and line breaks are escaped too).
+    Attribute,
+    /// Element text.
+    Text,
+}
+
+pub fn escape(s: &str, to: Xml, out: &mut String) {
+    let attribute = to == Xml::Attribute;
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -222,7 +232,8 @@ mod tests {
 
     fn esc(s: &str, attribute: bool) -> String {
         let mut out = String::new();
-        escape(s, attribute, &mut out);
+        let to = if attribute { Xml::Attribute } else { Xml::Text };
+        escape(s, to, &mut out);
         out
     }
 

@@ -8,7 +8,7 @@ pub mod jsonl;
 pub mod junit;
 pub mod sarif;
 
-use crate::lint::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 use std::io::{self, Write};
 
 /// Characters a terminal or a CI log acts on rather than shows: C0 controls but tab and line

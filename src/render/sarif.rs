@@ -13,7 +13,7 @@
 //!   becomes a `file://` URI; standard input is `stdin`.
 //! - Columns count characters (`columnKind` `unicodeCodePoints`), as in every paylint report.
 //! - `partialFingerprints["paylint/v1"]` is the baseline fingerprint of the finding
-//!   ([`crate::baseline::fingerprint`]: FNV-1a 64 of file, rule, JSON Pointer and payload index)
+//!   ([`crate::fingerprint::fingerprint`]: FNV-1a 64 of file, rule, JSON Pointer and payload index)
 //!   over the working-directory-relative path, so it does not change when lines move, and for a
 //!   path given relative it equals the finding's entry in a `--write-baseline` file. The second
 //!   and later findings with the same fingerprint in a file get `:1`, `:2`… appended, so every
@@ -22,9 +22,9 @@
 //!   when known.
 
 use super::Renderer;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::{FileReport, Summary};
-use crate::rules::Rule;
+use crate::diagnostic::Diagnostic;
+use crate::report::{FileReport, Summary};
+use crate::rule::{Rule, Severity};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -80,15 +80,11 @@ impl Sarif {
             artifact_location.insert("uriBaseId".into(), SRCROOT.into());
         }
         location.insert("artifactLocation".into(), artifact_location.into());
-        if d.line > 0 {
-            let mut region = Map::new();
-            region.insert("startLine".into(), d.line.into());
-            if d.column > 0 {
-                region.insert("startColumn".into(), d.column.into());
-            }
-            location.insert("region".into(), region.into());
-        }
-        let base_print = crate::baseline::fingerprint(&artifact.display, d);
+        let mut region = Map::new();
+        region.insert("startLine".into(), d.line.into());
+        region.insert("startColumn".into(), d.column.into());
+        location.insert("region".into(), region.into());
+        let base_print = crate::fingerprint::fingerprint(&artifact.display, d);
         let seen = self.seen.entry(base_print.clone()).or_insert(0);
         let print = if *seen == 0 {
             base_print
@@ -97,7 +93,7 @@ impl Sarif {
         };
         *seen += 1;
         let mut properties = Map::new();
-        properties.insert("pointer".into(), d.pointer.clone().into());
+        properties.insert("pointer".into(), d.pointer.to_string().into());
         properties.insert("payload".into(), d.payload.into());
         if let Some(resource) = &d.resource {
             properties.insert("resource".into(), resource.clone().into());
@@ -136,9 +132,9 @@ fn driver() -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {
-            let info = rule.info();
+            let info = crate::rules::info(*rule);
             json!({
-                "id": info.id,
+                "id": rule.id(),
                 "name": format!("{rule:?}"),
                 "shortDescription": {"text": info.summary},
                 "fullDescription": {"text": info.explanation},
@@ -259,7 +255,7 @@ pub fn artifact(path: &Path, base: Option<&Path>) -> Artifact {
                 .join("/");
             let uri = segments
                 .iter()
-                .map(|s| encode_segment(s, false))
+                .map(|s| encode_segment(s, Segment::Path))
                 .collect::<Vec<_>>()
                 .join("/");
             Artifact {
@@ -291,7 +287,7 @@ fn absolute(path: &Path) -> (String, String) {
                 // A Windows drive (`C:`): `file:///C:/…`.
                 display.push_str(&p.as_os_str().to_string_lossy());
                 uri.push('/');
-                uri.push_str(&encode_segment(p.as_os_str(), true));
+                uri.push_str(&encode_segment(p.as_os_str(), Segment::Drive));
             }
             Component::RootDir => {}
             Component::CurDir => {}
@@ -303,7 +299,7 @@ fn absolute(path: &Path) -> (String, String) {
                 display.push('/');
                 display.push_str(&s.to_string_lossy());
                 uri.push('/');
-                uri.push_str(&encode_segment(s, false));
+                uri.push_str(&encode_segment(s, Segment::Path));
             }
         }
     }
@@ -321,10 +317,20 @@ fn directory_uri(dir: &Path) -> Option<String> {
     Some(uri)
 }
 
+/// What a segment of a URI path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// A folder or file name.
+    Path,
+    /// A Windows drive (`C:`): its colon is kept.
+    Drive,
+}
+
 /// Percent-encodes one path segment (RFC 3986 `pchar`, less `:` so that a relative reference
-/// never looks like it has a scheme; `:` is kept for a Windows drive when `drive`). Bytes that
-/// are not UTF-8 (Unix file names) are encoded as they are.
-pub fn encode_segment(segment: &OsStr, drive: bool) -> String {
+/// never looks like it has a scheme; `:` is kept for a Windows drive). Bytes that are not
+/// UTF-8 (Unix file names) are encoded as they are.
+pub fn encode_segment(segment: &OsStr, kind: Segment) -> String {
+    let drive = kind == Segment::Drive;
     let bytes = segment_bytes(segment);
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes.iter() {
@@ -399,7 +405,7 @@ mod tests {
     fn non_utf8_names_are_encoded_byte_for_byte() {
         use std::os::unix::ffi::OsStrExt;
         let name = OsStr::from_bytes(b"caf\xe9.json");
-        assert_eq!(encode_segment(name, false), "caf%E9.json");
+        assert_eq!(encode_segment(name, Segment::Path), "caf%E9.json");
     }
 
     #[test]
@@ -415,11 +421,17 @@ mod tests {
         assert_eq!(rules.len(), Rule::ALL.len());
         for (rule, r) in Rule::ALL.iter().zip(rules) {
             assert_eq!(r["id"], rule.id());
-            assert_eq!(r["shortDescription"]["text"], rule.info().summary);
-            assert_eq!(r["fullDescription"]["text"], rule.info().explanation);
+            assert_eq!(
+                r["shortDescription"]["text"],
+                crate::rules::info(*rule).summary
+            );
+            assert_eq!(
+                r["fullDescription"]["text"],
+                crate::rules::info(*rule).explanation
+            );
             assert_eq!(
                 r["defaultConfiguration"]["level"],
-                level(rule.default_severity())
+                level(crate::rules::info(*rule).severity)
             );
         }
     }

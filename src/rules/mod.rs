@@ -1,149 +1,114 @@
-//! The rules: stable ids, default severities and documentation, as data. Each rule's module
-//! builds its diagnostics (message, hint, fix); `check` decides when they apply.
+//! The rules. Each rule has its own module, `rules/<id>.rs` (`-` written `_`): its `INFO` (its
+//! documentation, as data, with a failing and a passing example), why it fires (its `find`,
+//! or the words it gives a reader's problem), its message and hint, and its fix. `check` only
+//! says which rule wins when several could. This module is the registry: one module and one
+//! `INFO` per rule of `rule::with_rules!`, so the registry cannot miss a rule; and
+//! [`of_problem`] gives what a reader could not read to the rule of its format.
 
-pub mod content_length_mismatch;
-pub mod content_type;
-pub mod duplicate_key;
-pub mod internal_error;
-pub mod invalid_exchange;
-pub mod invalid_har;
-pub mod invalid_http;
-pub mod invalid_json;
-pub mod invalid_markdown;
-pub mod invalid_value;
-pub mod missing_required;
-pub mod omitted_property;
-pub mod read_only_field;
-pub mod type_mismatch;
-pub mod unexpected_status;
-pub mod unknown_field;
-pub mod unknown_operation;
-pub mod unknown_resource;
-pub mod unreadable_file;
-pub mod wrong_odata_type;
+pub mod info;
+pub mod subject;
 
-use crate::diagnostic::Severity;
-use std::fmt;
+pub use info::RuleInfo;
 
-/// Everything a user (or a SARIF consumer) needs to know about a rule.
-#[derive(Debug)]
-pub struct RuleInfo {
-    pub id: &'static str,
-    pub severity: Severity,
-    /// One line: what the rule reports.
-    pub summary: &'static str,
-    /// Why it matters and how to fix it.
-    pub explanation: &'static str,
-}
+use crate::diagnostic::Finding;
+use crate::input::{Problem, ProblemKind};
+use crate::rule::Rule;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
-    InvalidJson,
-    MissingRequired,
-    WrongOdataType,
-    UnknownField,
-    TypeMismatch,
-    InvalidValue,
-    ReadOnlyField,
-    DuplicateKey,
-    UnknownResource,
-    UnreadableFile,
-    InternalError,
-    InvalidHttp,
-    InvalidMarkdown,
-    InvalidHar,
-    UnknownOperation,
-    ContentType,
-    ContentLengthMismatch,
-    UnexpectedStatus,
-    InvalidExchange,
-    OmittedProperty,
-}
+/// Declares each rule's module and maps each rule to its `INFO`.
+macro_rules! registry {
+    ($($variant:ident $module:ident $id:literal,)*) => {
+        $(pub mod $module;)*
 
-impl Rule {
-    pub const ALL: [Rule; 20] = [
-        Rule::InvalidJson,
-        Rule::MissingRequired,
-        Rule::WrongOdataType,
-        Rule::UnknownField,
-        Rule::TypeMismatch,
-        Rule::InvalidValue,
-        Rule::ReadOnlyField,
-        Rule::DuplicateKey,
-        Rule::UnknownResource,
-        Rule::UnreadableFile,
-        Rule::InternalError,
-        Rule::InvalidHttp,
-        Rule::InvalidMarkdown,
-        Rule::InvalidHar,
-        Rule::UnknownOperation,
-        Rule::ContentType,
-        Rule::ContentLengthMismatch,
-        Rule::UnexpectedStatus,
-        Rule::InvalidExchange,
-        Rule::OmittedProperty,
-    ];
-
-    pub fn info(self) -> &'static RuleInfo {
-        match self {
-            Rule::InvalidJson => &invalid_json::INFO,
-            Rule::MissingRequired => &missing_required::INFO,
-            Rule::WrongOdataType => &wrong_odata_type::INFO,
-            Rule::UnknownField => &unknown_field::INFO,
-            Rule::TypeMismatch => &type_mismatch::INFO,
-            Rule::InvalidValue => &invalid_value::INFO,
-            Rule::ReadOnlyField => &read_only_field::INFO,
-            Rule::DuplicateKey => &duplicate_key::INFO,
-            Rule::UnknownResource => &unknown_resource::INFO,
-            Rule::UnreadableFile => &unreadable_file::INFO,
-            Rule::InternalError => &internal_error::INFO,
-            Rule::InvalidHttp => &invalid_http::INFO,
-            Rule::InvalidMarkdown => &invalid_markdown::INFO,
-            Rule::InvalidHar => &invalid_har::INFO,
-            Rule::UnknownOperation => &unknown_operation::INFO,
-            Rule::ContentType => &content_type::INFO,
-            Rule::ContentLengthMismatch => &content_length_mismatch::INFO,
-            Rule::UnexpectedStatus => &unexpected_status::INFO,
-            Rule::InvalidExchange => &invalid_exchange::INFO,
-            Rule::OmittedProperty => &omitted_property::INFO,
+        /// What the registry knows of `rule`.
+        pub fn info(rule: Rule) -> &'static RuleInfo {
+            match rule {
+                $(Rule::$variant => &$module::INFO,)*
+            }
         }
-    }
-
-    pub fn id(self) -> &'static str {
-        self.info().id
-    }
-
-    pub fn default_severity(self) -> Severity {
-        self.info().severity
-    }
-
-    pub fn from_id(id: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.id() == id)
-    }
+    };
 }
+crate::rule::with_rules!(registry);
 
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
+/// The finding for what a reader could not read, by the rule of its kind.
+pub fn of_problem(problem: &Problem) -> Finding {
+    let Problem {
+        kind,
+        span,
+        pointer,
+        ..
+    } = problem;
+    let mut d = match kind {
+        ProblemKind::Json(e) => invalid_json::parse_error(e),
+        ProblemKind::Encoding(encoding) => invalid_json::not_utf8(*span, *encoding),
+        ProblemKind::Http(p) => invalid_http::diagnose(*span, *p),
+        ProblemKind::Markdown(p) => invalid_markdown::diagnose(*span, p),
+        ProblemKind::Har(p) => invalid_har::diagnose(*span, pointer, p),
+        ProblemKind::Exchange(p) => invalid_exchange::diagnose(*span, pointer, p),
+    };
+    d.direction = problem.direction;
+    d
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::direction::Direction;
+    use crate::input::problem::{
+        Encoding, ExchangeProblem, ExchangeValue, HarProblem, HttpProblem, MarkdownProblem,
+    };
+    use crate::source::Span;
 
     #[test]
-    fn ids_are_unique_kebab_case_and_round_trip() {
-        let mut seen = std::collections::HashSet::new();
-        for rule in Rule::ALL {
-            let id = rule.id();
-            assert!(seen.insert(id), "duplicate id {id}");
+    fn each_kind_of_reader_problem_is_a_finding_of_its_format_rule() {
+        let at = |kind| Problem::at(Span::new(3, 4), kind);
+        let cases = [
+            (
+                at(ProblemKind::Encoding(Encoding::Binary)),
+                Rule::InvalidJson,
+            ),
+            (
+                at(ProblemKind::Http(HttpProblem::NotAStartLine)),
+                Rule::InvalidHttp,
+            ),
+            (
+                at(ProblemKind::Markdown(MarkdownProblem::UnclosedAnnotation)),
+                Rule::InvalidMarkdown,
+            ),
+            (at(ProblemKind::Har(HarProblem::NoLog)), Rule::InvalidHar),
+            (
+                at(ProblemKind::Exchange(ExchangeProblem {
+                    field: "url".into(),
+                    expected: ExchangeValue::String,
+                })),
+                Rule::InvalidExchange,
+            ),
+        ];
+        for (problem, rule) in cases {
+            let d = of_problem(&problem);
+            assert_eq!((d.rule, d.span), (rule, Span::new(3, 4)), "{problem:?}");
+            assert_eq!(d.severity, info(rule).severity);
+        }
+        let mut har = at(ProblemKind::Har(HarProblem::NoResponse));
+        har.direction = Some(Direction::Response);
+        har.pointer = crate::pointer::JsonPointer::from_tokens(["log", "entries", "0"]);
+        let d = of_problem(&har);
+        assert_eq!(d.direction, Some(Direction::Response));
+        assert_eq!(d.pointer, "/log/entries/0");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("a HAR 1.2 entry has a response; status 0 means none came")
+        );
+    }
+
+    #[test]
+    fn every_rule_is_in_the_registry_under_its_own_name() {
+        for &rule in Rule::ALL {
+            let info = info(rule);
+            assert_eq!(info.rule, rule, "{rule}: INFO belongs to another rule");
             assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{id}"
+                !info.summary.is_empty() && !info.explanation.is_empty(),
+                "{rule}"
             );
-            assert_eq!(Rule::from_id(id), Some(rule));
-            assert!(!rule.info().summary.is_empty() && !rule.info().explanation.is_empty());
         }
     }
 }

@@ -1,12 +1,16 @@
 //! `unknown-field`: a property the resource does not define. OData control information and
 //! instance annotations (any name containing `@`) are never unknown.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
-use crate::json::Member;
+use super::info::{Example, Examples, Fixes, RuleInfo};
+use super::subject::Subject;
+use crate::diagnostic::{Finding, FixAction, Safety};
+use crate::json::{Member, Node};
+use crate::pointer::JsonPointer;
+use crate::rule::{Rule, Severity};
+use std::collections::{HashMap, HashSet};
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "unknown-field",
+    rule: Rule::UnknownField,
     severity: Severity::Error,
     summary: "The body has a property the resource does not define.",
     explanation: "Services ignore or reject properties they do not know, so a misspelled name \
@@ -14,7 +18,144 @@ pub const INFO: RuleInfo = RuleInfo {
 or annotations (@odata.context, @odata.etag, groupId@odata.type, @contoso.note) and are always \
 allowed. A near miss gets a `did you mean` hint, and a safe rename when there is exactly one \
 candidate and it is not already present.",
+    reports: "a property the resource does not define; hints for near misses",
+    fix: Fixes::SafeOrDiff,
+    examples: Some(Examples {
+        bad: Example::body(r#"{"groupID": "g"}"#),
+        good: Example::body(
+            r##"{"groupId": "g", "@odata.etag": "W/\"1\"", "groupId@odata.type": "#String"}"##,
+        ),
+        schemas: &[],
+        metadata: None,
+    }),
 };
+
+/// The unknown fields of a body: their findings, the renames they propose, and where they are.
+#[derive(Debug, Default)]
+pub struct UnknownFields {
+    pub findings: Vec<Finding>,
+    /// (object, the name a field is renamed to) -> the field renamed.
+    renames: HashMap<(JsonPointer, String), String>,
+    /// Where the unknown fields are.
+    pointers: HashSet<JsonPointer>,
+}
+
+impl UnknownFields {
+    /// The field of `object` whose rename gives `property`: a misspelling of it.
+    pub fn misspelling_of(&self, object: &JsonPointer, property: &str) -> Option<&str> {
+        self.renames
+            .get(&(object.clone(), property.to_string()))
+            .map(String::as_str)
+    }
+
+    /// Is `p` an unknown field or inside one? Its prefixes are looked up, not every unknown.
+    pub fn covers(&self, p: &JsonPointer) -> bool {
+        !self.pointers.is_empty()
+            && (self.pointers.contains(p) || p.ancestors().any(|a| self.pointers.contains(a)))
+    }
+}
+
+/// Why `unknown-field` fires: the schema allows no member `name` in the object at `object`,
+/// and the name is no annotation. Each finding gets a hint from the near misses among the
+/// names known there. The rename is proposed, as a safe fix, only when exactly one known name
+/// is near, the object does not have it already and no other unknown field of the object is
+/// renamed to it; otherwise the (unsafe) fix removes the field. What is known and present is
+/// looked up once per object, not once per field: a body can carry thousands of unknowns.
+pub fn find(subject: &Subject<'_>, unknowns: &[(&JsonPointer, &str)]) -> UnknownFields {
+    let resource = subject.resource();
+    let unknowns: Vec<(&JsonPointer, &str)> = unknowns
+        .iter()
+        .copied()
+        .filter(|(_, name)| !is_annotation(name))
+        .collect();
+    let mut known_in: HashMap<&JsonPointer, Vec<String>> = HashMap::new();
+    let mut members = MemberIndex::new(subject.root);
+    let mut looked = Vec::with_capacity(unknowns.len());
+    let mut claims: HashMap<(&JsonPointer, String), usize> = HashMap::new();
+    for &(object, name) in &unknowns {
+        let known = known_in
+            .entry(object)
+            .or_insert_with(|| resource.property_names_in(object.as_str(), Some(subject.root)));
+        let (cands, closeness) = near_misses(name, known);
+        let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
+        let proposal = match cands.as_slice() {
+            [one] if members.get(object, one).is_none() => Some(one.to_string()),
+            _ => None,
+        };
+        if let Some(t) = &proposal {
+            *claims.entry((object, t.clone())).or_default() += 1;
+        }
+        looked.push((cands, closeness, proposal));
+    }
+    let mut found = UnknownFields::default();
+    for (&(object, name), (cands, closeness, proposal)) in unknowns.iter().zip(looked) {
+        let Some(member) = members.get(object, name) else {
+            continue;
+        };
+        let pointer = object.child(name);
+        let rename = proposal.filter(|t| claims[&(object, t.clone())] == 1);
+        if let Some(t) = &rename {
+            found
+                .renames
+                .insert((object.clone(), t.clone()), name.to_string());
+        }
+        found.findings.push(diagnose(
+            member,
+            &pointer,
+            &subject.describe(object),
+            &known_in[object],
+            (&cands, closeness),
+            object,
+            rename.as_deref(),
+        ));
+        found.pointers.insert(pointer);
+    }
+    found
+}
+
+/// The members of the objects findings are in, by key (the last of repeated keys, as
+/// [`Node::member`] has it). A large object is indexed on first use, so looking up many keys of
+/// it costs one pass over it; a small one is scanned.
+struct MemberIndex<'a> {
+    root: &'a Node,
+    objects: HashMap<JsonPointer, Option<Members<'a>>>,
+}
+
+enum Members<'a> {
+    Scanned(&'a [Member]),
+    Indexed(HashMap<&'a str, &'a Member>),
+}
+
+/// Objects up to this many members are scanned rather than indexed.
+const SCANNED_MEMBERS: usize = 16;
+
+impl<'a> MemberIndex<'a> {
+    fn new(root: &'a Node) -> Self {
+        MemberIndex {
+            root,
+            objects: HashMap::new(),
+        }
+    }
+
+    /// The member `key` of the object at pointer `object`.
+    fn get(&mut self, object: &JsonPointer, key: &str) -> Option<&'a Member> {
+        if !self.objects.contains_key(object) {
+            let members = self.root.pointer(object).and_then(Node::members);
+            let index = members.map(|ms| {
+                if ms.len() <= SCANNED_MEMBERS {
+                    Members::Scanned(ms)
+                } else {
+                    Members::Indexed(ms.iter().map(|m| (m.key.as_str(), m)).collect())
+                }
+            });
+            self.objects.insert(object.clone(), index);
+        }
+        match self.objects[object].as_ref()? {
+            Members::Scanned(ms) => ms.iter().rev().find(|m| m.key == key),
+            Members::Indexed(index) => index.get(key).copied(),
+        }
+    }
+}
 
 /// Is `name` OData control information or an instance annotation?
 pub fn is_annotation(name: &str) -> bool {
@@ -80,16 +221,16 @@ pub fn near_misses<'c>(name: &str, known: &'c [String]) -> (Vec<&'c str>, Option
 }
 
 /// A finding for `member` (at `pointer`), with a hint from `known` (the resource's names at that
-/// place). `rename_to` is the one safe rename target, when check found one.
+/// place). `rename_to` is the one safe rename target, when [`find`] found one.
 pub fn diagnose(
     member: &Member,
-    pointer: &str,
+    pointer: &JsonPointer,
     subject: &str,
     known: &[String],
     (cands, closeness): (&[String], Option<Closeness>),
-    object: &str,
+    object: &JsonPointer,
     rename_to: Option<&str>,
-) -> Diagnostic {
+) -> Finding {
     let message = format!("unknown field `{}` in {subject}", member.key);
     let hint = match (cands, closeness) {
         ([one], Some(Closeness::CaseOnly)) => {
@@ -102,21 +243,11 @@ pub fn diagnose(
         ([], _) if known.is_empty() => "this object defines no properties".to_string(),
         ([], _) => format!(
             "known properties here: {}; annotations (names with `@`) are always allowed",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            quoted(known)
         ),
-        (many, _) => format!(
-            "did you mean one of {}?",
-            many.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        (many, _) => format!("did you mean one of {}?", quoted(many)),
     };
-    let d = Diagnostic::new(Rule::UnknownField, member.key_span, pointer, message).with_hint(hint);
+    let d = INFO.finding(member.key_span, pointer.clone(), message).with_hint(hint);
     match rename_to {
         Some(target) => d.with_fix(
             Safety::Safe,
@@ -128,16 +259,67 @@ pub fn diagnose(
         None => d.with_fix(
             Safety::Unsafe,
             FixAction::RemoveMember {
-                object: object.to_string(),
+                object: object.clone(),
                 key_start: member.key_span.start,
             },
         ),
     }
 }
 
+/// Every name, in backquotes.
+fn quoted(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|k| format!("`{k}`")).collect();
+    quoted.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    fn found(body: &str) -> Vec<(String, Option<String>, Option<Safety>)> {
+        with_subject(body, None, |s| {
+            let doc = crate::json::parse(body).unwrap();
+            let names: Vec<String> = doc.root.members().unwrap().iter().map(|m| m.key.clone()).collect();
+            let root = JsonPointer::root();
+            let unknowns: Vec<(&JsonPointer, &str)> = names
+                .iter()
+                .filter(|n| !["groupId", "id"].contains(&n.as_str()))
+                .map(|n| (&root, n.as_str()))
+                .collect();
+            find(s, &unknowns)
+                .findings
+                .into_iter()
+                .map(|d| (d.pointer.to_string(), d.hint, d.fix.map(|f| f.safety)))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn one_near_miss_is_a_safe_rename_unless_it_is_present_or_claimed_twice() {
+        let f = found(r#"{"groupID": "g"}"#);
+        assert_eq!(f[0].0, "/groupID");
+        assert_eq!(f[0].2, Some(Safety::Safe));
+        // Already present: the unknown one is removed (unsafe), not renamed over it.
+        let f = found(r#"{"groupID": "g", "groupId": "h"}"#);
+        assert_eq!(f[0].2, Some(Safety::Unsafe));
+        // Two fields claim the same rename: neither gets it.
+        let f = found(r#"{"groupID": "g", "group_id": "h"}"#);
+        assert!(f.iter().all(|x| x.2 == Some(Safety::Unsafe)), "{f:?}");
+        // Annotations are never unknown.
+        assert!(found(r#"{"@odata.etag": "1"}"#).is_empty());
+    }
+
+    #[test]
+    fn a_misspelling_and_what_lies_under_an_unknown_field_are_known_to_the_others() {
+        with_subject(r#"{"groupID": {"x": 1}}"#, None, |s| {
+            let root = JsonPointer::root();
+            let found = find(s, &[(&root, "groupID")]);
+            assert_eq!(found.misspelling_of(&root, "groupId"), Some("groupID"));
+            assert!(found.covers(&JsonPointer::parse("/groupID/x").unwrap()));
+            assert!(!found.covers(&JsonPointer::parse("/groupId").unwrap()));
+        });
+    }
 
     fn known() -> Vec<String> {
         vec!["id".into(), "groupId".into()]

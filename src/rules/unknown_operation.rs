@@ -1,24 +1,48 @@
 //! `unknown-operation`: a message's method and path match no catalog operation.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::Span;
+use super::info::{Example, Examples, Fixes, RuleInfo};
+use crate::pointer::JsonPointer;
+
+use crate::rule::{Rule, Severity};
+use crate::diagnostic::Finding;
 use crate::odata::exchange::NotAllowed;
 use crate::odata::resolve::Unresolved;
+use crate::route::NoOperation;
+use crate::source::Span;
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "unknown-operation",
+    rule: Rule::UnknownOperation,
     severity: Severity::Warning,
-    summary: "The method and path match no operation in the catalog, so the body was not checked.",
+    summary: "The method and URL name nothing the catalog or the metadata describes, so the body was not checked against a resource.",
     explanation: "Messages are routed by method and path template (`{name}` matches one segment; \
-scheme, host, `/v1.0` or `/beta` and the query string are ignored). A message that matches none \
-gets this one warning and no body checks: add the operation to the catalog, or check the path.",
+scheme, host, `/v1.0` or `/beta` and the query string are ignored), and with `--metadata` by \
+resolving the URL against the OData model segment by segment. A message that routes nowhere gets \
+this one warning, saying where and why the resolution stopped, and its body only the checks that \
+need no route (JSON syntax, repeated keys, Content-Type, Content-Length): add the operation to \
+the catalog, or check the path.",
+    reports: "a message's method and URL name no catalog operation and nothing in the metadata; its body is checked only for syntax and headers",
+    fix: Fixes::None,
+    examples: Some(Examples {
+        bad: Example::file("exchange.http", "GET /me/drive\n").showing("GET /me/drive"),
+        good: Example::file(
+            "exchange.http",
+            "PATCH /provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupId\": \"g\"}\n",
+        )
+        .showing("PATCH /provisioningPolicies/p1/assignments/a1"),
+        schemas: &[],
+        metadata: None,
+    }),
 };
 
-/// `nearest`: the operations nearest to `method` + `url`, nearest first; `total`: how many
-/// the catalog has.
-pub fn diagnose(at: Span, method: &str, url: &str, nearest: &[String], total: usize) -> Diagnostic {
-    let hint = match total {
+pub fn diagnose(unrouted: &NoOperation) -> Finding {
+    let NoOperation {
+        at,
+        method,
+        url,
+        nearest,
+        total,
+    } = unrouted;
+    let hint = match *total {
         0 => "the catalog has no operations; add NAME.operations.json".to_string(),
         n if n <= nearest.len() => format!("known operations: {}", nearest.join("; ")),
         n => format!(
@@ -26,11 +50,12 @@ pub fn diagnose(at: Span, method: &str, url: &str, nearest: &[String], total: us
             nearest.join("; ")
         ),
     };
-    Diagnostic::new(
-        Rule::UnknownOperation,
-        at,
-        "",
-        format!("`{method} {url}` matches no operation in the catalog; the body was not checked"),
+    INFO.finding(
+        *at,
+        JsonPointer::root(),
+        format!(
+            "`{method} {url}` matches no operation in the catalog; the body was not checked against a resource"
+        ),
     )
     .with_hint(hint)
 }
@@ -42,20 +67,16 @@ pub fn unresolved(
     url: &str,
     why: &Unresolved,
     host: Option<&str>,
-) -> Diagnostic {
+) -> Finding {
     let shown = shorten(url);
-    let mut message = format!(
-        "`{method} {shown}` addresses nothing in the metadata: {}",
-        why.reason
-    );
-    if let Some(h) = host.filter(|h| !h.is_empty()) {
-        if why.resolved.is_empty() {
-            message = format!(
-                "`{method} {shown}` addresses nothing in the metadata (is `{h}` this service's host?): {}",
-                why.reason
-            );
-        }
-    }
+    let host = host.filter(|h| !h.is_empty() && why.resolved.is_empty());
+    let mut message = match host {
+        Some(h) => format!(
+            "`{method} {shown}` addresses nothing in the metadata (is `{h}` this service's host?): {}",
+            why.reason
+        ),
+        None => format!("`{method} {shown}` addresses nothing in the metadata: {}", why.reason),
+    };
     message.push_str("; the body was not checked against it");
     let hint = match why.candidates.as_slice() {
         [] if why.resolved.is_empty() => {
@@ -71,17 +92,16 @@ pub fn unresolved(
                 .join(", ")
         ),
     };
-    Diagnostic::new(Rule::UnknownOperation, at, "", message).with_hint(hint)
+    INFO.finding(at, JsonPointer::root(), message).with_hint(hint)
 }
 
 /// A method that does not apply to what the URL addresses.
-pub fn not_allowed(at: Span, url: &str, n: &NotAllowed) -> Diagnostic {
-    Diagnostic::new(
-        Rule::UnknownOperation,
+pub fn not_allowed(at: Span, url: &str, n: &NotAllowed) -> Finding {
+    INFO.finding(
         at,
-        "",
+        JsonPointer::root(),
         format!(
-            "`{} {}` addresses {}, which {} does not apply to; the body was not checked",
+            "`{} {}` addresses {}, which {} does not apply to; the body was not checked against the metadata",
             n.method,
             shorten(url),
             n.what,
@@ -98,4 +118,36 @@ fn shorten(url: &str) -> String {
     }
     let cut: String = url.chars().take(157).collect();
     format!("{cut}...")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unrouted(nearest: &[&str], total: usize) -> NoOperation {
+        NoOperation {
+            at: crate::source::Span::new(0, 3),
+            method: "GET".into(),
+            url: "/me".into(),
+            nearest: nearest.iter().map(|s| s.to_string()).collect(),
+            total,
+        }
+    }
+
+    #[test]
+    fn the_hint_lists_all_operations_of_a_small_catalog_and_the_nearest_of_a_large_one() {
+        let d = diagnose(&unrouted(&["PATCH /a"], 1));
+        assert_eq!(
+            d.message,
+            "`GET /me` matches no operation in the catalog; the body was not checked against a resource"
+        );
+        assert_eq!(d.hint.as_deref(), Some("known operations: PATCH /a"));
+        let d = diagnose(&unrouted(&["PATCH /a", "GET /b"], 20));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("nearest of the catalog's 20 operations: PATCH /a; GET /b (all: `paylint catalog list`)")
+        );
+        let d = diagnose(&unrouted(&[], 0));
+        assert!(d.hint.unwrap().contains("no operations"));
+    }
 }

@@ -1,18 +1,86 @@
 //! `wrong-odata-type`: `@odata.type` does not name the resource the body is checked as.
 
-use super::{Rule, RuleInfo};
-use crate::diagnostic::{Diagnostic, FixAction, Safety, Severity};
+use super::info::{Example, Examples, Fixes, RuleInfo};
+use super::subject::{Subject, list};
+use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::json::{Kind, Member};
+use crate::pointer::JsonPointer;
+use crate::rule::{Rule, Severity};
 
 pub const INFO: RuleInfo = RuleInfo {
-    id: "wrong-odata-type",
+    rule: Rule::WrongOdataType,
     severity: Severity::Error,
     summary: "`@odata.type` is not the type the operation expects.",
     explanation: "OData type names are case-sensitive and start with `#` followed by the \
 namespace-qualified name (`#microsoft.graph.ProvisionPolicyAssignmentItem`). Services reject or \
 misroute bodies whose type is misspelled, lacks the `#`, names another namespace or type, or is \
 not a string. Case slips and a missing `#` are fixed safely.",
+    reports: "`@odata.type` differs in case, lacks `#`, names another namespace or type, or is not a string",
+    fix: Fixes::SafeOrDiff,
+    examples: Some(Examples {
+        bad: Example::body(
+            r##"{"@odata.type": "#microsoft.graph.provisionPolicyAssignmentItem", "groupId": "g"}"##,
+        ),
+        good: Example::body(
+            r##"{"@odata.type": "#microsoft.graph.ProvisionPolicyAssignmentItem", "groupId": "g"}"##,
+        ),
+        schemas: &[],
+        metadata: None,
+    }),
 };
+
+/// Why `wrong-odata-type` fires: the schema allows only the `expected` types at `pointer`
+/// (an `@odata.type`), and the body has another value. The finding proposes the allowed type
+/// nearest to what was written; inside the body (a property whose type may be a derived one)
+/// a value naming another type is told which ones the property takes.
+pub fn find(subject: &Subject<'_>, pointer: &JsonPointer, expected: &[String]) -> Option<Finding> {
+    let member = subject.root.member(pointer)?;
+    let nearest = nearest_type(&member.value.kind, expected)?;
+    let d = diagnose(member, pointer, &nearest, &subject.resource().name);
+    let inside = pointer
+        .as_str()
+        .strip_suffix("/@odata.type")
+        .filter(|o| !o.is_empty());
+    let Some(object) = inside else {
+        return Some(d);
+    };
+    let other = matches!(
+        classify(&member.value.kind, &nearest),
+        Mismatch::OtherType | Mismatch::OtherNamespace
+    );
+    if !other {
+        return Some(d);
+    }
+    let takes = list(&canonical(expected));
+    Some(d.with_hint(format!("`{object}` takes one of {takes}")))
+}
+
+/// Of the allowed `@odata.type` values, the one closest to what was found (so the hint and the
+/// fix propose the likely intended type).
+fn nearest_type(found: &Kind, expected: &[String]) -> Option<String> {
+    let (Kind::String(found), [_, _, ..]) = (found, expected) else {
+        return expected.first().cloned();
+    };
+    let bare = found.trim_start_matches('#').to_ascii_lowercase();
+    expected
+        .iter()
+        .min_by_key(|e| strsim::levenshtein(&bare, &e.trim_start_matches('#').to_ascii_lowercase()))
+        .cloned()
+}
+
+/// Type names without their alias-qualified twins (`#graph.x` beside `#microsoft.graph.x`).
+fn canonical(names: &[String]) -> Vec<String> {
+    let last = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
+    names
+        .iter()
+        .filter(|n| {
+            !names
+                .iter()
+                .any(|m| m.len() > n.len() && last(m) == last(n))
+        })
+        .cloned()
+        .collect()
+}
 
 /// How a found `@odata.type` relates to the expected one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +123,7 @@ fn split_qualified(name: &str) -> (&str, &str) {
     name.rsplit_once('.').unwrap_or(("", name))
 }
 
-pub fn diagnose(member: &Member, pointer: &str, expected: &str, resource: &str) -> Diagnostic {
+pub fn diagnose(member: &Member, pointer: &JsonPointer, expected: &str, resource: &str) -> Finding {
     let mismatch = classify(&member.value.kind, expected);
     let found = match &member.value.kind {
         Kind::String(s) => format!("`{s}`"),
@@ -81,7 +149,7 @@ pub fn diagnose(member: &Member, pointer: &str, expected: &str, resource: &str) 
         Mismatch::CaseOnly | Mismatch::MissingHash | Mismatch::MissingHashAndCase => Safety::Safe,
         _ => Safety::Unsafe,
     };
-    Diagnostic::new(Rule::WrongOdataType, member.key_span, pointer, message)
+    INFO.finding(member.key_span, pointer.clone(), message)
         .with_hint(hint)
         .with_fix(
             safety,
@@ -95,6 +163,22 @@ pub fn diagnose(member: &Member, pointer: &str, expected: &str, resource: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::subject::testing::with_subject;
+
+    #[test]
+    fn the_nearest_allowed_type_is_proposed_and_a_case_slip_is_a_safe_fix() {
+        let body = r##"{"@odata.type": "#microsoft.graph.provisionpolicyassignmentitem"}"##;
+        with_subject(body, None, |s| {
+            let pointer = JsonPointer::root().child("@odata.type");
+            let expected = [T.to_string(), "#microsoft.graph.group".to_string()];
+            let d = find(s, &pointer, &expected).unwrap();
+            assert_eq!(
+                d.message,
+                format!("`@odata.type` is `#microsoft.graph.provisionpolicyassignmentitem`, expected `{T}`")
+            );
+            assert_eq!(d.fix.unwrap().safety, Safety::Safe);
+        });
+    }
     const T: &str = "#microsoft.graph.ProvisionPolicyAssignmentItem";
 
     fn s(v: &str) -> Kind {

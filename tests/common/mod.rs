@@ -1,10 +1,12 @@
-//! Helpers shared by the integration tests: run the `paylint` binary, parse its JSON report,
-//! and build inputs and catalogs in temporary folders.
+//! Helpers shared by the integration tests: run paylint (in this process, or the binary in a
+//! folder of its own), parse its JSON report, build inputs and catalogs in temporary folders,
+//! and look at files from outside.
 #![allow(dead_code)]
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The package root: the corpus paths in expectations are relative to it.
 pub fn root() -> PathBuf {
@@ -21,7 +23,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from_output(out: Output) -> Run {
+    pub fn from_output(out: Output) -> Run {
         Run {
             code: out.status.code().expect("paylint was killed by a signal"),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -44,6 +46,18 @@ impl Run {
     pub fn diags(&self) -> Vec<Diag> {
         diags(&self.report())
     }
+
+    /// The rule ids of the JSON report's diagnostics, in order.
+    pub fn rules(&self) -> Vec<String> {
+        self.diags().into_iter().map(|d| d.rule).collect()
+    }
+
+    /// The files of the JSON report's diagnostics, in order, without repeats.
+    pub fn files(&self) -> Vec<String> {
+        let mut files: Vec<String> = self.diags().into_iter().map(|d| d.file).collect();
+        files.dedup();
+        files
+    }
 }
 
 /// A command for the binary, run in `dir`, with a colour-neutral environment.
@@ -63,9 +77,85 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     Run::from_output(command_in(dir, args).output().expect("paylint runs"))
 }
 
-/// Runs paylint in the package root (so `corpus/...` paths work and are reported as given).
+/// Runs paylint in this process, in the package root (the tests' working directory, so
+/// `corpus/...` paths work and are reported as given): what `main` does, without spawning the
+/// binary: the same output, error message and exit status.
 pub fn run(args: &[&str]) -> Run {
-    run_in(&root(), args)
+    use clap::Parser;
+    use paylint::cli;
+    let argv = std::iter::once("paylint").chain(args.iter().copied());
+    let parsed = match cli::Args::try_parse_from(argv) {
+        Ok(parsed) => parsed,
+        // clap's own words: usage errors on stderr (exit 2), --help and --version on stdout.
+        Err(e) if e.use_stderr() => return text_run(e.exit_code(), "", &e.to_string()),
+        Err(e) => return text_run(e.exit_code(), &e.to_string(), ""),
+    };
+    let mut out = Vec::new();
+    let outcome = cli::run(parsed, cli::Terminal::default(), &mut out);
+    let stderr = match &outcome {
+        Err(e) if !e.is_closed_output() => format!("paylint: {e}\n"),
+        _ => String::new(),
+    };
+    Run {
+        code: cli::exit_status(&outcome),
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        stderr,
+        raw_stdout: out,
+    }
+}
+
+fn text_run(code: i32, stdout: &str, stderr: &str) -> Run {
+    Run {
+        code,
+        stdout: stdout.to_string(),
+        stderr: stderr.to_string(),
+        raw_stdout: stdout.as_bytes().to_vec(),
+    }
+}
+
+/// Runs a command of the binary (see [`command_in`]).
+pub fn output(mut cmd: Command) -> Run {
+    Run::from_output(cmd.output().expect("paylint runs"))
+}
+
+/// Runs `cmd`, killing it if it has not finished after `limit`.
+pub fn run_with_timeout(mut cmd: Command, limit: Duration) -> Option<Run> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("paylint starts");
+    // Drain the pipes on threads, so a large report cannot fill them and stall the child.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut b).map(|_| b)
+    });
+    let err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut b).map(|_| b)
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stdout = out.join().unwrap().unwrap();
+    let stderr = err.join().unwrap().unwrap();
+    Some(Run {
+        code: status.code().expect("paylint was killed by a signal"),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        raw_stdout: stdout,
+    })
 }
 
 /// Runs paylint in `dir` with extra environment variables.
@@ -90,9 +180,23 @@ pub fn json_in(dir: &Path, args: &[&str], code: i32) -> Run {
     r
 }
 
-/// As `json_in`, in the package root.
+/// As `json_in`, in the package root and in this process (see [`run`]).
 pub fn json(args: &[&str], code: i32) -> Run {
-    json_in(&root(), args, code)
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let r = run(&all);
+    assert_eq!(
+        r.code, code,
+        "exit status of paylint {all:?}\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
+    r
+}
+
+/// The JSON report's diagnostics of a run in `dir` (with `--format json`), asserting the exit
+/// status.
+pub fn diags_in(dir: &Path, args: &[&str], code: i32) -> Vec<Diag> {
+    json_in(dir, args, code).diags()
 }
 
 /// One diagnostic of the JSON report.
@@ -112,9 +216,22 @@ pub struct Diag {
 
 impl Diag {
     /// `(rule, line, column, pointer)`, the part most tests compare.
-    pub fn at(&self) -> (&str, u64, u64, &str) {
+    pub fn at(&self) -> At<'_> {
         (&self.rule, self.line, self.column, &self.pointer)
     }
+}
+
+/// `(rule, line, column, pointer)` of a finding.
+pub type At<'a> = (&'a str, u64, u64, &'a str);
+
+/// `(rule, line, column, pointer)` of each diagnostic.
+pub fn ats(diags: &[Diag]) -> Vec<At<'_>> {
+    diags.iter().map(Diag::at).collect()
+}
+
+/// The rule id of each diagnostic.
+pub fn rules_of(diags: &[Diag]) -> Vec<&str> {
+    diags.iter().map(|d| d.rule.as_str()).collect()
 }
 
 fn string(v: &Value, key: &str) -> String {
@@ -219,4 +336,74 @@ pub fn catalog_import(dir: &Path, csdl: &Path, out: &Path, extra: &[&str]) -> Ru
     ];
     args.extend(extra);
     run_in(dir, &args)
+}
+
+/// What a file looks like from outside: its bytes (for a file), mode, inode, modification time
+/// and whether it is a symbolic link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stat {
+    pub bytes: Vec<u8>,
+    pub mode: u32,
+    pub inode: u64,
+    pub mtime: SystemTime,
+    pub symlink: bool,
+}
+
+/// The permission bits (`0o644`) and the inode.
+#[cfg(unix)]
+fn mode_and_inode(m: &std::fs::Metadata) -> (u32, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.mode() & 0o7777, m.ino())
+}
+
+#[cfg(not(unix))]
+fn mode_and_inode(m: &std::fs::Metadata) -> (u32, u64) {
+    (u32::from(m.permissions().readonly()), 0)
+}
+
+pub fn stat(path: &Path) -> Stat {
+    let m = std::fs::symlink_metadata(path).unwrap();
+    let (mode, inode) = mode_and_inode(&m);
+    Stat {
+        bytes: if m.is_file() {
+            std::fs::read(path).unwrap()
+        } else {
+            Vec::new()
+        },
+        mode,
+        inode,
+        mtime: m.modified().unwrap(),
+        symlink: m.file_type().is_symlink(),
+    }
+}
+
+/// Sets the modification time of `path` (a file, or every regular file under a folder) to a
+/// day in 2001, so any rewrite shows in the mtime whatever the clock's resolution.
+pub fn age(path: &Path) {
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let set = |file: &Path| {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(old)
+            .unwrap()
+    };
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let m = std::fs::symlink_metadata(&p).unwrap();
+        if m.is_dir() {
+            for entry in std::fs::read_dir(&p).unwrap() {
+                stack.push(entry.unwrap().path());
+            }
+        } else if m.is_file() {
+            set(&p);
+        }
+    }
+}
+
+#[cfg(unix)]
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }

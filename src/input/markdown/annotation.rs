@@ -45,8 +45,8 @@ pub enum Trouble {
     Invalid { at: usize, message: String },
     /// Read with apidoctor's leniency (a trailing comma, a bare key).
     Lenient { at: usize, what: &'static str },
-    /// A field of the wrong kind: `"blockType": 1`.
-    Field { at: usize, message: String },
+    /// `blockType` is not a string: `"blockType": 1`.
+    Field { at: usize },
 }
 
 /// Reads the annotation whose JSON text is `text[start..end]` (offsets in the document).
@@ -108,12 +108,7 @@ fn fields(root: &Node, start: usize, troubles: &mut Vec<Trouble>) -> Option<Anno
         },
         Some(_) => {
             let at = get("blockType").map_or(start, |n| n.span.start.max(start));
-            troubles.push(Trouble::Field {
-                at,
-                message:
-                    "`blockType` must be a string such as \"request\", \"response\" or \"ignored\""
-                        .into(),
-            });
+            troubles.push(Trouble::Field { at });
             BlockType::Ignored
         }
         None => return None,

@@ -18,11 +18,10 @@
 pub mod annotation;
 
 use super::http::{self, Linker, StartLine};
-use super::{Body, NamedType, Parsed, Payload, PayloadKind};
-use crate::diagnostic::Direction;
-use crate::json::Span;
-use crate::rules;
-use crate::source::SourceFile;
+use super::payload::{Body, NamedType, Parsed, Payload, PayloadKind};
+use super::problem::{MarkdownProblem, Problem, ProblemKind};
+use crate::direction::Direction;
+use crate::source::{SourceFile, Span};
 use annotation::{Annotation, BlockType, Trouble};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
@@ -114,10 +113,9 @@ fn comment(text: &str, block: Span, parsed: &mut Parsed) -> Option<Pending> {
     let opened = trimmed.strip_prefix("<!--")?;
     let Some(inner) = opened.strip_suffix("-->") else {
         if opened.trim_start().starts_with('{') && !opened.contains("-->") {
-            parsed.problems.push(rules::invalid_markdown::diagnose(
+            parsed.problems.push(markdown_problem(
                 Span::new(block.start, block.start + 4),
-                "this example annotation's comment is never closed: the rest of the doc is hidden in it",
-                "end the annotation with `-->`",
+                MarkdownProblem::UnclosedAnnotation,
             ));
         }
         return None;
@@ -131,35 +129,27 @@ fn comment(text: &str, block: Span, parsed: &mut Parsed) -> Option<Pending> {
     let end = inner_start + inner.trim_end().len();
     let mut troubles = Vec::new();
     let note = annotation::read(text, start, end, &mut troubles);
-    let hint = "write the annotation as a JSON object: <!-- { \"blockType\": \"request\", \"name\": \"...\" } -->";
     for t in troubles {
-        let d = match t {
-            Trouble::Invalid { at, message } => rules::invalid_markdown::diagnose(
-                Span::new(at, (at + 1).min(text.len())),
-                format!("the example annotation is not valid JSON: {message}"),
-                hint,
-            ),
-            Trouble::Field { at, message } => rules::invalid_markdown::diagnose(
-                Span::new(at, (at + 1).min(text.len())),
-                message,
-                hint,
-            ),
-            Trouble::Lenient { at, what } => {
-                let mut d = rules::invalid_markdown::diagnose(
-                    Span::new(at, (at + 1).min(text.len())),
-                    format!("the example annotation is not valid JSON: it has {what}"),
-                    "apidoctor reads it anyway; write it as plain JSON",
-                );
-                d.severity = crate::diagnostic::Severity::Warning;
-                d
+        let (at, problem) = match t {
+            Trouble::Invalid { at, message } => {
+                (at, MarkdownProblem::AnnotationNotJson { message })
             }
+            Trouble::Field { at } => (at, MarkdownProblem::BlockTypeNotAString),
+            Trouble::Lenient { at, what } => (at, MarkdownProblem::AnnotationLenient { what }),
         };
-        parsed.problems.push(d);
+        parsed.problems.push(markdown_problem(
+            Span::new(at, (at + 1).min(text.len())),
+            problem,
+        ));
     }
     Some(Pending {
         span: block,
         note: note?,
     })
+}
+
+fn markdown_problem(span: Span, problem: MarkdownProblem) -> Problem {
+    Problem::at(span, ProblemKind::Markdown(problem))
 }
 
 /// A fenced block's parts: its first line and what is between its fences.
@@ -237,13 +227,9 @@ fn annotated(
         }
     };
     if !block.closed {
-        parsed.problems.push(rules::invalid_markdown::diagnose(
+        parsed.problems.push(markdown_problem(
             block.opening,
-            format!(
-                "this {} example's fence is never closed",
-                direction.as_str()
-            ),
-            "close the block with a line holding the same fence (```)",
+            MarkdownProblem::UnclosedFence { direction },
         ));
     }
     match content {
@@ -251,16 +237,16 @@ fn annotated(
             for m in http::parse(text, block.content, &mut parsed.problems) {
                 if direction == Direction::Response {
                     if let StartLine::Request { .. } = m.line {
-                        parsed.problems.push(rules::invalid_markdown::diagnose(
+                        parsed.problems.push(markdown_problem(
                             m.start,
-                            "this `response` example holds a request",
-                            "put the response here, or mark the block `\"blockType\": \"request\"`",
+                            MarkdownProblem::ResponseHoldsRequest,
                         ));
                         continue;
                     }
                 }
                 let index = parsed.payloads.len();
-                let mut p = linker.payload(index, m, note.truncated);
+                let mut p = linker.payload(index, m);
+                p.truncated = note.truncated;
                 if p.direction == Some(Direction::Response) {
                     p.named_type = note.odata_type.clone();
                 }
@@ -332,14 +318,13 @@ fn unannotated(text: &str, block: &Block, linker: &mut Linker, parsed: &mut Pars
             continue;
         }
         let index = parsed.payloads.len();
-        parsed.payloads.push(linker.payload(index, m, false));
+        parsed.payloads.push(linker.payload(index, m));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
 
     fn read_text(text: &str) -> Parsed {
         read(&SourceFile {
@@ -406,7 +391,10 @@ mod tests {
         let text = "# T\n\n<!-- { \"blockType\": \"request\" \"name\": \"x\" } -->\n```http\nPATCH /a\n```\n";
         let p = read_text(text);
         assert_eq!(p.problems.len(), 1);
-        assert_eq!(p.problems[0].rule, Rule::InvalidMarkdown);
+        assert!(matches!(
+            p.problems[0].kind,
+            ProblemKind::Markdown(MarkdownProblem::AnnotationNotJson { .. })
+        ));
         assert_eq!(p.problems[0].span.start, text.find("\"name\"").unwrap());
         assert!(p.payloads.is_empty());
     }
@@ -417,8 +405,12 @@ mod tests {
         let p = read_text(text);
         assert_eq!(p.payloads.len(), 1);
         assert_eq!(p.problems.len(), 1);
-        assert_eq!(p.problems[0].severity, crate::diagnostic::Severity::Warning);
-        assert!(p.problems[0].message.contains("a trailing comma"));
+        assert_eq!(
+            p.problems[0].kind,
+            ProblemKind::Markdown(MarkdownProblem::AnnotationLenient {
+                what: "a trailing comma"
+            })
+        );
     }
 
     #[test]
@@ -447,8 +439,13 @@ mod tests {
             }
         );
         // A response block holding a request.
-        assert_eq!(p.problems.len(), 1);
-        assert!(p.problems[0].message.contains("holds a request"));
+        assert_eq!(
+            p.problems
+                .iter()
+                .map(|p| p.kind.clone())
+                .collect::<Vec<_>>(),
+            [ProblemKind::Markdown(MarkdownProblem::ResponseHoldsRequest)]
+        );
     }
 
     #[test]

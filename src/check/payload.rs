@@ -1,0 +1,605 @@
+//! The check of a file's payloads, one at a time: route each payload, check its HTTP envelope
+//! (`message`), parse its body and check it against its resource (`body`), or each item of a
+//! collection against its own; then the configuration's levels, and the edits towards a
+//! conformant file. Works on text in memory: the engine reads files, a language server can
+//! hand it a buffer.
+
+use super::body::{check_schema, check_shape};
+use super::edm;
+use super::message::{self, Carries, Statuses};
+use crate::catalog::{Catalog, Operation, Resource};
+use crate::config::Config;
+use crate::diagnostic::Finding;
+use crate::fix::{self, Edit, Selection};
+use crate::input::{is_json_media_type, Body, Parsed, Payload, Problem};
+use crate::json::{self, Document, Node};
+use crate::odata::exchange::Expect;
+use crate::pointer::JsonPointer;
+use crate::route::{self, Overrides, Target};
+use crate::route_model::{self, Routed as ModelRoute, Service};
+use crate::rules;
+use crate::source::{SourceFile, Span};
+use std::path::Path;
+
+/// What every payload of a run is checked with.
+#[derive(Debug, Clone, Copy)]
+pub struct Checker<'a> {
+    pub catalog: &'a Catalog,
+    /// What the command line says every payload is.
+    pub overrides: Overrides<'a>,
+    /// The rules' levels: a rule turned off neither reports nor fixes.
+    pub config: &'a Config,
+    /// Which edits towards a conformant file to plan.
+    pub plans: Plans,
+    /// The OData service (`--metadata`) messages are resolved against, if any.
+    pub service: Option<&'a Service>,
+    /// `--resource` when it names a type of the service's model, not a catalog resource.
+    pub model_resource: Option<u32>,
+}
+
+/// Which edits the check plans: all of them (the conformant file of a diff), the safe ones
+/// (what `--fix` writes), both or neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Plans {
+    pub all: bool,
+    pub safe: bool,
+}
+
+/// Edits towards a conformant file: all of them (for the diff), and the safe ones (for --fix).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Edits {
+    pub all: Vec<Edit>,
+    pub safe: Vec<Edit>,
+}
+
+impl Edits {
+    fn extend(&mut self, other: Edits) {
+        self.all.extend(other.all);
+        self.safe.extend(other.safe);
+    }
+}
+
+/// What the check of a file's payloads found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The findings, each with the index of its payload.
+    pub findings: Vec<Finding>,
+    /// How many payloads the file has.
+    pub payloads: usize,
+    pub edits: Edits,
+}
+
+/// What the check of one payload found.
+#[derive(Debug, Default)]
+pub struct PayloadChecked {
+    pub findings: Vec<Finding>,
+    pub edits: Edits,
+}
+
+/// Checks the payloads a reader found in `source`, and words what it could not read.
+pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) -> Checked {
+    let mut checked = Checked {
+        payloads: parsed.payloads.len(),
+        ..Checked::default()
+    };
+    for problem in &parsed.problems {
+        checked
+            .findings
+            .push(reader_finding(problem, &parsed.payloads));
+    }
+    for payload in &parsed.payloads {
+        let one = check_payload(checker, payload, source);
+        checked
+            .findings
+            .extend(one.findings.into_iter().map(|mut d| {
+                d.payload = Some(payload.index);
+                d
+            }));
+        checked.edits.extend(one.edits);
+    }
+    checked
+}
+
+/// A reader's problem as a finding of the message it belongs to: the one the reader names, else
+/// the last one starting before it.
+fn reader_finding(problem: &Problem, payloads: &[Payload]) -> Finding {
+    let mut d = rules::of_problem(problem);
+    d.payload = problem.payload.or_else(|| {
+        let before = payloads
+            .iter()
+            .take_while(|p| p.start.start <= problem.span.start);
+        Some(before.last().map_or(0, |p| p.index))
+    });
+    d
+}
+
+/// What a message's method and URL name: an operation of the catalog, else what the model
+/// resolves them to.
+enum Named<'a> {
+    /// No method and URL (a bare body).
+    Nothing,
+    Catalog(&'a Resource, &'a Operation),
+    Model(Box<ModelRoute>),
+    /// Neither names anything: the finding says why.
+    Unknown(Box<Finding>),
+}
+
+impl Named<'_> {
+    /// The statuses a response may have, by the catalog or by OData's protocol.
+    fn statuses(&self) -> Statuses<'_> {
+        match self {
+            Named::Catalog(_, op) => Statuses::Documented(op),
+            Named::Model(route) => match route.as_ref() {
+                ModelRoute::Exchange { exchange, .. } => Statuses::Protocol(exchange),
+                _ => Statuses::Unknown,
+            },
+            _ => Statuses::Unknown,
+        }
+    }
+
+    /// Whether the direction's body is JSON (an upload to a stream is not).
+    fn carries(&self, payload: &Payload) -> Carries {
+        let Named::Model(route) = self else {
+            return Carries::Json;
+        };
+        let ModelRoute::Exchange { exchange, .. } = route.as_ref() else {
+            return Carries::Json;
+        };
+        let expect = match payload.direction {
+            Some(crate::direction::Direction::Request) => &exchange.request,
+            _ => exchange.response_for(payload.status),
+        };
+        match expect {
+            Expect::NotJson => Carries::Other,
+            _ => Carries::Json,
+        }
+    }
+}
+
+/// Routes a message: the catalog's operations first (hand-written, specific), then the model.
+fn named<'a>(checker: &Checker<'a>, payload: &Payload) -> Named<'a> {
+    let unrouted = match route::operation(checker.catalog, payload) {
+        None => return Named::Nothing,
+        Some(Ok((r, o))) => return Named::Catalog(r, o),
+        Some(Err(unrouted)) => unrouted,
+    };
+    let (Some(service), Some(method), Some(url)) = (checker.service, &payload.method, &payload.url)
+    else {
+        return Named::Unknown(Box::new(rules::unknown_operation::diagnose(&unrouted)));
+    };
+    match route_model::message(service, method, url) {
+        ModelRoute::Unresolved { reason, host } => {
+            Named::Unknown(Box::new(rules::unknown_operation::unresolved(
+                payload.start,
+                method,
+                url,
+                &reason,
+                host.as_deref(),
+            )))
+        }
+        ModelRoute::NotAllowed(n) => Named::Unknown(Box::new(
+            rules::unknown_operation::not_allowed(payload.start, url, &n),
+        )),
+        routed => Named::Model(Box::new(routed)),
+    }
+}
+
+/// Checks one payload of `source`. What needs no route (the envelope, JSON syntax, repeated
+/// keys) is checked whatever the message names.
+pub fn check_payload(
+    checker: &Checker<'_>,
+    payload: &Payload,
+    source: &SourceFile,
+) -> PayloadChecked {
+    let mut out = PayloadChecked::default();
+    let named = named(checker, payload);
+    let body = BodyText::of(payload, source);
+    let written = body.as_ref().map(BodyText::as_written);
+    let carries = named.carries(payload);
+    message::check(
+        payload,
+        written,
+        named.statuses(),
+        carries,
+        &mut out.findings,
+    );
+    if let Named::Unknown(finding) = &named {
+        out.findings.push((**finding).clone());
+    }
+    // A body the exchange says is not JSON (a stream) is not checked as JSON, nor a response
+    // whose Content-Type says it is not (an HTML error page); a request's body under such a
+    // type is checked only if it is JSON after all (a mislabelled body, not an upload).
+    let Some(body) = body.filter(|_| !says_not_json(payload) && carries == Carries::Json) else {
+        return out;
+    };
+    let first = out.findings.len();
+    match json::parse_range(body.text, body.range.start, body.range.end) {
+        Err(_) if labelled_not_json(payload) => {}
+        Err(e) => out.findings.push(rules::invalid_json::parse_error(&e)),
+        Ok(doc) => {
+            let routed = Routed {
+                payload,
+                named: &named,
+            };
+            check_document(checker, &routed, &body, &doc, &source.path, &mut out);
+        }
+    }
+    // Findings inside an embedded body point at the string that holds it.
+    if let Some(anchor) = body.anchor {
+        for d in &mut out.findings[first..] {
+            d.span = anchor;
+            d.fix = None;
+        }
+    }
+    out
+}
+
+/// A response whose Content-Type says it is not JSON.
+fn says_not_json(payload: &Payload) -> bool {
+    payload.direction == Some(crate::direction::Direction::Response) && labelled_not_json(payload)
+}
+
+/// A message whose Content-Type says it is not JSON.
+fn labelled_not_json(payload: &Payload) -> bool {
+    payload
+        .header("content-type")
+        .is_some_and(|h| !is_json_media_type(&h.value))
+}
+
+/// A payload's body: the text that holds it (the file's, or a string embedded in the file),
+/// its range there, and what findings in it point at when it is embedded.
+struct BodyText<'s> {
+    text: &'s str,
+    range: Span,
+    anchor: Option<Span>,
+}
+
+impl<'s> BodyText<'s> {
+    fn of(payload: &'s Payload, source: &'s SourceFile) -> Option<BodyText<'s>> {
+        Some(match payload.body.as_ref()? {
+            Body::InFile(span) => BodyText {
+                text: &source.text,
+                range: *span,
+                anchor: None,
+            },
+            Body::Embedded { text, anchor } => BodyText {
+                text,
+                range: Span::new(0, text.len()),
+                anchor: Some(*anchor),
+            },
+        })
+    }
+
+    /// The body as written (what Content-Length counts).
+    fn as_written(&self) -> &'s str {
+        &self.text[self.range.start..self.range.end]
+    }
+}
+
+/// A payload and what its method and URL named.
+struct Routed<'p, 'a> {
+    payload: &'p Payload,
+    named: &'p Named<'a>,
+}
+
+impl<'a> Routed<'_, 'a> {
+    /// The catalog operation the message was routed to, if any.
+    fn operation(&self) -> Option<(&'a Resource, &'a Operation)> {
+        match self.named {
+            Named::Catalog(r, o) => Some((*r, *o)),
+            _ => None,
+        }
+    }
+}
+
+/// Checks a parsed body: against the model when the message resolved there (or, a bare body,
+/// when nothing of the catalog names it); else its shape, then against its catalog resource, or
+/// item by item for a collection. Then applies the levels and plans the edits.
+fn check_document(
+    checker: &Checker<'_>,
+    routed: &Routed<'_, '_>,
+    body: &BodyText<'_>,
+    doc: &Document,
+    path: &Path,
+    out: &mut PayloadChecked,
+) {
+    let first = out.findings.len();
+    let found = &mut out.findings;
+    match (routed.named, checker.service) {
+        (Named::Model(route), Some(service)) => model(
+            checker,
+            service,
+            routed.payload,
+            Some(route),
+            body.text,
+            doc,
+            found,
+        ),
+        (Named::Unknown(_), _) => duplicates(body.text, doc, found),
+        (Named::Nothing, Some(service)) if !catalog_names(checker, &doc.root) => model(
+            checker,
+            service,
+            routed.payload,
+            None,
+            body.text,
+            doc,
+            found,
+        ),
+        _ => catalog(checker, routed, body, doc, found),
+    }
+    // Rules turned off neither report nor fix.
+    let mut own = found.split_off(first);
+    checker.config.apply_levels(path, &mut own);
+    found.extend(own);
+    if body.anchor.is_none() {
+        out.edits = plan_edits(checker.plans, body.text, &doc.root, &out.findings[first..]);
+    }
+}
+
+/// Does the catalog say what a bare body is (`--resource`, or its `@odata.type`)? With a
+/// model, the catalog's only resource is not what every body is.
+fn catalog_names(checker: &Checker<'_>, root: &Node) -> bool {
+    checker.overrides.resource.is_some()
+        || root
+            .get("@odata.type")
+            .and_then(|n| match &n.kind {
+                json::Kind::String(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .is_some_and(|t| route::by_odata_type(checker.catalog, t).is_some())
+}
+
+/// Repeated keys: reported whatever the body is checked as.
+fn duplicates(text: &str, doc: &Document, out: &mut Vec<Finding>) {
+    for dup in &doc.duplicates {
+        out.push(rules::duplicate_key::find(text, dup));
+    }
+}
+
+/// A body against the service's model.
+#[allow(clippy::too_many_arguments)]
+fn model(
+    checker: &Checker<'_>,
+    service: &Service,
+    payload: &Payload,
+    route: Option<&ModelRoute>,
+    text: &str,
+    doc: &Document,
+    out: &mut Vec<Finding>,
+) {
+    duplicates(text, doc, out);
+    let direction = payload.direction.or(checker.overrides.direction);
+    let resource = checker.model_resource;
+    match route_model::body(service, payload, route, &doc.root, direction, resource) {
+        None => {}
+        Some(Ok(target)) => edm::check(&doc.root, &target, out),
+        Some(Err(e)) => {
+            let name = match &e {
+                route_model::NoType::Unknown(n) => Some(n.as_str()),
+                route_model::NoType::Unnamed => None,
+            };
+            out.push(rules::unknown_resource::in_model(
+                doc.root.span,
+                name,
+                &service.model,
+            ));
+        }
+    }
+}
+
+/// A body against the catalog: its shape, then its resource, or item by item for a collection.
+fn catalog(
+    checker: &Checker<'_>,
+    routed: &Routed<'_, '_>,
+    body: &BodyText<'_>,
+    doc: &Document,
+    found: &mut Vec<Finding>,
+) {
+    let target = route(checker, routed, &doc.root);
+    let repeated_keys = !doc.duplicates.is_empty();
+    if check_shape(body.text, doc, target.as_ref().ok(), found) {
+        let direction = routed.payload.direction.or(checker.overrides.direction);
+        match route::collection_items(&doc.root, direction, target.as_ref().ok()) {
+            Some(items) => check_items(checker, routed, items, repeated_keys, found),
+            None => match target {
+                Ok(target) => schema(&doc.root, repeated_keys, &target, found),
+                Err(unrouted) => found.push(rules::unknown_resource::diagnose(&unrouted)),
+            },
+        }
+    }
+}
+
+fn route<'a, 'n>(
+    checker: &Checker<'a>,
+    routed: &Routed<'_, 'a>,
+    root: &'n Node,
+) -> Result<Target<'a>, route::NoResource<'n>>
+where
+    'a: 'n,
+{
+    let Checker {
+        catalog, overrides, ..
+    } = *checker;
+    route::route(catalog, routed.payload, root, overrides, routed.operation())
+}
+
+/// A collection: each item is routed (by its own `@odata.type`) and checked; items that route
+/// nowhere are reported once, at the first.
+fn check_items(
+    checker: &Checker<'_>,
+    routed: &Routed<'_, '_>,
+    items: &[Node],
+    repeated_keys: bool,
+    out: &mut Vec<Finding>,
+) {
+    let mut unrouted = false;
+    for (i, item) in items.iter().enumerate() {
+        let mut at = JsonPointer::root().child("value");
+        at.push_index(i);
+        match route(checker, routed, item) {
+            Ok(mut target) => {
+                target.at = at;
+                schema(item, repeated_keys, &target, out);
+            }
+            Err(unknown) if !unrouted => {
+                unrouted = true;
+                let mut d = rules::unknown_resource::diagnose(&unknown);
+                d.rebase(&at);
+                out.push(d);
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// The schema check of a body or an item; a schema that cannot be used is paylint's failure on
+/// this file.
+fn schema(root: &Node, repeated_keys: bool, target: &Target<'_>, out: &mut Vec<Finding>) {
+    if let Err(e) = check_schema(root, repeated_keys, target, out) {
+        out.push(rules::internal_error::diagnose(&e.to_string()));
+    }
+}
+
+/// The edits the findings' fixes make to the body rooted at `root`.
+fn plan_edits(plans: Plans, text: &str, root: &Node, findings: &[Finding]) -> Edits {
+    let mut edits = Edits::default();
+    if findings.is_empty() {
+        return edits;
+    }
+    let fixes = || findings.iter().filter_map(|d| d.fix.as_ref());
+    if plans.all {
+        edits.all = fix::plan(text, root, &fix::select(fixes(), Selection::All));
+    }
+    if plans.safe {
+        edits.safe = fix::plan(text, root, &fix::select(fixes(), Selection::Safe));
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{self, Format};
+    use crate::rule::Rule;
+    use crate::rules::subject::testing::catalog;
+
+    fn checker(config: &Config) -> Checker<'_> {
+        Checker {
+            catalog: catalog(),
+            overrides: Overrides::default(),
+            config,
+            plans: Plans {
+                all: true,
+                safe: true,
+            },
+            service: None,
+            model_resource: None,
+        }
+    }
+
+    /// The findings (rule, pointer, payload) and edits of `text` read as the file `name`.
+    fn check(
+        name: &str,
+        text: &str,
+        config: &Config,
+    ) -> (Vec<(Rule, String, Option<usize>)>, Edits) {
+        let (source, problem) = input::decode(name.into(), text.as_bytes().to_vec());
+        assert!(problem.is_none());
+        let parsed = input::read(Format::for_named(&source.path, &source.text), &source);
+        let checked = check_parsed(&checker(config), &source, parsed);
+        let found = checked
+            .findings
+            .iter()
+            .map(|d| (d.rule, d.pointer.to_string(), d.payload))
+            .collect();
+        (found, checked.edits)
+    }
+
+    const PATCH: &str = "PATCH /provisioningPolicies/p1/assignments/a1";
+
+    #[test]
+    fn each_payload_is_checked_and_a_reader_problem_belongs_to_the_message_it_is_in() {
+        let text = format!(
+            "{PATCH}\nContent-Type: application/json\n\n{{\"groupID\": \"g\"}}\n###\nAccept: */*\n"
+        );
+        let (found, edits) = check("t.http", &text, &Config::default());
+        assert_eq!(
+            found,
+            [
+                (Rule::InvalidHttp, String::new(), Some(0)),
+                (Rule::UnknownField, "/groupID".into(), Some(0)),
+                (Rule::MissingRequired, "/groupId".into(), Some(0)),
+            ]
+        );
+        assert_eq!(edits.safe.len(), 1, "the rename is safe");
+        assert!(!edits.all.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_operation_is_one_finding_and_its_body_is_not_checked() {
+        let text = "POST /nowhere\nContent-Type: application/json\n\n{\"groupID\": 1}\n";
+        let (found, _) = check("t.http", text, &Config::default());
+        assert_eq!(found, [(Rule::UnknownOperation, String::new(), Some(0))]);
+    }
+
+    #[test]
+    fn a_response_that_says_it_is_not_json_is_not_checked_as_json() {
+        let text = format!("{PATCH}\nContent-Type: application/json\n\n{{\"groupId\": \"g\"}}\n\nHTTP/1.1 200 OK\nContent-Type: text/html\n\n<html>\n");
+        let (found, _) = check("t.http", &text, &Config::default());
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn findings_in_an_embedded_body_point_at_its_string_and_propose_no_fix() {
+        let line = r#"{"method": "PATCH", "url": "/provisioningPolicies/p1/assignments/a1", "body": "{\"groupID\": \"g\"}"}"#;
+        let (source, _) = input::decode("l.ndjson".into(), line.as_bytes().to_vec());
+        let parsed = input::ndjson::read_line(&source.text, 0);
+        let checked = check_parsed(&checker(&Config::default()), &source, parsed);
+        let anchor = line.find("\"{").unwrap();
+        assert!(!checked.findings.is_empty());
+        for d in &checked.findings {
+            assert_eq!(d.span.start, anchor, "{d:?}");
+            assert!(d.fix.is_none());
+        }
+        assert!(checked.edits.all.is_empty());
+    }
+
+    #[test]
+    fn a_collection_is_checked_item_by_item_at_its_place_in_the_body() {
+        let body = r#"{"value": [{"id": "a", "groupId": "g"}, {"id": "b"}]}"#;
+        let (found, _) = check("list.response.json", body, &Config::default());
+        assert_eq!(
+            found,
+            [(Rule::MissingRequired, "/value/1/groupId".into(), Some(0))]
+        );
+        // A request is never a collection: `value` is an unknown field of the body.
+        let (found, _) = check("list.request.json", body, &Config::default());
+        assert_eq!(found[0].0, Rule::UnknownField, "{found:?}");
+        assert_eq!(found[0].1, "/value");
+    }
+
+    #[test]
+    fn a_rule_turned_off_neither_reports_nor_fixes() {
+        let config = Config::parse(
+            "[rules]\nunknown-field = \"off\"\nmissing-required = \"warning\"\n",
+            Path::new("paylint.toml"),
+        )
+        .unwrap();
+        let (source, _) = input::decode("b.json".into(), br#"{"groupID": "g"}"#.to_vec());
+        let parsed = input::read(Format::JsonBody, &source);
+        let checked = check_parsed(&checker(&config), &source, parsed);
+        let rules: Vec<(Rule, crate::rule::Severity)> = checked
+            .findings
+            .iter()
+            .map(|d| (d.rule, d.severity))
+            .collect();
+        assert_eq!(
+            rules,
+            [(Rule::MissingRequired, crate::rule::Severity::Warning)]
+        );
+        assert!(
+            checked.edits.safe.is_empty(),
+            "the rename was the unknown field's"
+        );
+    }
+}

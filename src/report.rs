@@ -1,0 +1,148 @@
+//! The report model: what a run found in each file ([`FileReport`]) and the counts of the run
+//! ([`Summary`]). The engine fills them in; renderers read them and know nothing else of the
+//! run.
+
+use crate::diagnostic::Diagnostic;
+use crate::rule::{Rule, Severity};
+use crate::source::{LineIndex, SourceFile};
+use std::path::PathBuf;
+
+/// Everything found in one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given on the command line joined with the walked part.
+    pub path: PathBuf,
+    /// The file's text, kept only when there are findings to show.
+    pub source: Option<SourceFile>,
+    pub lines: Option<LineIndex>,
+    pub payloads: usize,
+    /// Sorted by payload, position and rule.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file with every fix applied (safe and unsafe), when asked for and different.
+    pub conformant: Option<String>,
+    /// Lines before `source` in the file (an NDJSON stream is reported a line at a time).
+    pub line_base: usize,
+    /// More reports of the same file follow; only the last one counts the file.
+    pub continuation: bool,
+    /// Safe fixes written into the file by `--fix`.
+    pub fixes: usize,
+    /// When a baseline suppressed some findings: all the findings, before it did (what
+    /// `--write-baseline` records).
+    pub suppressed: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    /// An empty report of `path`: no payloads, no findings.
+    pub fn new(path: PathBuf) -> Self {
+        FileReport {
+            path,
+            source: None,
+            lines: None,
+            payloads: 0,
+            diagnostics: Vec::new(),
+            conformant: None,
+            line_base: 0,
+            continuation: false,
+            fixes: 0,
+            suppressed: Vec::new(),
+        }
+    }
+
+    /// The path as shown in reports (`/` separators kept as the user typed them).
+    pub fn display_path(&self) -> String {
+        self.path.to_string_lossy().into_owned()
+    }
+}
+
+/// Counts for the whole run.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub payloads: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Files on which paylint itself failed (the run exits 2).
+    pub internal_errors: usize,
+    /// Findings by rule id.
+    pub by_rule: std::collections::BTreeMap<&'static str, usize>,
+    /// Findings the baseline forgave, and baseline entries no finding matched (now fixed).
+    pub suppressed: usize,
+    pub baseline_fixed: usize,
+    /// Safe fixes written by `--fix`, and the files they were written to.
+    pub fixes: usize,
+    pub files_fixed: usize,
+}
+
+impl Summary {
+    /// Counts one report in.
+    pub fn add(&mut self, report: &FileReport) {
+        if !report.continuation {
+            self.files += 1;
+        }
+        self.fixes += report.fixes;
+        self.files_fixed += usize::from(report.fixes > 0);
+        self.payloads += report.payloads;
+        for d in &report.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+            if d.rule == Rule::InternalError {
+                self.internal_errors += 1;
+            }
+            *self.by_rule.entry(d.rule.id()).or_default() += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pointer::JsonPointer;
+    use crate::source::Span;
+
+    fn finding(rule: Rule, severity: Severity) -> Diagnostic {
+        crate::diagnostic::Finding::new(rule, severity, Span::new(0, 1), JsonPointer::root(), "m")
+            .placed(crate::source::Position { line: 1, column: 1 })
+    }
+
+    #[test]
+    fn a_summary_counts_files_payloads_severities_and_rules() {
+        let mut summary = Summary::default();
+        let mut first = FileReport::new("a.ndjson".into());
+        first.continuation = true;
+        first.payloads = 2;
+        first.diagnostics = vec![
+            finding(Rule::UnknownField, Severity::Error),
+            finding(Rule::ReadOnlyField, Severity::Warning),
+        ];
+        let mut last = FileReport::new("a.ndjson".into());
+        last.payloads = 1;
+        last.fixes = 2;
+        last.diagnostics = vec![finding(Rule::InternalError, Severity::Error)];
+        summary.add(&first);
+        summary.add(&last);
+        assert_eq!(
+            (
+                summary.files,
+                summary.payloads,
+                summary.errors,
+                summary.warnings
+            ),
+            (1, 3, 2, 1),
+            "a stream reported in parts is one file"
+        );
+        assert_eq!((summary.fixes, summary.files_fixed), (2, 1));
+        assert_eq!(summary.internal_errors, 1);
+        assert_eq!(summary.by_rule["unknown-field"], 1);
+        assert_eq!(summary.by_rule.len(), 3);
+    }
+
+    #[test]
+    fn the_display_path_is_the_path_as_given() {
+        assert_eq!(
+            FileReport::new("./x/b.json".into()).display_path(),
+            "./x/b.json"
+        );
+    }
+}
