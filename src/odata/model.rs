@@ -241,6 +241,19 @@ pub struct StructuredType {
     pub bound: Vec<u32>,
     pub bound_to_collection: Vec<u32>,
     pub description: Option<String>,
+    /// What `Annotations Target="ThisType/prop"` blocks say of properties that a base type
+    /// declares: it holds for this type and the types derived from it.
+    pub inherited: Vec<InheritedAnnotation>,
+}
+
+/// Annotations on an inherited property, through a derived type (`Target="ns.user/id"` where
+/// `id` is declared by a base of `ns.user`).
+#[derive(Debug, Clone, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
+pub struct InheritedAnnotation {
+    /// The property's (or navigation property's) name.
+    pub property: String,
+    pub read_only: Option<ReadOnly>,
+    pub description: Option<String>,
 }
 
 impl StructuredType {
