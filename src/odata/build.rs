@@ -441,6 +441,7 @@ impl<'d> Builder<'d> {
             nullable: true,
             max_length: None,
             definition: None,
+            written: None,
         };
         let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
             self.error(at, format!("{what} has no `Type`"), None);
@@ -456,6 +457,13 @@ impl<'d> Builder<'d> {
         let mut r = untyped(collection);
         r.nullable = nullable.unwrap_or(true);
         if let Some((id, definition)) = self.resolve_type(inner, what, at) {
+            let family = matches!(
+                id,
+                TypeId::Primitive(Primitive::Geography | Primitive::Geometry)
+            );
+            if family && definition.is_none() {
+                r.written = Some(inner.to_string());
+            }
             r.id = id;
             r.definition = definition;
         }
@@ -1487,5 +1495,19 @@ mod tests {
         );
         let base = &model.types[model.structured("ns.base").unwrap() as usize];
         assert!(base.inherited.is_empty() && base.properties[1].description.is_none());
+    }
+
+    #[test]
+    fn a_geographic_type_keeps_the_name_it_was_written_with() {
+        let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <ComplexType Name="place"><Property Name="at" Type="Edm.GeographyPoint"/><Property Name="n" Type="Edm.Int32"/></ComplexType>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+        let doc = csdl::read(text).unwrap();
+        let (model, _) = compile(&doc, text, &Options::default()).unwrap();
+        let props = &model.types[0].properties;
+        assert_eq!(props[0].ty.id, TypeId::Primitive(Primitive::Geography));
+        assert_eq!(props[0].ty.written.as_deref(), Some("Edm.GeographyPoint"));
+        assert_eq!(props[1].ty.written, None);
     }
 }

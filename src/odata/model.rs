@@ -140,6 +140,9 @@ pub struct TypeRef {
     pub max_length: Option<u32>,
     /// The type definition it was declared with (`graph.percentage` for an `Edm.Int32`).
     pub definition: Option<String>,
+    /// The primitive type's name as written where [`Primitive`] stands for a family
+    /// (`Edm.GeographyPoint` for [`Primitive::Geography`]).
+    pub written: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
