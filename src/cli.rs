@@ -151,6 +151,10 @@ pub enum CatalogCommand {
         /// that always send them; Graph does not: GET /me omits birthday unless selected).
         #[arg(long)]
         strict_responses: bool,
+        /// Names that resolve to nothing (a misspelt type, a namespace not in the document) are
+        /// warnings, printed, and accept any value; without it they are errors.
+        #[arg(long)]
+        allow_unresolved: bool,
     },
     /// List the resources and operations the catalog knows.
     List {
@@ -212,7 +216,7 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
             };
         }
         Some(Command::Catalog { action }) => {
-            return match catalog_command(action, out) {
+            return match catalog_command(action, out, err) {
                 Ok(()) => EXIT_CLEAN,
                 Err(message) => {
                     let _ = writeln!(err, "paylint: {message}");
@@ -231,27 +235,42 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
     }
 }
 
-fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), String> {
+fn catalog_command(
+    action: &CatalogCommand,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), String> {
     let write_error = |e: std::io::Error| format!("cannot write: {e}");
     match action {
         CatalogCommand::Import {
             metadata,
             out: dir,
             strict_responses,
+            allow_unresolved,
         } => {
             let started = std::time::Instant::now();
-            let file = std::fs::File::open(metadata)
-                .map_err(|e| format!("cannot open {}: {e}", metadata.display()))?;
             let name = metadata.display().to_string();
-            let stats = crate::catalog::import::import_into(
-                std::io::BufReader::new(file),
-                &name,
+            let report = crate::catalog::import::import_into(
+                metadata,
+                dir,
                 crate::catalog::import::ImportOptions {
                     strict_responses: *strict_responses,
+                    allow_unresolved: *allow_unresolved,
                 },
-                dir,
             )
             .map_err(|e| format!("cannot import {name}: {e}"))?;
+            for w in &report.warnings {
+                writeln!(err, "paylint: {name}:{w}").map_err(write_error)?;
+            }
+            if report.truncated {
+                writeln!(
+                    err,
+                    "paylint: {name}: containment is followed only so far: the catalog would \
+                     grow out of proportion to the document"
+                )
+                .map_err(write_error)?;
+            }
+            let stats = report.stats;
             writeln!(
                 out,
                 "imported {name} into {}: {} entity types, {} complex types, {} enum types, \

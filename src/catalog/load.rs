@@ -2,12 +2,14 @@
 //! `NAME.overlay.json`), an imported catalog's index, and the checks every file from outside the
 //! binary gets (draft 2020-12, its metaschema, no `$ref` leaving the document).
 
+use super::bundle::{Table, DRAFT_2020_12};
 use super::operation::{Operation, OperationsFile};
 use super::resource::{LazySchema, Resource};
-use super::{err, index, CatalogError, DRAFT_2020_12};
+use super::store::Store;
+use super::{err, index, CatalogError};
 use serde_json::Value;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// One catalog file before it is parsed.
 pub(super) struct CatalogFile {
@@ -109,7 +111,7 @@ pub(super) fn read_dir(dir: &Path) -> Result<Folder, CatalogError> {
 }
 
 /// An imported catalog's index: its resources, with schemas left on disk until first used, and
-/// the schema file names it lists.
+/// the file names it lists (schemas and shared definitions).
 fn read_index(
     dir: &Path,
 ) -> Result<(Vec<Resource>, std::collections::HashSet<String>), CatalogError> {
@@ -117,33 +119,42 @@ fn read_index(
     let origin = path.display().to_string();
     let text =
         std::fs::read_to_string(&path).map_err(|e| err(&origin, format!("cannot read: {e}")))?;
-    let idx: index::Index = serde_json::from_str(&text)
-        .map_err(|e| err(&origin, format!("not a valid catalog index: {e}")))?;
-    if idx.format != index::INDEX_FORMAT {
-        return Err(err(
-            &origin,
-            format!(
-                "`format` is `{}`; this paylint reads `{}` (import the catalog again)",
-                idx.format,
-                index::INDEX_FORMAT
-            ),
-        ));
-    }
-    let mut resources = Vec::with_capacity(idx.resources.len());
-    let mut files = std::collections::HashSet::new();
-    for entry in idx.resources {
-        let file = &entry.schema;
-        if file.contains(['/', '\\']) || !file.ends_with(".schema.json") {
+    match index::format_of(&text) {
+        Some(f) if f == index::INDEX_FORMAT => {}
+        Some(f) => {
             return Err(err(
                 &origin,
                 format!(
-                    "resource `{}`: schema `{file}` must be a NAME.schema.json file in the \
-                     catalog folder",
-                    entry.name
+                    "`format` is `{f}`; this paylint reads `{}` (import the catalog again)",
+                    index::INDEX_FORMAT
+                ),
+            ))
+        }
+        None => {}
+    }
+    let idx: index::Index = serde_json::from_str(&text)
+        .map_err(|e| err(&origin, format!("not a valid catalog index: {e}")))?;
+    let mut files = std::collections::HashSet::new();
+    let listed = idx
+        .resources
+        .iter()
+        .map(|r| (&r.name, &r.schema))
+        .chain(idx.definitions.iter().map(|d| (&d.name, &d.schema)));
+    for (name, file) in listed {
+        if file.contains(['/', '\\']) || file.starts_with('.') || !file.ends_with(".schema.json") {
+            return Err(err(
+                &origin,
+                format!(
+                    "`{name}`: schema `{file}` must be a NAME.schema.json file in the catalog \
+                     folder"
                 ),
             ));
         }
         files.insert(file.clone());
+    }
+    let store = Arc::new(Store::new(dir.to_path_buf(), Table::new(&idx, &origin)?));
+    let mut resources = Vec::with_capacity(idx.resources.len());
+    for (slot, entry) in idx.resources.into_iter().enumerate() {
         let mut ops = Vec::with_capacity(entry.operations.len());
         for spec in entry.operations {
             ops.push(
@@ -151,16 +162,15 @@ fn read_index(
                     .map_err(|m| err(&origin, format!("resource `{}`: {m}", entry.name)))?,
             );
         }
-        let schema_path = dir.join(file);
         resources.push(Resource::new(
             entry.name,
-            schema_path.display().to_string(),
+            dir.join(&entry.schema).display().to_string(),
             entry.odata_types,
-            entry.base_types,
             ops,
             false,
-            LazySchema::File {
-                path: schema_path,
+            LazySchema::Imported {
+                store: store.clone(),
+                slot,
                 cell: OnceLock::new(),
             },
         ));
@@ -170,6 +180,16 @@ fn read_index(
 
 /// Draft 2020-12, valid against its metaschema, and no `$ref` that leaves the document.
 pub(super) fn check_schema(origin: &str, schema: &Value) -> Result<(), CatalogError> {
+    check_schema_with(origin, schema, &|_| false)
+}
+
+/// [`check_schema`], references for which `allowed` holds aside (an imported catalog's files
+/// refer to each other).
+pub(super) fn check_schema_with(
+    origin: &str,
+    schema: &Value,
+    allowed: &dyn Fn(&str) -> bool,
+) -> Result<(), CatalogError> {
     if !schema.is_object() {
         return Err(err(origin, "a schema must be a JSON object"));
     }
@@ -188,7 +208,7 @@ pub(super) fn check_schema(origin: &str, schema: &Value) -> Result<(), CatalogEr
             ))
         }
     }
-    if let Some(reference) = external_ref(schema) {
+    if let Some(reference) = external_ref(schema, allowed) {
         return Err(err(
             origin,
             format!(
@@ -212,17 +232,21 @@ pub(super) fn check_schema(origin: &str, schema: &Value) -> Result<(), CatalogEr
 /// The first `$ref` or `$dynamicRef` that leaves the document. Values of `const`, `enum`,
 /// `default` and `examples` are data, not schemas; but under `properties` (and the other
 /// keywords whose members are schemas) those words are property names and are searched.
-fn external_ref(v: &Value) -> Option<String> {
-    external_ref_in(v, false)
+fn external_ref(v: &Value, allowed: &dyn Fn(&str) -> bool) -> Option<String> {
+    external_ref_in(v, false, allowed)
 }
 
-fn external_ref_in(v: &Value, members_are_schemas: bool) -> Option<String> {
+fn external_ref_in(
+    v: &Value,
+    members_are_schemas: bool,
+    allowed: &dyn Fn(&str) -> bool,
+) -> Option<String> {
     match v {
         Value::Object(map) => {
             for (k, v) in map {
                 if !members_are_schemas && matches!(k.as_str(), "$ref" | "$dynamicRef") {
                     if let Some(r) = v.as_str() {
-                        if !r.starts_with('#') {
+                        if !r.starts_with('#') && !allowed(r) {
                             return Some(r.to_string());
                         }
                     }
@@ -238,14 +262,16 @@ fn external_ref_in(v: &Value, members_are_schemas: bool) -> Option<String> {
                                 | "definitions"
                                 | "dependentSchemas"
                         );
-                    if let Some(r) = external_ref_in(v, children_are_schemas) {
+                    if let Some(r) = external_ref_in(v, children_are_schemas, allowed) {
                         return Some(r);
                     }
                 }
             }
             None
         }
-        Value::Array(items) => items.iter().find_map(|i| external_ref_in(i, false)),
+        Value::Array(items) => items
+            .iter()
+            .find_map(|i| external_ref_in(i, false, allowed)),
         _ => None,
     }
 }

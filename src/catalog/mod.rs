@@ -8,13 +8,17 @@
 //! [`load`] reads folders, indexes and overlays; [`resource`] is one resource: its schema, its
 //! validators and the walk of its subschemas that findings use for hints.
 
-pub mod csdl;
+mod bundle;
 pub mod edm;
+mod folder;
 pub mod import;
 pub mod index;
 mod load;
+mod mapping;
 pub mod operation;
+mod paths;
 mod resource;
+mod store;
 
 use load::{check_schema, odata_types_of, parse_operations, read_dir, CatalogFile};
 pub use operation::Operation;
@@ -29,10 +33,8 @@ use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_catalog.rs"));
 
-const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
-
 /// A catalog that cannot be used; names the file so the user can fix it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CatalogError {
     pub file: String,
     pub message: String,
@@ -151,7 +153,6 @@ impl Catalog {
                 name,
                 origin,
                 odata_types,
-                Vec::new(),
                 ops,
                 built_in,
                 LazySchema::Loaded(schema),

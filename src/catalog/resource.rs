@@ -2,15 +2,16 @@
 //! folder on first use), the validators compiled from it for each set of required properties,
 //! and the walk of its subschemas that findings use to name types, hints and read-only fields.
 
+use super::bundle::{self, Files};
 use super::edm;
-use super::load::check_schema;
 use super::operation::{self, Operation};
+use super::store::Store;
+use super::CatalogError;
 use crate::diagnostic::Direction;
 use crate::json::{Kind, Node};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A resource: a type's schema, the operations on it and what they require.
@@ -24,8 +25,6 @@ pub struct Resource {
     pub odata_type: Option<String>,
     /// Every `@odata.type` value that names this type exactly (canonical, alias-qualified).
     pub odata_types: Vec<String>,
-    /// Qualified names of the base types, nearest first (imported catalogs).
-    pub base_types: Vec<String>,
     pub operations: Vec<Operation>,
     /// From the embedded catalog.
     pub(super) built_in: bool,
@@ -41,12 +40,14 @@ pub struct Resource {
     pub(super) bare_validators: [OnceLock<Arc<crate::instance::Validator>>; 3],
 }
 
-/// A schema in memory, or a file of an imported catalog read, checked and parsed on first use.
+/// A schema in memory, or an imported catalog's resource, assembled from its folder's files on
+/// first use ([`super::bundle`]).
 pub(super) enum LazySchema {
     Loaded(Value),
-    File {
-        path: PathBuf,
-        cell: OnceLock<Result<Value, String>>,
+    Imported {
+        store: Arc<Store>,
+        slot: usize,
+        cell: OnceLock<Result<Value, CatalogError>>,
     },
 }
 
@@ -140,7 +141,6 @@ impl Resource {
         name: String,
         source: String,
         odata_types: Vec<String>,
-        base_types: Vec<String>,
         operations: Vec<Operation>,
         built_in: bool,
         schema: LazySchema,
@@ -150,7 +150,6 @@ impl Resource {
             source,
             odata_type: odata_types.first().cloned(),
             odata_types,
-            base_types,
             operations,
             built_in,
             schema,
@@ -176,23 +175,44 @@ impl Resource {
 
     /// Does this type derive from the resource named `base`?
     pub fn derives_from(&self, base: &str) -> bool {
-        self.base_types.iter().any(|b| b == base)
+        match &self.schema {
+            LazySchema::Imported { store, slot, .. } => {
+                let table = store.table();
+                table
+                    .lineage(*slot)
+                    .skip(1)
+                    .any(|b| table.ty(b).name == base)
+            }
+            LazySchema::Loaded(_) => false,
+        }
     }
 
-    /// The schema, read and checked on first use for an imported catalog.
+    /// Qualified names of the base types, nearest first (imported catalogs).
+    pub fn base_types(&self) -> Vec<String> {
+        match &self.schema {
+            LazySchema::Imported { store, slot, .. } => {
+                let table = store.table();
+                table
+                    .lineage(*slot)
+                    .skip(1)
+                    .map(|b| table.ty(b).name.clone())
+                    .collect()
+            }
+            LazySchema::Loaded(_) => Vec::new(),
+        }
+    }
+
+    /// The schema, assembled on first use for an imported catalog (its files read and checked
+    /// once, however many resources use them).
     pub fn load_schema(&self) -> Result<&Value, String> {
+        self.load_schema_typed().map_err(|e| e.to_string())
+    }
+
+    fn load_schema_typed(&self) -> Result<&Value, CatalogError> {
         match &self.schema {
             LazySchema::Loaded(v) => Ok(v),
-            LazySchema::File { path, cell } => cell
-                .get_or_init(|| {
-                    let origin = path.display().to_string();
-                    let text = std::fs::read_to_string(path)
-                        .map_err(|e| format!("bad catalog file {origin}: cannot read: {e}"))?;
-                    let value: Value = serde_json::from_str(&text)
-                        .map_err(|e| format!("bad catalog file {origin}: not valid JSON: {e}"))?;
-                    check_schema(&origin, &value).map_err(|e| e.to_string())?;
-                    Ok(value)
-                })
+            LazySchema::Imported { store, slot, cell } => cell
+                .get_or_init(|| bundle::bundle(&**store, *slot))
                 .as_ref()
                 .map_err(Clone::clone),
         }
