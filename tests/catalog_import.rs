@@ -745,3 +745,169 @@ fn microsoft_graph_v1_metadata_imports_and_lints() {
     );
     assert_eq!(lint(t.path(), &out, &["ok.http"], 0), vec![]);
 }
+
+/// An OData V2 service as SAP Gateway describes it (tests/data/csdl/sap-v2.xml): associations,
+/// navigation by `Relationship`/`ToRole`, `FunctionImport`s, `Edm.DateTime` and `Edm.Time`,
+/// `sap:label`, `sap:creatable`/`sap:updatable` on properties and entity sets.
+#[test]
+fn odata_v2_sap_metadata_imports_and_lints() {
+    let t = TempDir::new().unwrap();
+    let out = t.path().join("sap");
+    let v2 = root().join("tests/data/csdl/sap-v2.xml");
+    let r = catalog_import(t.path(), &v2, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("3 entity types, 1 complex types, 0 enum types"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stderr, "");
+    // Sets that are not creatable (or updatable) have no POST (nor PATCH and PUT).
+    let r = run_in(
+        t.path(),
+        &["catalog", "list", "--schemas", out.to_str().unwrap()],
+    );
+    let ops = |resource: &str| -> Vec<String> {
+        r.stdout
+            .split("\nZSALES_SRV.")
+            .find(|b| b.starts_with(&format!("{resource} ")))
+            .unwrap_or_else(|| panic!("{resource}:\n{}", r.stdout))
+            .lines()
+            .skip(1)
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(
+        ops("SalesOrder"),
+        [
+            "GET /SalesOrderSet",
+            "POST /SalesOrderSet",
+            "DELETE /SalesOrderSet/{SalesOrderSetId}",
+            "GET /SalesOrderSet/{SalesOrderSetId}",
+            "PATCH /SalesOrderSet/{SalesOrderSetId}",
+            "PUT /SalesOrderSet/{SalesOrderSetId}",
+        ]
+    );
+    assert!(!ops("Customer").iter().any(|o| o.starts_with("POST")));
+    assert!(ops("SalesOrderItem")
+        .iter()
+        .all(|o| !o.starts_with("POST") && !o.starts_with("PATCH") && !o.starts_with("PUT")));
+    // sap:label is the description.
+    let order = std::fs::read_to_string(out.join("ZSALES_SRV.SalesOrder.schema.json")).unwrap();
+    assert!(order.contains("\"description\": \"Created At\""), "{order}");
+
+    let body = |extra: &str| {
+        format!(
+            r#"{{"SalesOrderID": "1", "CustomerID": "C1", "NetAmount": "12.50", "Channel": "web", "CreatedAt": "/Date(1717163100000)/", "ChangedAt": "2024-05-31T13:45:00", "DeliveryTime": "PT13H45M", "Attachment": "aGVsbG8=", "Address": {{"City": "Walldorf"}}, "ToItems": [{{"ItemPosition": "10"}}], "ToCustomer": {{"CustomerID": "C1"}}{extra}}}"#
+        )
+    };
+    let order = ["--resource", "ZSALES_SRV.SalesOrder"];
+    write(t.path(), "ok.json", body(""));
+    let mut args = vec!["ok.json"];
+    args.extend(order);
+    assert_eq!(lint(t.path(), &out, &args, 0), vec![]);
+    let cases = [
+        (
+            r#", "CreatedAt": "2024-05-31""#,
+            "invalid-value",
+            "not a valid Edm.DateTime",
+        ),
+        (
+            r#", "DeliveryTime": "13:45""#,
+            "invalid-value",
+            "not a valid Edm.Time",
+        ),
+        (
+            r#", "Attachment": "a-b_""#,
+            "invalid-value",
+            "not a valid Edm.Binary",
+        ),
+        (r#", "NetAmount": "12,50""#, "invalid-value", "Edm.Decimal"),
+        (
+            r#", "CustomerId": "C1""#,
+            "unknown-field",
+            "did you mean `CustomerID`?",
+        ),
+        (
+            r#", "Address": {"Town": "Walldorf"}"#,
+            "unknown-field",
+            "Town",
+        ),
+    ];
+    for (i, (extra, rule, needle)) in cases.iter().enumerate() {
+        let name = format!("bad-{i}.json");
+        // The later key is the one checked (and the earlier one a duplicate-key finding).
+        write(t.path(), &name, body(extra));
+        let mut args = vec![name.as_str()];
+        args.extend(order);
+        let d: Vec<Diag> = lint(t.path(), &out, &args, 1)
+            .into_iter()
+            .filter(|d| d.rule != "duplicate-key")
+            .collect();
+        assert_eq!(d.len(), 1, "{extra}: {d:#?}");
+        assert_eq!(d[0].rule, *rule, "{extra}: {d:#?}");
+        assert!(d[0].message.contains(needle), "{extra}: {}", d[0].message);
+    }
+    // Read-only in requests: the key and what is neither creatable nor updatable; a property
+    // settable on update only (Note) or on create only (Channel) is not flagged.
+    write(
+        t.path(),
+        "create.http",
+        format!(
+            "POST /SalesOrderSet\nContent-Type: application/json\n\n{}\n",
+            body(r#", "Note": "n""#)
+        ),
+    );
+    let ro: Vec<String> = lint(t.path(), &out, &["create.http"], 0)
+        .into_iter()
+        .filter(|d| d.rule == "read-only-field")
+        .map(|d| d.pointer)
+        .collect();
+    assert_eq!(ro, ["/SalesOrderID", "/CreatedAt"]);
+    // Items are not creatable through their set.
+    write(
+        t.path(),
+        "item.http",
+        "POST /SalesOrderItemSet\nContent-Type: application/json\n\n{\"ItemPosition\": \"10\"}\n",
+    );
+    let d = lint(t.path(), &out, &["item.http"], 0);
+    assert_eq!(d[0].rule, "unknown-operation", "{d:#?}");
+
+    // SAP writes its metadata on one line: the same document on one line imports the same,
+    // and a mistake in it is placed by column.
+    let one_line = std::fs::read_to_string(&v2)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .collect::<String>();
+    write(t.path(), "one-line.xml", &one_line);
+    let r = catalog_import(
+        t.path(),
+        &t.path().join("one-line.xml"),
+        &t.path().join("one"),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("3 entity types, 1 complex types"));
+    let broken = one_line.replace("ToRole=\"ToRole_Customer\"", "ToRole=\"ToRole_Custmer\"");
+    write(t.path(), "broken.xml", &broken);
+    let r = catalog_import(
+        t.path(),
+        &t.path().join("broken.xml"),
+        &t.path().join("broken"),
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    let column = broken
+        .find("<NavigationProperty Name=\"ToCustomer\"")
+        .unwrap()
+        + 1;
+    assert!(
+        r.stderr.contains(&format!("broken.xml:1:{column}: error:"))
+            && r.stderr.contains("has no end with role `ToRole_Custmer`"),
+        "{}",
+        r.stderr
+    );
+    assert!(!t.path().join("broken").exists());
+}
