@@ -186,29 +186,40 @@ pub fn import_into(
     options: ImportOptions,
 ) -> Result<Report, ImportError> {
     let loaded = read_metadata(metadata, &options)?;
-    let model = &loaded.model;
     let source = metadata.display().to_string();
-    let mut staging = Staging::new(out).map_err(ImportError::Output)?;
-    let mut bytes = 0u64;
-    let (index, stats, truncated) = map(model, &source, options, &mut |file, schema| {
-        bytes += staging.write(file, &schema, true)?;
-        Ok(())
-    })?;
-    let index_value =
-        serde_json::to_value(&index).map_err(|e| ImportError::Output(e.to_string()))?;
-    // The index is read by every run that uses the catalog: written compact.
-    bytes += staging
-        .write(INDEX_FILE, &index_value, false)
-        .map_err(ImportError::Output)?;
-    staging.commit().map_err(ImportError::Output)?;
+    let (stats, truncated) = write_model(&loaded.model, &source, out, options)?;
     Ok(Report {
-        stats: ImportStats {
-            bytes_written: bytes,
-            ..stats
-        },
+        stats,
         warnings: loaded.warnings,
         truncated,
     })
+}
+
+/// Maps a compiled model and writes its catalog into `out`, as [`import_into`] does. Returns
+/// the counts and whether containment was cut short.
+pub fn write_model(
+    model: &Model,
+    source: &str,
+    out: &Path,
+    options: ImportOptions,
+) -> Result<(ImportStats, bool), ImportError> {
+    let mut staging = Staging::new(out).map_err(ImportError::Output)?;
+    let mut bytes = 0u64;
+    let (index, stats, truncated) = map(model, source, options, &mut |file, schema| {
+        bytes += staging.write(file, &schema, true)?;
+        Ok(())
+    })?;
+    let index = serde_json::to_value(&index).map_err(|e| ImportError::Output(e.to_string()))?;
+    // The index is read by every run that uses the catalog: written compact.
+    bytes += staging
+        .write(INDEX_FILE, &index, false)
+        .map_err(ImportError::Output)?;
+    staging.commit().map_err(ImportError::Output)?;
+    let stats = ImportStats {
+        bytes_written: bytes,
+        ..stats
+    };
+    Ok((stats, truncated))
 }
 
 /// Maps `model`, giving each (file name, schema) to `sink` as it is made: the types in name
@@ -1247,6 +1258,84 @@ mod tests {
         std::fs::write(out.join(INDEX_FILE), idx.to_string()).unwrap();
         write(&imp, &out).unwrap();
         assert!(victim.exists());
+    }
+
+    #[test]
+    fn the_file_name_builder_takes_only_namespace_dot_name_of_identifiers() {
+        use crate::catalog::mapping::schema_file;
+        assert_eq!(
+            schema_file("microsoft.graph.user", 16).unwrap(),
+            "microsoft.graph.user.schema.json"
+        );
+        assert_eq!(
+            schema_file("ns.Straße", 3).unwrap(),
+            "ns.Straße.schema.json"
+        );
+        let long_ns = format!("{}.x", "n".repeat(600));
+        let long_name = format!("ns.{}", "n".repeat(200));
+        let long_file = format!("{}.x", ["abcdefghij"; 24].join("."));
+        let cases: Vec<(&str, usize)> = vec![
+            ("../../evil.x", 11),
+            ("..x", 2),
+            ("./victim.Foo", 9),
+            ("/tmp/abs.Foo", 9),
+            ("ns./victim/Foo", 3),
+            ("ns...", 3),
+            ("ns.", 3),
+            ("x", 0),
+            ("ns.a b", 3),
+            ("ns.a\\b", 3),
+            ("C:\\evil.Foo", 8),
+            ("CON.Foo", 4),
+            ("ns.Straße", 7),
+            (&long_ns, long_ns.len() - 1),
+            (&long_name, 3),
+            (&long_file, long_file.len() - 1),
+        ];
+        for (name, short_at) in cases {
+            assert!(
+                schema_file(name, short_at).is_err(),
+                "{name:?} at {short_at} was taken"
+            );
+        }
+    }
+
+    /// Names the compiler refuses never reach this far; if they did, nothing would be written
+    /// anywhere, not even inside the output folder.
+    #[test]
+    fn a_model_with_hostile_names_writes_nothing() {
+        let loaded = crate::odata::cache::compile(
+            Path::new("fixture.xml"),
+            FIXTURE,
+            &crate::odata::build::Options::default(),
+        )
+        .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let parent = tmp.path().join("parent");
+        std::fs::create_dir(&parent).unwrap();
+        let out = parent.join("out");
+        let before = files(tmp.path());
+        let huge = "n".repeat(100_000);
+        for (namespace, name) in [
+            ("../../evil", "x"),
+            (".", "victim"),
+            ("/tmp", "abs"),
+            ("ns", "/victim/Foo"),
+            ("ns", ".."),
+            ("ns", huge.as_str()),
+            (huge.as_str(), "x"),
+        ] {
+            let mut model = loaded.model.clone();
+            // The last type, so that the others are written first (into the temporary folder).
+            let last = model.types.last_mut().unwrap();
+            last.name = format!("{namespace}.{name}");
+            last.short_at = namespace.len() as u32 + 1;
+            let e = write_model(&model, "x", &out, ImportOptions::default()).unwrap_err();
+            assert!(matches!(e, ImportError::Name(_)), "{e}");
+            assert!(e.to_string().len() < 200, "{}", e.to_string().len());
+            assert_eq!(files(tmp.path()), before);
+            assert!(files(&parent).is_empty(), "{:?}", files(&parent));
+        }
     }
 
     /// Timing on any document: `PAYLINT_CSDL=path cargo test --release --lib -- --ignored
