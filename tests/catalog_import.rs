@@ -911,3 +911,277 @@ fn odata_v2_sap_metadata_imports_and_lints() {
     );
     assert!(!t.path().join("broken").exists());
 }
+
+/// A CSDL document of one schema, `namespace`, holding `body`.
+fn edmx(namespace: &str, body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="{namespace}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+{body}
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#
+    )
+}
+
+/// Every file and folder under `dir`, with each file's contents.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let shown = p.strip_prefix(dir).unwrap().display().to_string();
+            if p.is_dir() {
+                out.push((format!("{shown}/"), Vec::new()));
+                todo.push(p);
+            } else {
+                out.push((shown, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Traversal, absolute, hidden and huge names: refused by the compiler with their place, and no
+/// file appears anywhere (the output folder's parent and grandparent are listed before and
+/// after), nor at an absolute path a namespace names.
+#[test]
+fn hostile_names_write_nothing_outside_the_output_folder() {
+    let t = TempDir::new().unwrap();
+    let work = t.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let out = work.join("catalog");
+    let absolute = t.path().join("abs");
+    let huge = "n".repeat(100_000);
+    let entity = |name: &str| {
+        format!(
+            r#"      <EntityType Name="{name}"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>"#
+        )
+    };
+    let docs = [
+        edmx("../../evil", &entity("x")),
+        edmx("..", &entity("x")),
+        edmx(".", &entity("victim")),
+        edmx(absolute.to_str().unwrap(), &entity("Foo")),
+        edmx("ns", &entity("/victim/Foo")),
+        edmx("ns", &entity("..")),
+        edmx("ns", &entity("../x")),
+        edmx("ns", &entity(&huge)),
+        edmx(&huge, &entity("x")),
+        edmx("ns", &format!("{}\n{}", entity("ok"), entity("C:\\evil"))),
+    ];
+    let before = snapshot(t.path());
+    for (i, doc) in docs.iter().enumerate() {
+        let name = format!("hostile-{i}.xml");
+        let path = write(t.path(), &name, doc);
+        let before = snapshot(t.path());
+        let r = catalog_import(&work, &path, &out, &[]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("is not a name") || r.stderr.contains("is not a namespace"),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(&format!("{name}:")), "{}", r.stderr);
+        assert!(r.stderr.len() < 2_000, "{name}: {} bytes", r.stderr.len());
+        assert_eq!(snapshot(t.path()), before, "{name}");
+        assert!(!out.exists());
+    }
+    assert!(!t.path().join("abs.Foo.schema.json").exists());
+    assert_eq!(
+        snapshot(t.path())
+            .into_iter()
+            .filter(|(f, _)| !f.starts_with("hostile-"))
+            .collect::<Vec<_>>(),
+        before
+    );
+    // A good import adds the output folder and nothing else.
+    let good = write(t.path(), "good.xml", edmx("ns", &entity("thing")));
+    let before = snapshot(t.path());
+    let r = catalog_import(&work, &good, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let added: Vec<String> = snapshot(t.path())
+        .into_iter()
+        .filter(|e| !before.contains(e))
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "work/catalog/",
+            "work/catalog/ns.thing.schema.json",
+            "work/catalog/paylint-catalog.json"
+        ]
+    );
+}
+
+/// The new catalog is built beside the old one and swapped in: a failed import (bad metadata, a
+/// file that cannot be written midway) leaves the old catalog as it was and no temporary folder;
+/// a good one carries the files that are not the earlier import's over.
+#[test]
+fn a_failed_import_leaves_the_old_catalog_as_it_was() {
+    let t = TempDir::new().unwrap();
+    let out = t.path().join("graph");
+    // An earlier import of the fixture without one type, and the user's files beside it.
+    let fixture_text = std::fs::read_to_string(fixture()).unwrap();
+    let smaller = fixture_text.replace(
+        r#"<ComplexType Name="exclusionGroupAssignmentTarget" BaseType="graph.groupAssignmentTarget" />"#,
+        "",
+    );
+    let smaller = write(t.path(), "smaller.xml", smaller);
+    let r = catalog_import(t.path(), &smaller, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    write(
+        &out,
+        "microsoft.graph.user.overlay.json",
+        r#"{"resource": "microsoft.graph.user", "operations": []}"#,
+    );
+    write(&out, "notes/readme.txt", "mine");
+    let before = snapshot(t.path());
+
+    // Bad metadata (cut before its container, between elements): nothing changes.
+    let cut = &fixture_text[..fixture_text.find("<EntityContainer").unwrap()];
+    write(t.path(), "cut.xml", cut);
+    let r = catalog_import(t.path(), &t.path().join("cut.xml"), &out, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cut short"), "{}", r.stderr);
+    let after: Vec<_> = snapshot(t.path())
+        .into_iter()
+        .filter(|(f, _)| f != "cut.xml")
+        .collect();
+    assert_eq!(after, before);
+
+    // A file of the user's where the import would write: refused midway, after the files
+    // before it were written (into the temporary folder, which goes).
+    let mine = "microsoft.graph.exclusionGroupAssignmentTarget.schema.json";
+    write(&out, mine, "{\"mine\": true}");
+    let before = snapshot(t.path());
+    let r = catalog_import(t.path(), &fixture(), &out, &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("was not written by an earlier import"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(t.path()), before);
+
+    // A good import: the new schema files, the user's files carried over, nothing else left.
+    std::fs::remove_file(out.join(mine)).unwrap();
+    let r = catalog_import(t.path(), &fixture(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join(mine).is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes/readme.txt")).unwrap(),
+        "mine"
+    );
+    assert!(out.join("microsoft.graph.user.overlay.json").is_file());
+    let top: Vec<String> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(top.is_empty(), "left behind: {top:?}");
+    // The folder is a catalog that lints.
+    write(
+        t.path(),
+        "u.json",
+        r##"{"@odata.type": "#microsoft.graph.user", "id": "u"}"##,
+    );
+    assert_eq!(lint(t.path(), &out, &["u.json"], 0), vec![]);
+}
+
+/// What Windows PowerShell 5 `>` writes (UTF-16 with a byte order mark) and UTF-8 with a byte
+/// order mark import; other encodings are one clear error.
+#[test]
+fn utf16_and_bom_metadata_import_and_other_encodings_are_clear_errors() {
+    let t = TempDir::new().unwrap();
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.as_bytes());
+    for (name, bytes) in [("le.xml", le), ("be.xml", be), ("bom.xml", bom)] {
+        let path = write(t.path(), name, bytes);
+        let r = catalog_import(
+            t.path(),
+            &path,
+            &t.path().join(name.replace(".xml", "")),
+            &[],
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("10 entity types, 11 complex types"),
+            "{name}: {}",
+            r.stdout
+        );
+    }
+    let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let latin = text
+        .replace("A provisioning policy", "Une r\u{e8}gle")
+        .replace("encoding=\"utf-8\"", "encoding=\"ISO-8859-1\"");
+    let latin: Vec<u8> = latin.chars().map(|c| c as u32 as u8).collect();
+    for (name, bytes, needle) in [
+        ("no-bom.xml", no_bom, "UTF-16 without a byte order mark"),
+        ("latin.xml", latin, "not UTF-8"),
+    ] {
+        let path = write(t.path(), name, bytes);
+        let out = t.path().join("out");
+        let r = catalog_import(t.path(), &path, &out, &[]);
+        assert_eq!(r.code, 2, "{name}");
+        assert!(
+            r.stderr.contains(needle) && r.stderr.contains(name),
+            "{name}: {}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(!out.exists());
+    }
+}
+
+/// Unresolved names are errors with their place and the nearest name; with `--allow-unresolved`
+/// they are warnings on stderr (never silence), and their values accept anything.
+#[test]
+fn allow_unresolved_turns_unresolved_names_into_printed_warnings() {
+    let t = TempDir::new().unwrap();
+    let doc = write(
+        t.path(),
+        "typo.xml",
+        edmx(
+            "ns",
+            r#"      <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="size" Type="Edm.Strnig"/></EntityType>
+      <EntityContainer Name="svc"><EntitySet Name="things" EntityType="ns.thing"/></EntityContainer>"#,
+        ),
+    );
+    let out = t.path().join("out");
+    let r = catalog_import(t.path(), &doc, &out, &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("typo.xml:6:9: error: property `size` of `ns.thing` has type `Edm.Strnig`, which is not an OData V4 primitive type (did you mean `Edm.String`?)")
+            && r.stderr.contains("--allow-unresolved"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    let r = catalog_import(t.path(), &doc, &out, &["--allow-unresolved"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("typo.xml:6:9: warning: property `size`")
+            && r.stderr.contains("did you mean `Edm.String`?"),
+        "{}",
+        r.stderr
+    );
+    write(
+        t.path(),
+        "t.json",
+        r##"{"@odata.type": "#ns.thing", "id": "1", "size": [5]}"##,
+    );
+    assert_eq!(lint(t.path(), &out, &["t.json"], 0), vec![]);
+}
