@@ -1185,3 +1185,147 @@ fn allow_unresolved_turns_unresolved_names_into_printed_warnings() {
     );
     assert_eq!(lint(t.path(), &out, &["t.json"], 0), vec![]);
 }
+
+/// The SARIF 2.1.0 schema of tests/data, as tests/render_formats.rs compiles it (draft-04 as it
+/// declares, and draft-07 for its `uri-reference` format).
+fn assert_valid_sarif(log: &serde_json::Value) {
+    let text = std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for draft in [jsonschema::Draft::Draft4, jsonschema::Draft::Draft7] {
+        let v = jsonschema::options()
+            .with_draft(draft)
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap();
+        let errors: Vec<String> = v.iter_errors(log).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "not valid SARIF: {errors:?}");
+    }
+}
+
+/// Names outside ASCII, in namespaces, types, properties, enum members, entity sets and derived
+/// types: imported under their own names, linted with the same findings and hints as any other,
+/// and reported in valid JSON, SARIF and JUnit.
+#[test]
+fn non_ascii_names_import_and_lint_end_to_end() {
+    let t = TempDir::new().unwrap();
+    let body = r#"      <EnumType Name="Farbe"><Member Name="Grün"/><Member Name="Blau"/></EnumType>
+      <EnumType Name="Tage" IsFlags="true"><Member Name="Montag"/><Member Name="Dienstag"/></EnumType>
+      <ComplexType Name="Anschrift" Abstract="true"><Property Name="Ort" Type="Edm.String"/></ComplexType>
+      <ComplexType Name="Straßenanschrift" BaseType="Verkehr.Österreich.Anschrift"><Property Name="Hausnummer" Type="Edm.Int32"/></ComplexType>
+      <ComplexType Name="Postfach" BaseType="Verkehr.Österreich.Anschrift"><Property Name="Nummer" Type="Edm.String"/></ComplexType>
+      <EntityType Name="Straße">
+        <Key><PropertyRef Name="Größe"/></Key>
+        <Property Name="Größe" Type="Edm.Int32" Nullable="false"/>
+        <Property Name="Farbe" Type="Verkehr.Österreich.Farbe"/>
+        <Property Name="Tage" Type="Verkehr.Österreich.Tage"/>
+        <Property Name="Anschrift" Type="Verkehr.Österreich.Anschrift"/>
+        <Property Name="Ελληνικά" Type="Edm.String"/>
+      </EntityType>
+      <EntityContainer Name="Dienst"><EntitySet Name="Straßen" EntityType="Verkehr.Österreich.Straße"/></EntityContainer>"#;
+    let doc = write(t.path(), "straße.xml", edmx("Verkehr.Österreich", body));
+    let out = t.path().join("katalog");
+    let r = catalog_import(t.path(), &doc, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join("Verkehr.Österreich.Straße.schema.json").is_file());
+    let ty = "#Verkehr.Österreich.Straße";
+    let cases = [
+        (
+            "ok.json",
+            format!(
+                r##"{{"@odata.type": "{ty}", "Größe": 1, "Farbe": "Grün", "Tage": "Montag,Dienstag", "Ελληνικά": "α", "Anschrift": {{"@odata.type": "#Verkehr.Österreich.Straßenanschrift", "Ort": "Wien", "Hausnummer": 3}}}}"##
+            ),
+            vec![],
+        ),
+        (
+            "unknown.json",
+            format!(r#"{{"@odata.type": "{ty}", "Gröe": 1}}"#),
+            vec![("unknown-field", "did you mean `Größe`?")],
+        ),
+        (
+            "member.json",
+            format!(r#"{{"@odata.type": "{ty}", "Farbe": "Gruen"}}"#),
+            vec![("invalid-value", "did you mean `Grün`?")],
+        ),
+        (
+            "flags.json",
+            format!(r#"{{"@odata.type": "{ty}", "Tage": "Montag,Mittwoch"}}"#),
+            vec![("invalid-value", "Verkehr.Österreich.Tage")],
+        ),
+        (
+            "derived.json",
+            format!(
+                r##"{{"@odata.type": "{ty}", "Anschrift": {{"@odata.type": "#Verkehr.Österreich.Postfach", "Hausnummer": 3}}}}"##
+            ),
+            vec![("unknown-field", "Nummer")],
+        ),
+        (
+            "not-derived.json",
+            format!(
+                r##"{{"@odata.type": "{ty}", "Anschrift": {{"@odata.type": "#Verkehr.Österreich.Straße"}}}}"##
+            ),
+            vec![("wrong-odata-type", "#Verkehr.Österreich.Straßenanschrift")],
+        ),
+        (
+            "wrong-type.json",
+            r##"{"@odata.type": "#Verkehr.Österreich.Strasse", "Größe": 1}"##.to_string(),
+            vec![("wrong-odata-type", ty)],
+        ),
+    ];
+    for (name, text, want) in &cases {
+        write(t.path(), name, text);
+        let code = if want.is_empty() { 0 } else { 1 };
+        let d = lint(t.path(), &out, &[name, "--resource", "Straße"], code);
+        let got: Vec<&str> = d.iter().map(|d| d.rule.as_str()).collect();
+        let rules: Vec<&str> = want.iter().map(|(r, _)| *r).collect();
+        assert_eq!(got, rules, "{name}: {d:#?}");
+        for (d, (_, needle)) in d.iter().zip(want) {
+            assert!(d.message.contains(needle), "{name}: {}", d.message);
+            assert_eq!(d.resource.as_deref(), Some("Verkehr.Österreich.Straße"));
+        }
+    }
+    // Routed by its entity set, written as is or percent-encoded.
+    write(
+        t.path(),
+        "get.http",
+        "GET /Stra%C3%9Fen/1\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"Größe\": 1, \"Länge\": 2}\n\n###\nPATCH /Straßen/1\nContent-Type: application/json\n\n{\"Größe\": 2}\n",
+    );
+    let d = lint(t.path(), &out, &["get.http"], 1);
+    assert_eq!(
+        d.iter()
+            .map(|d| (d.rule.as_str(), d.pointer.as_str()))
+            .collect::<Vec<_>>(),
+        [("unknown-field", "/Länge"), ("read-only-field", "/Größe")]
+    );
+
+    // The reports are valid, and carry the names as they are.
+    let files: Vec<&str> = cases.iter().map(|(n, ..)| *n).chain(["get.http"]).collect();
+    let mut args = vec!["--schemas", out.to_str().unwrap(), "--resource", "Straße"];
+    args.extend(&files);
+    let with = |format: &str| {
+        let mut a = args.clone();
+        a.extend(["--format", format]);
+        let r = run_in(t.path(), &a);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        r.stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&with("json")).unwrap();
+    assert!(json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["message"].as_str().unwrap().contains("Größe")));
+    let sarif: serde_json::Value = serde_json::from_str(&with("sarif")).unwrap();
+    assert_valid_sarif(&sarif);
+    assert!(sarif.to_string().contains("Verkehr.Österreich.Straße"));
+    let junit = with("junit");
+    let xml = roxmltree::Document::parse(&junit).unwrap_or_else(|e| panic!("{e}:\n{junit}"));
+    let failures: Vec<&str> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .map(|n| n.attribute("message").unwrap())
+        .collect();
+    assert!(
+        failures.iter().any(|m| m.contains("did you mean `Grün`?")),
+        "{failures:?}"
+    );
+}

@@ -20,6 +20,7 @@
 use super::index::Index;
 use super::CatalogError;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub(crate) const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -43,9 +44,9 @@ pub(crate) fn encode(name: &str) -> String {
 
 /// The inverse of [`encode`] (any `%XX` decoded); `None` when the bytes are not UTF-8 or an
 /// escape is cut.
-pub(crate) fn decode(text: &str) -> Option<String> {
+pub(crate) fn decode(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains('%') {
-        return Some(text.to_string());
+        return Some(Cow::Borrowed(text));
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -60,7 +61,7 @@ pub(crate) fn decode(text: &str) -> Option<String> {
             i += 1;
         }
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(out).ok().map(Cow::Owned)
 }
 
 /// `urn:paylint:schema:NAME`, encoded.

@@ -341,14 +341,17 @@ impl Resource {
         self.subschema_in(pointer, None)
     }
 
+    /// Follows local `$ref`s (a fragment is a JSON Pointer, percent-encoded as a URI's is:
+    /// `#/$defs/ns.Stra%C3%9Fe`), at most 16.
     fn resolve<'s>(&'s self, mut schema: &'s Value) -> &'s Value {
         for _ in 0..16 {
             match schema
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix('#'))
+                .and_then(bundle::decode)
             {
-                Some(ptr) => match self.schema().pointer(ptr) {
+                Some(ptr) => match self.schema().pointer(&ptr) {
                     Some(target) => schema = target,
                     None => break,
                 },
