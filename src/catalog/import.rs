@@ -1338,6 +1338,61 @@ mod tests {
         }
     }
 
+    /// A broken file of an imported catalog is the catalog's error, naming the file, whichever
+    /// resource needs it; it is read and checked once (a later use gets the same error even if
+    /// the file is gone). A file referring outside the catalog is refused like a broken one.
+    #[test]
+    fn a_broken_file_is_the_catalogs_error_naming_it_read_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("catalog");
+        write(&fixture(), &out).unwrap();
+        let base = out.join("microsoft.graph.directoryObject.schema.json");
+        std::fs::write(&base, "{ broken").unwrap();
+        let cat = crate::catalog::Catalog::load(std::slice::from_ref(&out)).unwrap();
+        let group = cat.resource("microsoft.graph.group").unwrap();
+        let e = group.try_validator(&[]).unwrap_err();
+        assert_eq!(e.file, base.display().to_string());
+        assert!(
+            e.message.contains("not valid JSON") && e.message.contains("import the catalog again"),
+            "{e}"
+        );
+        std::fs::remove_file(&base).unwrap();
+        let user = cat.resource("microsoft.graph.user").unwrap();
+        assert_eq!(
+            user.try_validator(&[]).unwrap_err().to_string(),
+            e.to_string()
+        );
+        assert_eq!(group.validator(&[]).unwrap_err(), e.to_string());
+        // What does not need the file is unaffected.
+        cat.resource("microsoft.graph.keyValuePair")
+            .unwrap()
+            .try_validator(&[])
+            .unwrap();
+
+        for (reference, needle) in [
+            ("http://127.0.0.1:9/x.json", "never fetches"),
+            (
+                "urn:paylint:schema:microsoft.graph.nothing",
+                "never fetches",
+            ),
+            ("../victim.schema.json", "never fetches"),
+        ] {
+            let file = out.join("microsoft.graph.keyValuePair.schema.json");
+            let mut v: Value =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            v["$defs"]["members"]["properties"]["name"]["$ref"] = json!(reference);
+            std::fs::write(&file, v.to_string()).unwrap();
+            let cat = crate::catalog::Catalog::load(std::slice::from_ref(&out)).unwrap();
+            let e = cat
+                .resource("microsoft.graph.keyValuePair")
+                .unwrap()
+                .try_validator(&[])
+                .unwrap_err();
+            assert!(e.message.contains(needle), "{reference}: {e}");
+            assert_eq!(e.file, file.display().to_string());
+        }
+    }
+
     /// Timing on any document: `PAYLINT_CSDL=path cargo test --release --lib -- --ignored
     /// --nocapture import_timing` (and `PAYLINT_CATALOG_OUT=folder` to write the catalog).
     #[test]

@@ -160,9 +160,7 @@ impl Catalog {
             // Compile a user's schema once, so an error surfaces at load naming the file. Built-in
             // ones were compiled by the test suite; they are compiled on first use only.
             if !built_in {
-                resource
-                    .validator(&[])
-                    .map_err(|m| err(&resource.source, m))?;
+                resource.try_validator(&[])?;
             }
             resources.push(resource);
         }

@@ -14,6 +14,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
+/// A compiled validator, or why the schema cannot be used.
+type Compiled = Result<Arc<crate::instance::Validator>, CatalogError>;
+
 /// A resource: a type's schema, the operations on it and what they require.
 pub struct Resource {
     /// The type's name: `ProvisionPolicyAssignmentItem`, or namespace-qualified when imported
@@ -29,7 +32,9 @@ pub struct Resource {
     /// From the embedded catalog.
     pub(super) built_in: bool,
     schema: LazySchema,
-    validators: Mutex<HashMap<Vec<String>, Arc<crate::instance::Validator>>>,
+    /// Compiled validators by required-property set; a schema that cannot be used is
+    /// remembered too, so it is read and reported as the same error, not tried again.
+    validators: Mutex<HashMap<Vec<String>, Compiled>>,
     /// Read-only top-level properties, worked out when the schema is first used.
     read_only: OnceLock<Vec<String>>,
     /// What a body without an operation requires (no direction, request, response), worked
@@ -224,26 +229,36 @@ impl Resource {
         self.load_schema().unwrap_or(&NONE)
     }
 
-    /// Properties required at the top level of a body: what the exchange's operation requires
-    /// for its direction (and status); without an operation, only what every operation of that
-    /// direction requires (and without a direction, what both directions require). A response
-    /// to a request with `$select` needs only what was selected.
-    /// The validator for what `ex` requires.
+    /// The validator for what `ex` requires (see [`Resource::required`]).
     pub fn validator_for(
         &self,
         ex: &Exchange<'_>,
     ) -> Result<Arc<crate::instance::Validator>, String> {
+        self.try_validator_for(ex).map_err(|e| e.to_string())
+    }
+
+    /// [`Resource::validator_for`], its error the catalog's: the file that cannot be used and
+    /// why (a broken file of an imported catalog is read and checked once, and each later use
+    /// gets the same error).
+    pub fn try_validator_for(
+        &self,
+        ex: &Exchange<'_>,
+    ) -> Result<Arc<crate::instance::Validator>, CatalogError> {
         if ex.operation.is_none() && ex.select.is_none() {
             let i = bare_index(ex.direction);
             if let Some(v) = self.bare_validators[i].get() {
                 return Ok(v.clone());
             }
-            let v = self.validator(self.bare_required(ex.direction))?;
+            let v = self.try_validator(self.bare_required(ex.direction))?;
             return Ok(self.bare_validators[i].get_or_init(|| v).clone());
         }
-        self.validator(&self.required(ex))
+        self.try_validator(&self.required(ex))
     }
 
+    /// Properties required at the top level of a body: what the exchange's operation requires
+    /// for its direction (and status); without an operation, only what every operation of that
+    /// direction requires (and without a direction, what both directions require). A response
+    /// to a request with `$select` needs only what was selected.
     pub fn required(&self, ex: &Exchange<'_>) -> Vec<String> {
         let mut out = match ex.operation {
             None => self.bare_required(ex.direction).to_vec(),
@@ -260,11 +275,26 @@ impl Resource {
         &self,
         extra_required: &[String],
     ) -> Result<Arc<crate::instance::Validator>, String> {
+        self.try_validator(extra_required)
+            .map_err(|e| e.to_string())
+    }
+
+    /// [`Resource::validator`], its error the catalog's.
+    pub fn try_validator(
+        &self,
+        extra_required: &[String],
+    ) -> Result<Arc<crate::instance::Validator>, CatalogError> {
         let mut cache = self.validators.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(v) = cache.get(extra_required) {
-            return Ok(v.clone());
+            return v.clone();
         }
-        let mut schema = self.load_schema()?.clone();
+        let compiled = self.compile(extra_required);
+        cache.insert(extra_required.to_vec(), compiled.clone());
+        compiled
+    }
+
+    fn compile(&self, extra_required: &[String]) -> Compiled {
+        let mut schema = self.load_schema_typed()?.clone();
         // The draft is chosen below; without `$schema` the compiler does not build the
         // metaschema's registry on every run (a few milliseconds at start-up).
         if let Some(obj) = schema.as_object_mut() {
@@ -292,10 +322,8 @@ impl Resource {
         }
         let validator = options
             .build(&schema)
-            .map_err(|e| format!("cannot compile the schema: {e}"))?;
-        let validator = Arc::new(validator);
-        cache.insert(extra_required.to_vec(), validator.clone());
-        Ok(validator)
+            .map_err(|e| super::err(&self.source, format!("cannot compile the schema: {e}")))?;
+        Ok(Arc::new(validator))
     }
 
     /// The subschema that describes the instance at `pointer` (following `properties`,
