@@ -13,7 +13,6 @@
 //! the earlier import did not write (it is the user's).
 
 use super::index::{self, INDEX_FILE};
-use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 use std::ffi::OsString;
 use std::io::Write;
@@ -101,7 +100,12 @@ impl Staging {
 
     /// Writes `value` as JSON (pretty or compact) and a newline into the file `name` of the new
     /// catalog. Returns the bytes written.
-    pub(crate) fn write(&mut self, name: &str, value: &Value, pretty: bool) -> Result<u64, String> {
+    pub(crate) fn write(
+        &mut self,
+        name: &str,
+        value: &impl serde::Serialize,
+        pretty: bool,
+    ) -> Result<u64, String> {
         if !plain(name) {
             return Err(format!("`{name}` is not a plain file name"));
         }

@@ -209,7 +209,6 @@ pub fn write_model(
         bytes += staging.write(file, &schema, true)?;
         Ok(())
     })?;
-    let index = serde_json::to_value(&index).map_err(|e| ImportError::Output(e.to_string()))?;
     // The index is read by every run that uses the catalog: written compact.
     bytes += staging
         .write(INDEX_FILE, &index, false)
@@ -286,8 +285,7 @@ pub fn write(imported: &Imported, out: &Path) -> Result<ImportStats, String> {
     for (file, schema) in &imported.schemas {
         bytes += staging.write(file, schema, true)?;
     }
-    let index = serde_json::to_value(&imported.index).map_err(|e| e.to_string())?;
-    bytes += staging.write(INDEX_FILE, &index, false)?;
+    bytes += staging.write(INDEX_FILE, &imported.index, false)?;
     staging.commit()?;
     Ok(ImportStats {
         bytes_written: bytes,
