@@ -1391,6 +1391,24 @@ mod tests {
         }
     }
 
+    /// What src/catalog/csdl.rs's own tests covered, through the compiler: an alias declared
+    /// after its first use, and a qualified annotation (in some context only) not read.
+    #[test]
+    fn aliases_declared_later_resolve_and_qualified_annotations_are_not_read() {
+        let late = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+            <Schema Namespace="a.b" Alias="ab"><ComplexType Name="x"><Property Name="y" Type="cd.z" /></ComplexType></Schema>
+            <Schema Namespace="c.d" Alias="cd"><ComplexType Name="z"><Property Name="w" Type="Edm.String" /></ComplexType></Schema>
+            </edmx:DataServices></edmx:Edmx>"#;
+        let imp = import(late, "late.xml").unwrap();
+        assert_eq!(
+            schema(&imp, "a.b.x")["properties"]["y"]["$ref"],
+            "#/$defs/c.d.z"
+        );
+        assert_eq!(entry(&imp, "c.d.z").odata_types, ["#c.d.z", "#cd.z"]);
+        let id = &schema(&fixture(), "microsoft.graph.entity")["properties"]["id"];
+        assert_eq!(id["description"], "The unique identifier of an entity.");
+    }
+
     /// Timing on any document: `PAYLINT_CSDL=path cargo test --release --lib -- --ignored
     /// --nocapture import_timing` (and `PAYLINT_CATALOG_OUT=folder` to write the catalog).
     #[test]
