@@ -172,6 +172,10 @@ pub enum CatalogCommand {
         /// that always send them; Graph does not: GET /me omits birthday unless selected).
         #[arg(long)]
         strict_responses: bool,
+        /// Names that resolve to nothing (a misspelt type, a namespace not in the document) are
+        /// warnings, printed, and accept any value; without it they are errors.
+        #[arg(long)]
+        allow_unresolved: bool,
     },
     /// List the resources and operations the catalog knows.
     List {
@@ -414,20 +418,31 @@ pub fn run_noting(
             Ok(Status::Clean)
         }
         Some(Command::Catalog { action }) => {
-            catalog_command(action, out)?;
+            catalog_command(action, out, notes)?;
             Ok(Status::Clean)
         }
         None => lint_with(args, term, out, notes),
     }
 }
 
-fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), CliError> {
+fn catalog_command(
+    action: &CatalogCommand,
+    out: &mut dyn Write,
+    notes: &mut dyn Write,
+) -> Result<(), CliError> {
     match action {
         CatalogCommand::Import {
             metadata,
             out: dir,
             strict_responses,
-        } => import(metadata, dir, *strict_responses, out),
+            allow_unresolved,
+        } => {
+            let options = crate::catalog::import::ImportOptions {
+                strict_responses: *strict_responses,
+                allow_unresolved: *allow_unresolved,
+            };
+            import(metadata, dir, options, out, notes)
+        }
         CatalogCommand::List { schemas, filter } => {
             let cwd = std::env::current_dir().map_err(CliError::WorkingDirectory)?;
             let config = Config::discover(None, &cwd)?;
@@ -439,26 +454,34 @@ fn catalog_command(action: &CatalogCommand, out: &mut dyn Write) -> Result<(), C
     }
 }
 
-/// `catalog import`: CSDL into a catalog folder, and what was written.
+/// `catalog import`: CSDL into a catalog folder, and what was written; the metadata's
+/// warnings go to `notes`.
 fn import(
     metadata: &Path,
     dir: &Path,
-    strict_responses: bool,
+    options: crate::catalog::import::ImportOptions,
     out: &mut dyn Write,
+    notes: &mut dyn Write,
 ) -> Result<(), CliError> {
     let started = std::time::Instant::now();
-    let file = std::fs::File::open(metadata).map_err(|error| CliError::Open {
-        path: metadata.to_path_buf(),
-        error,
-    })?;
     let name = metadata.display().to_string();
-    let options = crate::catalog::import::ImportOptions { strict_responses };
-    let stats =
-        crate::catalog::import::import_into(std::io::BufReader::new(file), &name, options, dir)
-            .map_err(|message| CliError::Import {
-                name: name.clone(),
-                message,
-            })?;
+    let report = crate::catalog::import::import_into(metadata, dir, options).map_err(|e| {
+        CliError::Import {
+            name: name.clone(),
+            message: e.to_string(),
+        }
+    })?;
+    for w in &report.warnings {
+        let _ = writeln!(notes, "paylint: {name}:{w}");
+    }
+    if report.truncated {
+        let _ = writeln!(
+            notes,
+            "paylint: {name}: containment is followed only so far: the catalog would grow out of \
+             proportion to the document"
+        );
+    }
+    let stats = report.stats;
     writeln!(
         out,
         "imported {name} into {}: {} entity types, {} complex types, {} enum types, \
@@ -774,9 +797,10 @@ mod tests {
         );
         assert!(out.contains("    PATCH  /provisioningPolicies/"), "{out}");
         let (outcome, _) = run_here(&["catalog", "import", "no/such.xml", "--out", "x"]);
-        assert!(outcome
-            .unwrap_err()
-            .to_string()
-            .starts_with("cannot open no/such.xml: "));
+        let e = outcome.unwrap_err().to_string();
+        assert!(
+            e.starts_with("cannot import no/such.xml: ") && e.contains("cannot read"),
+            "{e}"
+        );
     }
 }

@@ -22,7 +22,7 @@ pub struct Service {
 pub enum Routed {
     /// Resolved: what the URL addresses, and what the method exchanges with it.
     Exchange {
-        resolution: Resolution,
+        resolution: Box<Resolution>,
         exchange: Exchange,
         select: Option<Vec<String>>,
     },
@@ -42,7 +42,7 @@ pub fn message(service: &Service, method: &str, target: &str) -> Routed {
         Ok(resolution) => match exchange::exchange(&service.model, &resolution, method) {
             Ok(exchange) => Routed::Exchange {
                 select: parsed.option("select").and_then(selected),
-                resolution,
+                resolution: Box::new(resolution),
                 exchange,
             },
             Err(n) => Routed::NotAllowed(n),

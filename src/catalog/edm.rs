@@ -1,6 +1,8 @@
 //! The string forms of OData's primitive types (OData ABNF, section 7 of the URL conventions and
 //! the JSON format), as JSON Schema `format` checks: `edm-guid`, `edm-date`,
-//! `edm-date-time-offset`, `edm-time-of-day`, `edm-duration` and `edm-binary`.
+//! `edm-date-time-offset`, `edm-time-of-day`, `edm-duration` and `edm-binary`; and for OData V2
+//! and V3, `edm-date-time` (`/Date(1700000000000)/` or `2024-05-31T13:45:00`), `edm-time` (a
+//! duration) and `edm-base64` (standard base64).
 //!
 //! Written by hand: the standard `date-time`, `uuid` and `duration` formats are close but not the
 //! same (OData allows `2024-01-01T10:00Z` without seconds, up to 12 fractional digits, and
@@ -27,6 +29,14 @@ pub const FORMATS: &[(&str, &str, &str, Check)] = &[
     ("edm-time-of-day", "Edm.TimeOfDay", "13:45:00", time_of_day),
     ("edm-duration", "Edm.Duration", "P1DT2H30M", duration),
     ("edm-binary", "Edm.Binary", "aGVsbG8", binary),
+    (
+        "edm-date-time",
+        "Edm.DateTime",
+        "/Date(1717163100000)/",
+        date_time,
+    ),
+    ("edm-time", "Edm.Time", "PT13H45M", duration),
+    ("edm-base64", "Edm.Binary", "aGVsbG8=", base64),
 ];
 
 /// The Edm type and an example for a format name.
@@ -184,6 +194,41 @@ pub fn binary(s: &str) -> bool {
     }
 }
 
+/// OData V2/V3 `Edm.DateTime`: the JSON verbose form `/Date(milliseconds)/`, optionally with
+/// an offset in minutes (`/Date(1717163100000+0120)/`), or the ISO form of V3's JSON light,
+/// `date "T" time-of-day` with an optional zone.
+pub fn date_time(s: &str) -> bool {
+    if let Some(inner) = s.strip_prefix("/Date(").and_then(|r| r.strip_suffix(")/")) {
+        // A sign after the first character starts the offset.
+        let (ms, offset) = match inner.get(1..).and_then(|r| r.find(['+', '-'])) {
+            Some(i) => (&inner[..=i], Some(&inner[i + 2..])),
+            None => (inner, None),
+        };
+        let ms = ms.strip_prefix('-').unwrap_or(ms);
+        return !ms.is_empty()
+            && ms.len() <= 16
+            && ms.bytes().all(|b| b.is_ascii_digit())
+            && offset.is_none_or(|o| digits(o, 4).is_some());
+    }
+    let Some((d, time)) = s.split_once(['T', 't']) else {
+        return false;
+    };
+    let zoned = time.ends_with(['Z', 'z']) || time.rfind(['+', '-']).is_some();
+    date(d) && (time_of_day(time) || (zoned && date_time_offset(s)))
+}
+
+/// Standard base64 (RFC 4648 section 4), as OData V2 and V3 write binary values; padding
+/// optional.
+pub fn base64(s: &str) -> bool {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+    use base64::Engine;
+    if s.contains('=') {
+        STANDARD.decode(s).is_ok()
+    } else {
+        STANDARD_NO_PAD.decode(s).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +293,33 @@ mod tests {
                 binary,
                 &["", "aGVsbG8", "aGVsbG8=", "-_8"],
                 &["aGVsbG8==", "a+b/", "!!!"],
+            ),
+            (
+                date_time,
+                &[
+                    "/Date(1717163100000)/",
+                    "/Date(-1000)/",
+                    "/Date(1717163100000+0120)/",
+                    "/Date(1717163100000-0300)/",
+                    "2024-05-31T13:45:00",
+                    "2024-05-31T13:45",
+                    "2024-05-31T13:45:00.123Z",
+                    "2024-05-31T13:45:00+02:00",
+                ],
+                &[
+                    "/Date()/",
+                    "/Date(12a)/",
+                    "/Date(1+12)/",
+                    "Date(1)",
+                    "2024-05-31",
+                    "2024-02-30T00:00:00",
+                    "2024-05-31 13:45:00",
+                ],
+            ),
+            (
+                base64,
+                &["", "aGVsbG8=", "aGVsbG8", "a+b/"],
+                &["-_8", "!!!", "aGVsbG8=="],
             ),
         ];
         for (check, good, bad) in cases {

@@ -4,29 +4,37 @@
 //! Every schema is checked against its metaschema and for references that would leave the
 //! catalog when it is loaded; validators are compiled on first use, once per required-property
 //! set, and shared.
+//!
+//! [`load`] reads folders, indexes and overlays; [`resource`] is one resource: its schema, its
+//! validators and the walk of its subschemas that findings use for hints.
 
-pub mod csdl;
+mod bundle;
 pub mod edm;
+mod folder;
 pub mod import;
 pub mod index;
+mod load;
+mod mapping;
 pub mod operation;
+mod paths;
+mod resource;
+mod store;
 
-use crate::direction::Direction;
-use crate::json::{Kind, Node};
+use load::{check_schema, odata_types_of, parse_operations, read_dir, CatalogFile};
 pub use operation::Operation;
 use operation::OperationsFile;
+use resource::LazySchema;
+pub use resource::{Exchange, Resource};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_catalog.rs"));
 
-const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
-
 /// A catalog that cannot be used; names the file so the user can fix it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CatalogError {
     pub file: String,
     pub message: String,
@@ -40,7 +48,7 @@ impl fmt::Display for CatalogError {
 
 impl std::error::Error for CatalogError {}
 
-fn err(file: &str, message: impl Into<String>) -> CatalogError {
+pub(crate) fn err(file: &str, message: impl Into<String>) -> CatalogError {
     CatalogError {
         file: file.to_string(),
         message: message.into(),
@@ -54,70 +62,6 @@ pub struct Catalog {
     /// (method, number of path segments) -> (resource, operation) indexes, in catalog order:
     /// a message is matched against the few operations that could name it.
     routes: HashMap<(String, usize), Vec<(usize, usize)>>,
-}
-
-pub struct Resource {
-    /// The type's name: `ProvisionPolicyAssignmentItem`, or namespace-qualified when imported
-    /// (`microsoft.graph.user`).
-    pub name: String,
-    /// Where the schema came from (`schemas/NAME.schema.json` or the `--schemas` path).
-    pub source: String,
-    /// The canonical `@odata.type` (`#namespace.Name`), when the schema fixes it.
-    pub odata_type: Option<String>,
-    /// Every `@odata.type` value that names this type exactly (canonical, alias-qualified).
-    pub odata_types: Vec<String>,
-    /// Qualified names of the base types, nearest first (imported catalogs).
-    pub base_types: Vec<String>,
-    pub operations: Vec<Operation>,
-    /// From the embedded catalog.
-    built_in: bool,
-    schema: LazySchema,
-    validators: Mutex<HashMap<Vec<String>, Arc<crate::instance::Validator>>>,
-    /// Read-only top-level properties, worked out when the schema is first used.
-    read_only: OnceLock<Vec<String>>,
-    /// What a body without an operation requires (no direction, request, response), worked
-    /// out on first use (an imported catalog has thousands of resources a run never uses).
-    bare_required: OnceLock<[Vec<String>; 3]>,
-    /// The validators for those three, once compiled: most bodies take one of them, without a
-    /// lock or a lookup.
-    bare_validators: [OnceLock<Arc<crate::instance::Validator>>; 3],
-}
-
-/// A schema in memory, or a file of an imported catalog read, checked and parsed on first use.
-enum LazySchema {
-    Loaded(Value),
-    File {
-        path: PathBuf,
-        cell: OnceLock<Result<Value, String>>,
-    },
-}
-
-impl fmt::Debug for Resource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Resource")
-            .field("name", &self.name)
-            .field("source", &self.source)
-            .field("odata_type", &self.odata_type)
-            .finish_non_exhaustive()
-    }
-}
-
-/// One catalog file before it is parsed.
-struct CatalogFile {
-    name: String,
-    origin: String,
-    text: String,
-    /// Built into the binary: checked against the metaschema by the test suite when it was built
-    /// (`builtin_catalog_passes_the_load_checks`), so not again on every run.
-    built_in: bool,
-}
-
-/// What one folder of the catalog holds.
-#[derive(Default)]
-struct Folder {
-    files: Vec<CatalogFile>,
-    overlays: Vec<CatalogFile>,
-    imported: Vec<Resource>,
 }
 
 /// Builds what the first schema compile of a run waits for: jsonschema's validator for the
@@ -209,7 +153,6 @@ impl Catalog {
                 name,
                 origin,
                 odata_types,
-                Vec::new(),
                 ops,
                 built_in,
                 LazySchema::Loaded(schema),
@@ -217,9 +160,7 @@ impl Catalog {
             // Compile a user's schema once, so an error surfaces at load naming the file. Built-in
             // ones were compiled by the test suite; they are compiled on first use only.
             if !built_in {
-                resource
-                    .validator(&[])
-                    .map_err(|m| err(&resource.source, m))?;
+                resource.try_validator(&[])?;
             }
             resources.push(resource);
         }
@@ -354,603 +295,10 @@ impl Catalog {
     }
 }
 
-fn parse_operations(file: &CatalogFile, name: &str) -> Result<OperationsFile, CatalogError> {
-    let ops: OperationsFile = serde_json::from_str(&file.text)
-        .map_err(|e| err(&file.origin, format!("not a valid operations file: {e}")))?;
-    if ops.resource != name {
-        return Err(err(
-            &file.origin,
-            format!(
-                "`resource` is `{}` but the file is named for `{name}`",
-                ops.resource
-            ),
-        ));
-    }
-    Ok(ops)
-}
-
-/// The `@odata.type` values a schema fixes: `const` or `enum` of `properties/@odata.type`.
-fn odata_types_of(schema: &Value) -> Vec<String> {
-    let Some(t) = schema.pointer("/properties/@odata.type") else {
-        return Vec::new();
-    };
-    if let Some(c) = t.get("const").and_then(Value::as_str) {
-        return vec![c.to_string()];
-    }
-    t.get("enum")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn read_dir(dir: &Path) -> Result<Folder, CatalogError> {
-    let shown = dir.display().to_string();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| err(&shown, format!("cannot read the folder: {e}")))?;
-    let mut folder = Folder::default();
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| err(&shown, e.to_string()))?;
-        names.push(entry.file_name().to_string_lossy().into_owned());
-    }
-    names.sort();
-    let mut indexed = std::collections::HashSet::new();
-    if names.iter().any(|n| n == index::INDEX_FILE) {
-        let (resources, files) = read_index(dir)?;
-        folder.imported = resources;
-        indexed = files;
-    }
-    for name in names {
-        let path = dir.join(&name);
-        if !name.ends_with(".json")
-            || name == index::INDEX_FILE
-            || indexed.contains(&name)
-            || !path.is_file()
-        {
-            continue;
-        }
-        let origin = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| err(&origin, format!("cannot read: {e}")))?;
-        let file = CatalogFile {
-            name,
-            origin,
-            text,
-            built_in: false,
-        };
-        if file.name.ends_with(".overlay.json") {
-            folder.overlays.push(file);
-        } else {
-            folder.files.push(file);
-        }
-    }
-    Ok(folder)
-}
-
-/// An imported catalog's index: its resources, with schemas left on disk until first used, and
-/// the schema file names it lists.
-fn read_index(
-    dir: &Path,
-) -> Result<(Vec<Resource>, std::collections::HashSet<String>), CatalogError> {
-    let path = dir.join(index::INDEX_FILE);
-    let origin = path.display().to_string();
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| err(&origin, format!("cannot read: {e}")))?;
-    let idx: index::Index = serde_json::from_str(&text)
-        .map_err(|e| err(&origin, format!("not a valid catalog index: {e}")))?;
-    if idx.format != index::INDEX_FORMAT {
-        return Err(err(
-            &origin,
-            format!(
-                "`format` is `{}`; this paylint reads `{}` (import the catalog again)",
-                idx.format,
-                index::INDEX_FORMAT
-            ),
-        ));
-    }
-    let mut resources = Vec::with_capacity(idx.resources.len());
-    let mut files = std::collections::HashSet::new();
-    for entry in idx.resources {
-        let file = &entry.schema;
-        if file.contains(['/', '\\']) || !file.ends_with(".schema.json") {
-            return Err(err(
-                &origin,
-                format!(
-                    "resource `{}`: schema `{file}` must be a NAME.schema.json file in the \
-                     catalog folder",
-                    entry.name
-                ),
-            ));
-        }
-        files.insert(file.clone());
-        let mut ops = Vec::with_capacity(entry.operations.len());
-        for spec in entry.operations {
-            ops.push(
-                Operation::from_spec(spec)
-                    .map_err(|m| err(&origin, format!("resource `{}`: {m}", entry.name)))?,
-            );
-        }
-        let schema_path = dir.join(file);
-        resources.push(Resource::new(
-            entry.name,
-            schema_path.display().to_string(),
-            entry.odata_types,
-            entry.base_types,
-            ops,
-            false,
-            LazySchema::File {
-                path: schema_path,
-                cell: OnceLock::new(),
-            },
-        ));
-    }
-    Ok((resources, files))
-}
-
-/// Draft 2020-12, valid against its metaschema, and no `$ref` that leaves the document.
-fn check_schema(origin: &str, schema: &Value) -> Result<(), CatalogError> {
-    if !schema.is_object() {
-        return Err(err(origin, "a schema must be a JSON object"));
-    }
-    match schema.get("$schema").and_then(Value::as_str) {
-        Some(DRAFT_2020_12) => {}
-        Some(other) => {
-            return Err(err(
-                origin,
-                format!("`$schema` is `{other}`; paylint reads draft 2020-12 (`{DRAFT_2020_12}`)"),
-            ))
-        }
-        None => {
-            return Err(err(
-                origin,
-                format!("`$schema` is missing; set it to `{DRAFT_2020_12}`"),
-            ))
-        }
-    }
-    if let Some(reference) = external_ref(schema) {
-        return Err(err(
-            origin,
-            format!(
-                "`$ref: {reference}` points outside this schema; paylint never fetches references \
-                 (no network, no files): use `#/$defs/...`"
-            ),
-        ));
-    }
-    if let Err(e) = jsonschema::meta::validate(schema) {
-        return Err(err(
-            origin,
-            format!(
-                "does not conform to the draft 2020-12 metaschema at `{}`: {e}",
-                e.instance_path()
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// The first `$ref` or `$dynamicRef` that leaves the document. Values of `const`, `enum`,
-/// `default` and `examples` are data, not schemas; but under `properties` (and the other
-/// keywords whose members are schemas) those words are property names and are searched.
-fn external_ref(v: &Value) -> Option<String> {
-    external_ref_in(v, false)
-}
-
-fn external_ref_in(v: &Value, members_are_schemas: bool) -> Option<String> {
-    match v {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if !members_are_schemas && matches!(k.as_str(), "$ref" | "$dynamicRef") {
-                    if let Some(r) = v.as_str() {
-                        if !r.starts_with('#') {
-                            return Some(r.to_string());
-                        }
-                    }
-                }
-                let data = matches!(k.as_str(), "const" | "enum" | "examples" | "default");
-                if members_are_schemas || !data {
-                    let children_are_schemas = !members_are_schemas
-                        && matches!(
-                            k.as_str(),
-                            "properties"
-                                | "patternProperties"
-                                | "$defs"
-                                | "definitions"
-                                | "dependentSchemas"
-                        );
-                    if let Some(r) = external_ref_in(v, children_are_schemas) {
-                        return Some(r);
-                    }
-                }
-            }
-            None
-        }
-        Value::Array(items) => items.iter().find_map(|i| external_ref_in(i, false)),
-        _ => None,
-    }
-}
-
-/// Where a payload was sent: what the input format knows about it.
-#[derive(Debug, Clone, Default)]
-pub struct Exchange<'a> {
-    pub direction: Option<Direction>,
-    pub operation: Option<&'a Operation>,
-    pub status: Option<u16>,
-    /// The properties a response was asked to carry (`$select` of the request it answers).
-    pub select: Option<Vec<String>>,
-}
-
-/// Properties required at the top level of a body by `operations` (one operation, or all when
-/// `operation` is given as None): the intersection over the candidate bodies. Operations or
-/// statuses without a body (DELETE, 204) are not candidates.
-fn compute_required(
-    operations: &[Operation],
-    direction: Option<Direction>,
-    operation: Option<&Operation>,
-    status: Option<u16>,
-) -> Vec<String> {
-    let request = |op: &Operation| op.request.clone();
-    let responses = |op: &Operation| -> Vec<operation::BodySpec> {
-        match status {
-            Some(s) if operation.is_some() => op
-                .responses
-                .get(&s)
-                .map(|b| b.clone().unwrap_or_default())
-                .into_iter()
-                .collect(),
-            _ => op.responses.values().filter_map(Clone::clone).collect(),
-        }
-    };
-    let ops: Vec<&Operation> = match operation {
-        Some(op) => vec![op],
-        None => operations.iter().collect(),
-    };
-    let mut bodies: Vec<operation::BodySpec> = Vec::new();
-    for op in ops {
-        if direction != Some(Direction::Response) {
-            match request(op) {
-                Some(b) => bodies.push(b),
-                // An operation's request without a body spec requires nothing.
-                None if operation.is_some() => bodies.push(Default::default()),
-                None => {}
-            }
-        }
-        if direction != Some(Direction::Request) {
-            let rs = responses(op);
-            if rs.is_empty() && operation.is_some() && status.is_some() {
-                bodies.push(Default::default());
-            }
-            bodies.extend(rs);
-        }
-    }
-    let mut out: Vec<String> = Vec::new();
-    if let Some((first, rest)) = bodies.split_first() {
-        for name in &first.required {
-            if rest.iter().all(|b| b.required.contains(name)) {
-                out.push(name.clone());
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn bare_index(direction: Option<Direction>) -> usize {
-    match direction {
-        None => 0,
-        Some(Direction::Request) => 1,
-        Some(Direction::Response) => 2,
-    }
-}
-
-impl Resource {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        name: String,
-        source: String,
-        odata_types: Vec<String>,
-        base_types: Vec<String>,
-        operations: Vec<Operation>,
-        built_in: bool,
-        schema: LazySchema,
-    ) -> Resource {
-        Resource {
-            name,
-            source,
-            odata_type: odata_types.first().cloned(),
-            odata_types,
-            base_types,
-            operations,
-            built_in,
-            schema,
-            validators: Mutex::new(HashMap::new()),
-            read_only: OnceLock::new(),
-            bare_required: OnceLock::new(),
-            bare_validators: Default::default(),
-        }
-    }
-
-    fn bare_required(&self, direction: Option<Direction>) -> &[String] {
-        let all = self.bare_required.get_or_init(|| {
-            [None, Some(Direction::Request), Some(Direction::Response)]
-                .map(|direction| compute_required(&self.operations, direction, None, None))
-        });
-        &all[bare_index(direction)]
-    }
-
-    /// The name without its namespace: `user` for `microsoft.graph.user`.
-    pub fn short_name(&self) -> &str {
-        self.name.rsplit('.').next().unwrap_or(&self.name)
-    }
-
-    /// Does this type derive from the resource named `base`?
-    pub fn derives_from(&self, base: &str) -> bool {
-        self.base_types.iter().any(|b| b == base)
-    }
-
-    /// The schema, read and checked on first use for an imported catalog.
-    pub fn load_schema(&self) -> Result<&Value, String> {
-        match &self.schema {
-            LazySchema::Loaded(v) => Ok(v),
-            LazySchema::File { path, cell } => cell
-                .get_or_init(|| {
-                    let origin = path.display().to_string();
-                    let text = std::fs::read_to_string(path)
-                        .map_err(|e| format!("bad catalog file {origin}: cannot read: {e}"))?;
-                    let value: Value = serde_json::from_str(&text)
-                        .map_err(|e| format!("bad catalog file {origin}: not valid JSON: {e}"))?;
-                    check_schema(&origin, &value).map_err(|e| e.to_string())?;
-                    Ok(value)
-                })
-                .as_ref()
-                .map_err(Clone::clone),
-        }
-    }
-
-    /// The schema, or `null` when it cannot be loaded (the validator reports why).
-    pub fn schema(&self) -> &Value {
-        static NONE: Value = Value::Null;
-        self.load_schema().unwrap_or(&NONE)
-    }
-
-    /// Properties required at the top level of a body: what the exchange's operation requires
-    /// for its direction (and status); without an operation, only what every operation of that
-    /// direction requires (and without a direction, what both directions require). A response
-    /// to a request with `$select` needs only what was selected.
-    /// The validator for what `ex` requires.
-    pub fn validator_for(
-        &self,
-        ex: &Exchange<'_>,
-    ) -> Result<Arc<crate::instance::Validator>, String> {
-        if ex.operation.is_none() && ex.select.is_none() {
-            let i = bare_index(ex.direction);
-            if let Some(v) = self.bare_validators[i].get() {
-                return Ok(v.clone());
-            }
-            let v = self.validator(self.bare_required(ex.direction))?;
-            return Ok(self.bare_validators[i].get_or_init(|| v).clone());
-        }
-        self.validator(&self.required(ex))
-    }
-
-    pub fn required(&self, ex: &Exchange<'_>) -> Vec<String> {
-        let mut out = match ex.operation {
-            None => self.bare_required(ex.direction).to_vec(),
-            Some(op) => compute_required(&self.operations, ex.direction, Some(op), ex.status),
-        };
-        if let (Some(select), Some(Direction::Response)) = (&ex.select, ex.direction) {
-            out.retain(|p| select.iter().any(|s| s == p));
-        }
-        out
-    }
-
-    /// The compiled validator for this schema with `extra_required` added at the top level.
-    pub fn validator(
-        &self,
-        extra_required: &[String],
-    ) -> Result<Arc<crate::instance::Validator>, String> {
-        let mut cache = self.validators.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(v) = cache.get(extra_required) {
-            return Ok(v.clone());
-        }
-        let mut schema = self.load_schema()?.clone();
-        // The draft is chosen below; without `$schema` the compiler does not build the
-        // metaschema's registry on every run (a few milliseconds at start-up).
-        if let Some(obj) = schema.as_object_mut() {
-            obj.remove("$schema");
-        }
-        if !extra_required.is_empty() {
-            let obj = schema.as_object_mut().expect("checked at load");
-            let mut req: Vec<Value> = obj
-                .get("required")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for name in extra_required {
-                if !req.iter().any(|r| r.as_str() == Some(name)) {
-                    req.push(Value::String(name.clone()));
-                }
-            }
-            obj.insert("required".into(), Value::Array(req));
-        }
-        let mut options = jsonschema::options_for::<crate::instance::Positioned>()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .should_validate_formats(true);
-        for &(name, _, _, check) in edm::FORMATS {
-            options = options.with_format(name, check);
-        }
-        let validator = options
-            .build(&schema)
-            .map_err(|e| format!("cannot compile the schema: {e}"))?;
-        let validator = Arc::new(validator);
-        cache.insert(extra_required.to_vec(), validator.clone());
-        Ok(validator)
-    }
-
-    /// The subschema that describes the instance at `pointer` (following `properties`,
-    /// `items`, `prefixItems`, `additionalProperties` and local `$ref`s). Where a schema
-    /// dispatches on `@odata.type` (a base type with derived types), the branch that `instance`
-    /// (the body's root, when known) takes is followed.
-    pub fn subschema_in(&self, pointer: &str, instance: Option<&Node>) -> Option<&Value> {
-        let mut schema = self.dispatch(self.resolve(self.schema()), instance);
-        if pointer.is_empty() {
-            return Some(schema);
-        }
-        let mut node = instance;
-        for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = crate::pointer::unescape(raw);
-            let next = if let Ok(i) = token.parse::<usize>() {
-                node = node.and_then(|n| match &n.kind {
-                    Kind::Array(items) => items.get(i),
-                    _ => None,
-                });
-                schema
-                    .get("prefixItems")
-                    .and_then(|p| p.get(i))
-                    .or_else(|| schema.get("items"))
-            } else {
-                node = node.and_then(|n| {
-                    n.members()?
-                        .iter()
-                        .rev()
-                        .find(|m| m.key == token)
-                        .map(|m| &m.value)
-                });
-                schema
-                    .get("properties")
-                    .and_then(|p| p.get(token.as_ref()))
-                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
-            };
-            schema = self.dispatch(self.resolve(next?), node);
-        }
-        Some(schema)
-    }
-
-    pub fn subschema(&self, pointer: &str) -> Option<&Value> {
-        self.subschema_in(pointer, None)
-    }
-
-    fn resolve<'s>(&'s self, mut schema: &'s Value) -> &'s Value {
-        for _ in 0..16 {
-            match schema
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-            {
-                Some(ptr) => match self.schema().pointer(ptr) {
-                    Some(target) => schema = target,
-                    None => break,
-                },
-                None => break,
-            }
-        }
-        schema
-    }
-
-    /// For a schema of the form `allOf: [{if: {properties: {"@odata.type": {enum}}}, then:
-    /// {$ref}}...]` (what `catalog import` writes for a type with derived types), the `then` that
-    /// the instance's `@odata.type` selects (no `@odata.type`: the branch that accepts absence).
-    fn dispatch<'s>(&'s self, schema: &'s Value, instance: Option<&Node>) -> &'s Value {
-        let Some(branches) = schema.get("allOf").and_then(Value::as_array) else {
-            return schema;
-        };
-        let found = instance
-            .and_then(|n| n.pointer("/@odata.type"))
-            .map(|n| &n.kind);
-        for b in branches {
-            let (Some(cond), Some(then)) = (b.get("if"), b.get("then")) else {
-                continue;
-            };
-            let Some(names) = cond
-                .pointer("/properties/@odata.type/enum")
-                .and_then(Value::as_array)
-            else {
-                continue;
-            };
-            let needs_type = cond
-                .get("required")
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|v| v == "@odata.type"));
-            let takes = match found {
-                Some(Kind::String(t)) => names.iter().any(|n| n.as_str() == Some(t.as_str())),
-                Some(_) => false,
-                None => !needs_type,
-            };
-            if takes {
-                return self.resolve(then);
-            }
-        }
-        schema
-    }
-
-    /// Property names the schema defines for the object at `pointer` (of `instance`).
-    pub fn property_names_in(&self, pointer: &str, instance: Option<&Node>) -> Vec<String> {
-        self.subschema_in(pointer, instance)
-            .and_then(|s| s.get("properties"))
-            .and_then(Value::as_object)
-            .map(|p| p.keys().filter(|k| !k.contains('@')).cloned().collect())
-            .unwrap_or_default()
-    }
-
-    pub fn property_names(&self, pointer: &str) -> Vec<String> {
-        self.property_names_in(pointer, None)
-    }
-
-    /// Top-level properties marked `"readOnly": true`.
-    pub fn read_only(&self) -> &[String] {
-        self.read_only.get_or_init(|| self.find_read_only())
-    }
-
-    fn find_read_only(&self) -> Vec<String> {
-        self.subschema("")
-            .and_then(|s| s.get("properties"))
-            .and_then(Value::as_object)
-            .map(|p| {
-                p.iter()
-                    .filter(|(_, s)| self.resolve(s).get("readOnly") == Some(&Value::Bool(true)))
-                    .map(|(k, _)| k.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// The JSON types the schema allows at `pointer` (`["string"]`), if it says.
-    pub fn types_at(&self, pointer: &str) -> Vec<String> {
-        self.types_in(pointer, None)
-    }
-
-    pub fn types_in(&self, pointer: &str, instance: Option<&Node>) -> Vec<String> {
-        // A property written `{"type": "object", "$ref": ...}` says its type beside the `$ref`.
-        let declared = pointer.rsplit_once('/').and_then(|(parent, last)| {
-            let parent = self.subschema_in(parent, instance)?;
-            let token = crate::pointer::unescape(last);
-            let raw = if token.parse::<usize>().is_ok() {
-                parent.get("items")
-            } else {
-                parent.get("properties")?.get(token.as_ref())
-            };
-            raw?.get("type")
-        });
-        match declared.or_else(|| self.subschema_in(pointer, instance)?.get("type")) {
-            Some(Value::String(t)) => vec![t.clone()],
-            Some(Value::Array(ts)) => ts
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::direction::Direction;
 
     fn file(name: &str, text: &str) -> CatalogFile {
         CatalogFile {

@@ -145,7 +145,12 @@ impl Operation {
             .zip(segs)
             .take_while(|(t, s)| match t {
                 Segment::Param => true,
-                Segment::Literal(l) => l.eq_ignore_ascii_case(s),
+                // A client sends `Straßen` percent-encoded (`Stra%C3%9Fen`).
+                Segment::Literal(l) => {
+                    l.eq_ignore_ascii_case(s)
+                        || (s.contains('%')
+                            && super::bundle::decode(s).is_some_and(|d| l.eq_ignore_ascii_case(&d)))
+                }
             })
             .count()
     }
@@ -224,6 +229,23 @@ mod tests {
         assert!(!op.matches("PATCH", "/provisioningPolicies/p1/assignments"));
         assert!(!op.matches("PATCH", "/provisioningPolicies/p1/assignments/a1/extra"));
         assert!(!op.matches("PATCH", "/v2.0/provisioningPolicies/p1/assignments/a1"));
+    }
+
+    #[test]
+    fn non_ascii_literals_match_raw_or_percent_encoded() {
+        let op = Operation::from_spec(OperationSpec {
+            name: "get".into(),
+            method: "GET".into(),
+            path: "/Straßen/{StraßenId}".into(),
+            request: None,
+            responses: Default::default(),
+        })
+        .unwrap();
+        assert!(op.matches("GET", "/Straßen/1"));
+        assert!(op.matches("GET", "https://h/Stra%C3%9Fen/1"));
+        assert!(op.matches("GET", "/Stra%c3%9fen/1"));
+        assert!(!op.matches("GET", "/Stra%C3%9F/1"));
+        assert!(!op.matches("GET", "/Stra%C3/1"));
     }
 
     #[test]

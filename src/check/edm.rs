@@ -165,6 +165,7 @@ impl<'m> Walker<'_, 'm> {
                     nullable: false,
                     max_length: None,
                     definition: None,
+                    written: None,
                 };
                 self.wrapped(root, &item, true, |w, node, ptr| {
                     if w.object_or_mismatch(node, ptr) {
@@ -197,6 +198,7 @@ impl<'m> Walker<'_, 'm> {
                         nullable: false,
                         max_length: None,
                         definition: None,
+                        written: None,
                     };
                     self.wrapped(root, &item, true, |w, node, ptr| {
                         if w.object_or_mismatch(node, ptr) {
@@ -520,6 +522,7 @@ impl<'m> Walker<'_, 'm> {
                     nullable: n.nullable,
                     max_length: None,
                     definition: None,
+                    written: None,
                 };
                 let inner = if request { purpose } else { Purpose::Read };
                 self.value(&m.value, &r, &ptr, inner, m.key_span);
@@ -1088,6 +1091,7 @@ impl<'m> Walker<'_, 'm> {
                 nullable: true,
                 max_length: None,
                 definition: None,
+                written: None,
             };
             return self.mismatch(node, pointer, &r, at);
         };

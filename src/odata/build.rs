@@ -10,8 +10,9 @@
 
 use super::csdl::{self, Annotation, AnnotationValue, Document, TypeKind};
 use super::model::{
-    EntitySet, EnumType, Import, Kind, Model, Namespace, Navigation, Operation, OperationKind,
-    Parameter, Primitive, Property, ReadOnly, Singleton, StructuredType, TypeId, TypeRef, Version,
+    EntitySet, EnumType, Import, InheritedAnnotation, Kind, Model, Namespace, Navigation,
+    Operation, OperationKind, Parameter, Primitive, Property, ReadOnly, Singleton, StructuredType,
+    TypeId, TypeRef, Version,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -440,6 +441,7 @@ impl<'d> Builder<'d> {
             nullable: true,
             max_length: None,
             definition: None,
+            written: None,
         };
         let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
             self.error(at, format!("{what} has no `Type`"), None);
@@ -455,6 +457,13 @@ impl<'d> Builder<'d> {
         let mut r = untyped(collection);
         r.nullable = nullable.unwrap_or(true);
         if let Some((id, definition)) = self.resolve_type(inner, what, at) {
+            let family = matches!(
+                id,
+                TypeId::Primitive(Primitive::Geography | Primitive::Geometry)
+            );
+            if family && definition.is_none() {
+                r.written = Some(inner.to_string());
+            }
             r.id = id;
             r.definition = definition;
         }
@@ -654,6 +663,7 @@ impl<'d> Builder<'d> {
                 bound: Vec::new(),
                 bound_to_collection: Vec::new(),
                 description: description(&t.annotations, &self.aliases),
+                inherited: Vec::new(),
             });
         }
         self.inheritance(&mut types, &order);
@@ -1044,7 +1054,8 @@ impl<'d> Builder<'d> {
     }
 
     /// `Annotations Target="ns.Type"` and `Target="ns.Type/property"` blocks: descriptions and
-    /// read-only terms applied to what they name. Other targets are not used.
+    /// read-only terms applied to what they name (a property a base type declares is recorded in
+    /// the type's `inherited` list). Other targets are not used.
     fn external_annotations(&mut self, model: &mut Model) {
         let doc = self.doc;
         for s in &doc.schemas {
@@ -1062,6 +1073,13 @@ impl<'d> Builder<'d> {
                 };
                 let desc = description(&block.annotations, &self.aliases);
                 let ro = read_only(&block.annotations, &self.aliases);
+                // A property a base type declares: the annotation holds from this type down.
+                let inherited = prop.is_some_and(|p| {
+                    let t = &model.types[ti as usize];
+                    !t.properties.iter().any(|x| x.name == p)
+                        && !t.navigations.iter().any(|x| x.name == p)
+                        && (model.property(ti, p).is_some() || model.navigation(ti, p).is_some())
+                });
                 let t = &mut model.types[ti as usize];
                 match prop {
                     None => {
@@ -1070,6 +1088,29 @@ impl<'d> Builder<'d> {
                         }
                     }
                     Some(p) if p.contains('/') => {}
+                    Some(p) if inherited => {
+                        if desc.is_none() && ro.is_none() {
+                            continue;
+                        }
+                        let at = match t.inherited.iter().position(|x| x.property == p) {
+                            Some(i) => i,
+                            None => {
+                                t.inherited.push(InheritedAnnotation {
+                                    property: p.to_string(),
+                                    read_only: None,
+                                    description: None,
+                                });
+                                t.inherited.len() - 1
+                            }
+                        };
+                        let x = &mut t.inherited[at];
+                        if desc.is_some() {
+                            x.description = desc;
+                        }
+                        if ro.is_some() {
+                            x.read_only = ro;
+                        }
+                    }
                     Some(p) => {
                         if let Some(x) = t.properties.iter_mut().find(|x| x.name == p) {
                             if desc.is_some() {
@@ -1423,4 +1464,50 @@ fn read_only(annotations: &[Annotation], aliases: &HashMap<&str, &str>) -> Optio
         return Some(ReadOnly::Immutable);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_on_an_inherited_property_are_kept_on_the_derived_type() {
+        let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="base"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/><Property Name="at" Type="Edm.DateTimeOffset"/></EntityType>
+  <EntityType Name="derived" BaseType="ns.base"/>
+  <Annotations Target="ns.derived/at">
+    <Annotation Term="Org.OData.Core.V1.Description" String="When."/>
+    <Annotation Term="Org.OData.Core.V1.Computed"/>
+  </Annotations>
+  <Annotations Target="ns.derived/nothing"><Annotation Term="Org.OData.Core.V1.Computed"/></Annotations>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+        let doc = csdl::read(text).unwrap();
+        let (model, _) = compile(&doc, text, &Options::default()).unwrap();
+        let derived = &model.types[model.structured("ns.derived").unwrap() as usize];
+        assert_eq!(
+            derived.inherited,
+            [InheritedAnnotation {
+                property: "at".into(),
+                read_only: Some(ReadOnly::Computed),
+                description: Some("When.".into()),
+            }]
+        );
+        let base = &model.types[model.structured("ns.base").unwrap() as usize];
+        assert!(base.inherited.is_empty() && base.properties[1].description.is_none());
+    }
+
+    #[test]
+    fn a_geographic_type_keeps_the_name_it_was_written_with() {
+        let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <ComplexType Name="place"><Property Name="at" Type="Edm.GeographyPoint"/><Property Name="n" Type="Edm.Int32"/></ComplexType>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+        let doc = csdl::read(text).unwrap();
+        let (model, _) = compile(&doc, text, &Options::default()).unwrap();
+        let props = &model.types[0].properties;
+        assert_eq!(props[0].ty.id, TypeId::Primitive(Primitive::Geography));
+        assert_eq!(props[0].ty.written.as_deref(), Some("Edm.GeographyPoint"));
+        assert_eq!(props[1].ty.written, None);
+    }
 }

@@ -14,7 +14,7 @@ use super::{csdl, Model, Position};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the model's shape or its compilation changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"PLMODEL\0";
 
 /// Documents larger than this are refused (Microsoft Graph's is 3.4 MB).

@@ -140,6 +140,9 @@ pub struct TypeRef {
     pub max_length: Option<u32>,
     /// The type definition it was declared with (`graph.percentage` for an `Edm.Int32`).
     pub definition: Option<String>,
+    /// The primitive type's name as written where [`Primitive`] stands for a family
+    /// (`Edm.GeographyPoint` for [`Primitive::Geography`]).
+    pub written: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
@@ -240,6 +243,19 @@ pub struct StructuredType {
     /// Operations bound to this type, and to a collection of it.
     pub bound: Vec<u32>,
     pub bound_to_collection: Vec<u32>,
+    pub description: Option<String>,
+    /// What `Annotations Target="ThisType/prop"` blocks say of properties that a base type
+    /// declares: it holds for this type and the types derived from it.
+    pub inherited: Vec<InheritedAnnotation>,
+}
+
+/// Annotations on an inherited property, through a derived type (`Target="ns.user/id"` where
+/// `id` is declared by a base of `ns.user`).
+#[derive(Debug, Clone, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
+pub struct InheritedAnnotation {
+    /// The property's (or navigation property's) name.
+    pub property: String,
+    pub read_only: Option<ReadOnly>,
     pub description: Option<String>,
 }
 
