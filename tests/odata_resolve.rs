@@ -50,7 +50,7 @@ fn describe(model: &Model, a: &Addressed) -> String {
             model.ty(*ty).name
         ),
         Addressed::Value(r) => format!("value {}", resolve::type_name(model, r)),
-        Addressed::Raw => "raw".into(),
+        Addressed::Raw { .. } => "raw".into(),
         Addressed::Count => "count".into(),
         Addressed::Reference { ty, collection } => format!(
             "ref{} {}",
@@ -244,9 +244,17 @@ fn what_does_not_resolve_says_where_and_why() {
 }
 
 #[test]
-fn a_placeholder_where_a_property_name_stands_is_untyped() {
+fn a_placeholder_where_a_property_name_stands_has_the_type_its_properties_share() {
     let m = graph();
+    // thumbnailSet's small, medium, large and source are all thumbnails.
     let r = resolve(m, "/me/drive/items/{id}/thumbnails/{id}/{size}").unwrap();
+    let Addressed::Complex { ty, collection } = r.addressed else {
+        panic!("{:?}", r.addressed)
+    };
+    assert_eq!(m.ty(ty).name, "microsoft.graph.thumbnail");
+    assert!(!collection);
+    // mailboxSettings' properties have many types: the placeholder names no one type.
+    let r = resolve(m, "/me/mailboxSettings/{setting}").unwrap();
     assert_eq!(
         r.addressed,
         Addressed::Untyped(Untyped::PropertyPlaceholder)

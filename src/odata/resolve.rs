@@ -23,8 +23,9 @@ pub enum Addressed {
     Complex { ty: u32, collection: bool },
     /// A primitive or enum value, or a collection of them.
     Value(TypeRef),
-    /// Raw bytes: `$value`, a stream property, a media entity's content.
-    Raw,
+    /// Raw bytes: `$value`, a stream property, a media entity's content. `owner` is the entity
+    /// whose stream it is, when one is (what an upload answers with, in Graph).
+    Raw { owner: Option<u32> },
     /// `$count`: a number, as text.
     Count,
     /// `$ref`: a reference to an entity, or a collection of them.
@@ -135,6 +136,9 @@ pub fn resolve(model: &Model, target: &Target, roots: &Roots) -> Result<Resoluti
     for start in starts {
         match Walk::new(model, segs, start).run() {
             Ok(r) => return Ok(r),
+            // A path that resolved past its first segment is about that resource: what comes
+            // after it is not a service root's end.
+            Err(u) if !u.resolved.is_empty() => return Err(u),
             Err(u) => {
                 if best
                     .as_ref()
@@ -368,7 +372,7 @@ impl<'a> Walk<'a> {
                 collection: true,
             } => self.on_dollar(at, s, ty),
             At::Value(r) => match s.name.as_str() {
-                "$value" if !r.collection => self.record(s, Step::Dollar, At::Raw),
+                "$value" if !r.collection => self.record(s, Step::Dollar, At::Raw { owner: None }),
                 "$count" if r.collection => self.record(s, Step::Dollar, At::Count),
                 _ => Err(self.fail(
                     s,
@@ -382,7 +386,7 @@ impl<'a> Walk<'a> {
             },
             At::Call { op } => self.after_call(op, s),
             At::Untyped(_) => self.record(s, Step::Property, At::Untyped(Untyped::Value)),
-            At::Raw | At::Count | At::Reference { .. } => Err(self.fail(
+            At::Raw { .. } | At::Count | At::Reference { .. } => Err(self.fail(
                 s,
                 format!(
                     "nothing follows `{}`",
@@ -491,7 +495,7 @@ impl<'a> Walk<'a> {
             }
             ("$value", Kind::Entity) => {
                 if model.ty(ty).has_stream || !model.ty(ty).derived.is_empty() {
-                    return self.record(s, Step::Dollar, At::Raw);
+                    return self.record(s, Step::Dollar, At::Raw { owner: Some(ty) });
                 }
                 return Err(self.fail(
                     s,
@@ -505,8 +509,11 @@ impl<'a> Walk<'a> {
             _ => {}
         }
         if s.is_placeholder() {
-            // A placeholder where a property name stands: nothing to type.
-            return self.record(s, Step::Property, At::Untyped(Untyped::PropertyPlaceholder));
+            // A placeholder where a property name stands (`/thumbnails/{id}/{size}`): typed when
+            // every property it could name has the same type, else not at all.
+            let at = common_property_type(model, ty)
+                .unwrap_or(At::Untyped(Untyped::PropertyPlaceholder));
+            return self.record(s, Step::Property, at);
         }
         if let Some(d) = self.cast(ty, s)? {
             let at = match kind {
@@ -562,7 +569,9 @@ impl<'a> Walk<'a> {
                     ty: t,
                     collection: r.collection,
                 },
-                TypeId::Primitive(Primitive::Stream) => At::Raw,
+                TypeId::Primitive(Primitive::Stream) => At::Raw {
+                    owner: (model.ty(ty).kind == Kind::Entity).then_some(ty),
+                },
                 TypeId::Primitive(Primitive::Untyped) => At::Untyped(Untyped::Value),
                 _ => At::Value(r),
             };
@@ -701,6 +710,27 @@ impl<'a> Walk<'a> {
         };
         self.next(at, s)
     }
+}
+
+/// What a property of `ty` is when all its structural properties but the key have one type.
+fn common_property_type(model: &Model, ty: u32) -> Option<Addressed> {
+    let t = model.ty(ty);
+    let mut types = model
+        .lineage(ty)
+        .flat_map(|l| model.ty(l).properties.iter())
+        .filter(|p| !t.key.contains(&p.name))
+        .map(|p| &p.ty);
+    let first = types.next()?;
+    if !types.all(|r| r.id == first.id && r.collection == first.collection) {
+        return None;
+    }
+    Some(match first.id {
+        TypeId::Structured(c) => Addressed::Complex {
+            ty: c,
+            collection: first.collection,
+        },
+        _ => Addressed::Value(first.clone()),
+    })
 }
 
 /// Every type derived from `ty`, directly or not, in a stable order (breadth first).
