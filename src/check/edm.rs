@@ -46,6 +46,7 @@ impl EdmTarget<'_> {
                 format!("{} parameters", self.model.operations[*op as usize].name)
             }
             Expect::Reference { .. } => "entity reference".to_string(),
+            Expect::Error => "error".to_string(),
             _ => "body".to_string(),
         }
     }
@@ -207,6 +208,11 @@ impl<'m> Walker<'_, 'm> {
                     });
                 } else if self.object_or_mismatch(root, &JsonPointer::root()) {
                     self.reference(root, &JsonPointer::root());
+                }
+            }
+            Expect::Error => {
+                if self.object_or_mismatch(root, &JsonPointer::root()) {
+                    self.error_body(root);
                 }
             }
             Expect::Nothing | Expect::NotJson | Expect::Unknown => {}
@@ -942,6 +948,104 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
+    /// An error response in OData's format: `{"error": {"code": "...", "message": "...",
+    /// "target"?, "details"?: [{"code", "message", "target"?}], "innererror"?: {...}}}`.
+    fn error_body(&mut self, root: &Node) {
+        let top = JsonPointer::root();
+        self.shape(root, &top, &[("error", Shape::Object)], &["error"]);
+        let Some(error) = member(root, "error").filter(|m| matches!(m.value.kind, Kind::Object(_)))
+        else {
+            return;
+        };
+        let at = top.child("error");
+        let fields = [
+            ("code", Shape::String),
+            ("message", Shape::String),
+            ("target", Shape::String),
+            ("details", Shape::Array),
+            ("innererror", Shape::Object),
+        ];
+        self.shape(&error.value, &at, &fields, &["code", "message"]);
+        if let Some(details) = member(&error.value, "details") {
+            if let Kind::Array(items) = &details.value.kind {
+                for (i, d) in items.iter().enumerate() {
+                    let p = nth(&at.child("details"), i);
+                    if self.object_or_mismatch(d, &p) {
+                        let fields = [
+                            ("code", Shape::String),
+                            ("message", Shape::String),
+                            ("target", Shape::String),
+                        ];
+                        self.shape(d, &p, &fields, &["code", "message"]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The members of an object with a fixed shape: known names of the right JSON kind, the
+    /// required ones present, no others (but annotations).
+    fn shape(
+        &mut self,
+        node: &Node,
+        at: &JsonPointer,
+        fields: &[(&str, Shape)],
+        required: &[&str],
+    ) {
+        let known: Vec<String> = fields.iter().map(|(n, _)| n.to_string()).collect();
+        for m in last_of_each(node.members().unwrap_or(&[])) {
+            if is_annotation(&m.key) {
+                continue;
+            }
+            let ptr = at.child(&m.key);
+            match fields.iter().find(|(n, _)| *n == m.key) {
+                Some((_, shape)) if !shape.fits(&m.value) => {
+                    let expected = vec![shape.json_type().to_string()];
+                    self.out.push(rules::type_mismatch::diagnose(
+                        m.key_span,
+                        &ptr,
+                        &m.value,
+                        &expected,
+                        &self.subject(at),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    let (c, closeness) = unknown_field::near_misses(&m.key, &known);
+                    let cands: Vec<String> = c.into_iter().map(str::to_string).collect();
+                    self.out.push(unknown_field::diagnose(
+                        m,
+                        &ptr,
+                        &self.subject(at),
+                        &known,
+                        (&cands, closeness),
+                        at,
+                        None,
+                    ));
+                }
+            }
+        }
+        if self.target.truncated {
+            return;
+        }
+        for name in required {
+            if member(node, name).is_none() {
+                let shape = fields
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map_or(Shape::String, |(_, s)| *s);
+                self.out.push(rules::missing_required::diagnose(
+                    node.span,
+                    at,
+                    name,
+                    &self.subject(at),
+                    None,
+                    placeholder(shape.json_type(), name),
+                ));
+            }
+        }
+    }
+
     /// An entity reference: `{"@odata.id": "..."}`.
     fn reference(&mut self, node: &Node, pointer: &JsonPointer) {
         let members = node.members().unwrap_or(&[]);
@@ -1268,6 +1372,33 @@ fn placeholder_fits(s: &str, p: Primitive) -> bool {
         }
         Geography | Geometry => word.starts_with("geo"),
         _ => true,
+    }
+}
+
+/// The JSON kind a member of a fixed shape has.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    String,
+    Object,
+    Array,
+}
+
+impl Shape {
+    fn fits(self, node: &Node) -> bool {
+        matches!(
+            (self, &node.kind),
+            (Shape::String, Kind::String(_))
+                | (Shape::Object, Kind::Object(_))
+                | (Shape::Array, Kind::Array(_))
+        )
+    }
+
+    fn json_type(self) -> &'static str {
+        match self {
+            Shape::String => "string",
+            Shape::Object => "object",
+            Shape::Array => "array",
+        }
     }
 }
 

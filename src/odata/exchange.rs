@@ -42,6 +42,8 @@ pub enum Expect {
     Reference { collection: bool },
     /// Not JSON: a stream, a count, a batch, the metadata document.
     NotJson,
+    /// An error response: OData's error format, `{"error": {"code": ..., "message": ...}}`.
+    Error,
     /// The model does not say what the body is.
     Unknown,
 }
@@ -77,6 +79,7 @@ impl Exchange {
     pub fn response_for(&self, status: Option<u16>) -> &Expect {
         match status {
             Some(204 | 304) => &Expect::Nothing,
+            Some(400..=599) => &Expect::Error,
             Some(s) if !(200..300).contains(&s) => &Expect::Unknown,
             Some(202) => &Expect::Unknown,
             _ => &self.response,
@@ -195,10 +198,14 @@ pub fn exchange(
                 "GET reads it, PUT updates it",
             ),
         },
-        // Uploads answer with what the service makes of them (Graph: the drive item).
-        Addressed::Raw => match m.as_str() {
+        // Uploads answer with the entity whose stream it is (Graph: the drive item), or nothing.
+        Addressed::Raw { owner } => match m.as_str() {
             "GET" => ex(Expect::Nothing, Expect::NotJson, GET),
-            "PUT" | "POST" | "PATCH" => ex(Expect::NotJson, Expect::Unknown, UPDATE),
+            "PUT" | "POST" | "PATCH" => ex(
+                Expect::NotJson,
+                owner.map_or(Expect::Unknown, |ty| structured(ty, false, Purpose::Read)),
+                UPDATE,
+            ),
             "DELETE" => ex(Expect::Nothing, Expect::Nothing, DELETE),
             _ => not("a stream".into(), "GET reads it, PUT replaces it"),
         },
