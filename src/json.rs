@@ -673,8 +673,92 @@ pub fn skip_plain(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// `text` with the slips hand-written JSON often has in `text[start..end]` blanked out, byte for
+/// byte (so every span stays where it was): trailing commas, `//` and `/* */` comments. `None`
+/// when there are none. Docs' examples are checked further despite such a slip (its own
+/// `invalid-json` finding reports it); written by hand since it must keep every offset, which
+/// a JSON5 parser does not promise.
+pub fn without_slips(text: &str, start: usize, end: usize) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    // Comments first, so that a comma before one is seen to be trailing.
+    let comments = blank_outside_strings(&mut bytes, start, end, |bytes, i| {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'/', Some(b'/')) => Some(
+                bytes[i..end]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(end, |n| i + n),
+            ),
+            (b'/', Some(b'*')) => Some(
+                bytes[i + 2..end]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(end, |n| i + 2 + n + 2),
+            ),
+            _ => None,
+        }
+    });
+    let commas = blank_outside_strings(&mut bytes, start, end, |bytes, i| {
+        let next = bytes[i + 1..end].iter().find(|c| !c.is_ascii_whitespace());
+        (bytes[i] == b',' && matches!(next, Some(b'}' | b']'))).then_some(i + 1)
+    });
+    // Only ASCII bytes outside strings were replaced by spaces: still UTF-8.
+    (comments || commas).then(|| String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// Blanks (to spaces, line breaks kept) each run `[i, slip(i))` that `slip` finds outside
+/// strings in `bytes[start..end]`; returns whether it blanked any.
+fn blank_outside_strings(
+    bytes: &mut [u8],
+    start: usize,
+    end: usize,
+    slip: impl Fn(&[u8], usize) -> Option<usize>,
+) -> bool {
+    let (mut i, mut in_string, mut escaped, mut changed) = (start, false, false, false);
+    while i < end {
+        let b = bytes[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        } else if let Some(stop) = slip(bytes, i) {
+            for c in &mut bytes[i..stop.min(end)] {
+                if *c != b'\n' {
+                    *c = b' ';
+                }
+            }
+            changed = true;
+            i = stop;
+            continue;
+        }
+        i += 1;
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn slips_are_blanked_byte_for_byte() {
+        let text = "x {\"a\": [1, 2,], // note\n \"b\": \"/* not a comment, */\", /* c */ }";
+        let fixed = super::without_slips(text, 2, text.len()).unwrap();
+        assert_eq!(fixed.len(), text.len());
+        let v: serde_json::Value = serde_json::from_str(&fixed[2..]).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": [1, 2], "b": "/* not a comment, */"})
+        );
+        assert_eq!(super::without_slips("{\"a\": 1}", 0, 8), None);
+    }
+
     use super::*;
 
     #[test]

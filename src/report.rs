@@ -7,6 +7,22 @@ use crate::rule::{Rule, Severity};
 use crate::source::{LineIndex, SourceFile};
 use std::path::PathBuf;
 
+/// How many JSON bodies were checked against a description (a catalog resource, a type of the
+/// metadata), and how many were not: for each of those a finding says why (its request routes
+/// nowhere, nothing names its type, it is not JSON).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Bodies {
+    pub checked: usize,
+    pub unchecked: usize,
+}
+
+impl Bodies {
+    pub fn add(&mut self, other: Bodies) {
+        self.checked += other.checked;
+        self.unchecked += other.unchecked;
+    }
+}
+
 /// Everything found in one file.
 #[derive(Debug)]
 pub struct FileReport {
@@ -29,6 +45,8 @@ pub struct FileReport {
     /// When a baseline suppressed some findings: all the findings, before it did (what
     /// `--write-baseline` records).
     pub suppressed: Vec<Diagnostic>,
+    /// The file's JSON bodies, checked or not.
+    pub bodies: Bodies,
 }
 
 impl FileReport {
@@ -45,6 +63,7 @@ impl FileReport {
             continuation: false,
             fixes: 0,
             suppressed: Vec::new(),
+            bodies: Bodies::default(),
         }
     }
 
@@ -71,6 +90,7 @@ pub struct Summary {
     /// Safe fixes written by `--fix`, and the files they were written to.
     pub fixes: usize,
     pub files_fixed: usize,
+    pub bodies: Bodies,
 }
 
 impl Summary {
@@ -82,6 +102,7 @@ impl Summary {
         self.fixes += report.fixes;
         self.files_fixed += usize::from(report.fixes > 0);
         self.payloads += report.payloads;
+        self.bodies.add(report.bodies);
         for d in &report.diagnostics {
             match d.severity {
                 Severity::Error => self.errors += 1,

@@ -73,6 +73,18 @@ pub enum NoType {
     Unnamed,
 }
 
+/// What a body is to be checked as, against the model.
+#[derive(Debug)]
+pub enum Routing<'s> {
+    Check(EdmTarget<'s>),
+    /// The exchange carries no body here (a 204 response, a GET request): `what` names the
+    /// message ("a 204 response to `PATCH /widgets/w1`", "`DELETE /widgets/w1`").
+    NoBody(String),
+    /// The exchange carries a body the model does not describe (a 202, a redirect, `$batch`).
+    Undescribed,
+    NoType(NoType),
+}
+
 /// The target to check a payload's body against. `routed` is its message's route, if it has
 /// one; `resource` is `--resource` (a type of the model).
 pub fn body<'s>(
@@ -82,7 +94,7 @@ pub fn body<'s>(
     root: &Node,
     direction: Option<Direction>,
     resource: Option<u32>,
-) -> Option<Result<EdmTarget<'s>, NoType>> {
+) -> Routing<'s> {
     let model = &service.model;
     let target = |expect, select| EdmTarget {
         model,
@@ -98,14 +110,14 @@ pub fn body<'s>(
     if let PayloadKind::Declaration { .. } = payload.kind {
         let ty = match named(model, payload.named_type.as_ref(), root) {
             Ok(t) => t,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Routing::NoType(e),
         };
         let expect = Expect::Structured {
             ty,
             collection: false,
             purpose: Purpose::Declare,
         };
-        return Some(Ok(target(expect, None)));
+        return Routing::Check(target(expect, None));
     }
     if let Some(Routed::Exchange {
         exchange, select, ..
@@ -121,8 +133,21 @@ pub fn body<'s>(
             .then(|| select.clone())
             .flatten();
         return match expect {
-            Expect::Nothing | Expect::NotJson | Expect::Unknown => None,
-            e => Some(Ok(target(e, select))),
+            Expect::Nothing => {
+                let method = payload.method.as_deref().unwrap_or("");
+                Routing::NoBody(match (direction, payload.status, payload.url.as_deref()) {
+                    (Some(Direction::Response), Some(status), Some(u)) => {
+                        format!("a {status} response to `{method} {u}`")
+                    }
+                    (Some(Direction::Response), Some(status), None) => {
+                        format!("a {status} response")
+                    }
+                    (_, _, Some(u)) => format!("the request `{method} {u}`"),
+                    (_, _, None) => format!("a {method} request"),
+                })
+            }
+            Expect::NotJson | Expect::Unknown => Routing::Undescribed,
+            e => Routing::Check(target(e, select)),
         };
     }
     // No route: `--resource`, the annotation's type, the body's own `@odata.type`.
@@ -137,16 +162,15 @@ pub fn body<'s>(
         None => named(model, payload.named_type.as_ref(), root),
     };
     match ty {
-        Ok(ty) => Some(Ok(target(
+        Ok(ty) => Routing::Check(target(
             Expect::Structured {
                 ty,
                 collection,
                 purpose,
             },
             None,
-        ))),
-        Err(NoType::Unnamed) if collection => Some(Err(NoType::Unnamed)),
-        Err(e) => Some(Err(e)),
+        )),
+        Err(e) => Routing::NoType(e),
     }
 }
 
@@ -265,7 +289,7 @@ pub fn describe(model: &Model, a: &Addressed) -> String {
             format!("a collection of `{}` values", model.ty(*ty).name)
         }
         Addressed::Value(r) => format!("a `{}` value", resolve::type_name(model, r)),
-        Addressed::Raw => "a raw value".to_string(),
+        Addressed::Raw { .. } => "a raw value".to_string(),
         Addressed::Count => "a count".to_string(),
         Addressed::Reference { ty, .. } => format!("references to `{}`", model.ty(*ty).name),
         Addressed::Call { op } => format!("a call of `{}`", model.operations[*op as usize].name),

@@ -34,6 +34,7 @@ macro_rules! with_rules {
             UnexpectedStatus unexpected_status "unexpected-status",
             InvalidExchange invalid_exchange "invalid-exchange",
             OmittedProperty omitted_property "omitted-property",
+            UnexpectedBody unexpected_body "unexpected-body",
         }
     };
 }
@@ -155,6 +156,7 @@ mod tests {
                 "unexpected-status",
                 "invalid-exchange",
                 "omitted-property",
+                "unexpected-body",
             ]
         );
     }

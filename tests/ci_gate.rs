@@ -1385,23 +1385,33 @@ fn statistics_counts_findings_by_rule() {
     );
     assert_eq!(counts["missing-required"], 2);
     assert_eq!(counts["unknown-field"], 2);
+    // Bodies: the seven payloads hold six, all checked against the catalog.
+    assert!(plain.report()["summary"].get("bodies").is_none());
+    let bodies = &r.report()["summary"]["bodies"];
+    assert_eq!(bodies["checked"], 6, "{bodies}");
+    assert_eq!(bodies["unchecked"], 0, "{bodies}");
     // Human: a line per rule, count then id, before the summary line.
     let h = human_in(t.path(), &["caps", "--statistics", "--no-diff"], 1);
     let without = human_in(t.path(), &["caps", "--no-diff"], 1);
     let lines: Vec<&str> = h.stdout.lines().collect();
     let n = counts.len();
-    let stats = &lines[lines.len() - n - 2..lines.len() - 2];
+    // counts, a blank line, the bodies line, a blank line, the summary.
+    let stats = &lines[lines.len() - n - 4..lines.len() - 4];
     let want: Vec<String> = counts
         .iter()
         .map(|(rule, c)| format!("{c}  {rule}"))
         .collect();
     assert_eq!(stats, want.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(lines[lines.len() - 4], "");
+    assert!(
+        lines[lines.len() - 3].starts_with("bodies: "),
+        "{}",
+        lines[lines.len() - 3]
+    );
     assert_eq!(lines[lines.len() - 2], "");
     assert_eq!(summary_line(&h.stdout), summary_line(&without.stdout));
-    assert_eq!(
-        h.stdout.replace(&format!("{}\n\n", want.join("\n")), ""),
-        without.stdout
-    );
+    let added = format!("{}\n\n{}\n\n", want.join("\n"), lines[lines.len() - 3]);
+    assert_eq!(h.stdout.replace(&added, ""), without.stdout);
     // A clean run: an empty object.
     let clean = project("", &[("ok.json", clean_body())]);
     let r = json_in(clean.path(), &[".", "--statistics"], 0);

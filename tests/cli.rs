@@ -385,6 +385,85 @@ fn a_good_user_catalog_with_other_files_loads() {
     assert_eq!(d[0].resource.as_deref(), Some("Widget"));
 }
 
+#[test]
+fn a_body_where_the_catalog_documents_none_is_unexpected_and_not_checked() {
+    let t = TempDir::new().unwrap();
+    let cat = widget_catalog(t.path(), "cat");
+    write(
+        &cat,
+        "Widget.operations.json",
+        r#"{"resource": "Widget", "operations": [{"name": "create", "method": "POST", "path": "/widgets", "request": {"required": ["color"]}, "responses": {"201": {"required": ["size"]}, "204": null}}]}"#,
+    );
+    let exchange = |status: &str, body: &str| {
+        format!(
+            "POST /widgets\nContent-Type: application/json\n\n{{\"color\": \"red\", \"name\": \"abcde\"}}\n\nHTTP/1.1 {status}\nContent-Type: application/json\n\n{body}\n"
+        )
+    };
+    // A 204 the catalog documents as bodiless, with a body that would fail the schema.
+    write(
+        t.path(),
+        "bodied.http",
+        exchange("204 No Content", "{\"bogus\": 1}"),
+    );
+    let r = json_in(t.path(), &["bodied.http", "--schemas", "cat"], 0);
+    let d = r.diags();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].at(), ("unexpected-body", 9, 1, ""));
+    assert!(
+        d[0].message.contains("204 response to `POST /widgets`"),
+        "{}",
+        d[0].message
+    );
+    // Without the body: silent. The 201 with its body is checked as before.
+    write(
+        t.path(),
+        "bare.http",
+        "POST /widgets\nContent-Type: application/json\n\n{\"color\": \"red\", \"name\": \"abcde\"}\n\nHTTP/1.1 204 No Content\n",
+    );
+    let r = json_in(t.path(), &["bare.http", "--schemas", "cat"], 0);
+    assert!(r.diags().is_empty(), "{:?}", r.diags());
+    write(t.path(), "created.http", exchange("201 Created", "{}"));
+    let r = json_in(t.path(), &["created.http", "--schemas", "cat"], 1);
+    let d = r.diags();
+    assert!(d.iter().all(|d| d.rule == "missing-required"), "{d:?}");
+    assert!(d.iter().any(|d| d.pointer == "/size"), "{d:?}");
+}
+
+#[test]
+fn a_body_with_a_trailing_comma_or_a_comment_is_still_checked_but_not_fixed() {
+    let t = TempDir::new().unwrap();
+    let text = "{\n  \"@odata.type\": \"#microsoft.graph.ProvisionPolicyAssignmentItem\",\n  // the group\n  \"groupID\": \"g\",\n}\n";
+    write(t.path(), "slips.request.json", text);
+    let r = json_in(t.path(), &["slips.request.json"], 1);
+    let mut at: Vec<(String, u64, u64)> = r
+        .diags()
+        .into_iter()
+        .map(|d| (d.rule, d.line, d.column))
+        .collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            // The parser's first complaint (the comment); the trailing comma is passed over too.
+            ("invalid-json".to_string(), 3, 3),
+            ("missing-required".to_string(), 1, 1),
+            ("unknown-field".to_string(), 4, 3),
+        ],
+    );
+    // `--fix` leaves a file that is not JSON alone.
+    let r = run_in(t.path(), &["slips.request.json", "--fix"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("slips.request.json")).unwrap(),
+        text
+    );
+    // Without the slips, the same findings but for invalid-json.
+    write(t.path(), "clean.request.json", "{\"groupID\": \"g\"}");
+    let r = json_in(t.path(), &["clean.request.json"], 1);
+    let rules: Vec<String> = r.diags().into_iter().map(|d| d.rule).collect();
+    assert_eq!(rules, ["missing-required", "unknown-field"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The human report: hand-written snapshots
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ use crate::input::{is_json_media_type, Body, Parsed, Payload, Problem};
 use crate::json::{self, Document, Node};
 use crate::odata::exchange::Expect;
 use crate::pointer::JsonPointer;
+use crate::report::Bodies;
 use crate::route::{self, Overrides, Target};
 use crate::route_model::{self, Routed as ModelRoute, Service};
 use crate::rules;
@@ -67,6 +68,7 @@ pub struct Checked {
     /// How many payloads the file has.
     pub payloads: usize,
     pub edits: Edits,
+    pub bodies: Bodies,
 }
 
 /// What the check of one payload found.
@@ -74,6 +76,18 @@ pub struct Checked {
 pub struct PayloadChecked {
     pub findings: Vec<Finding>,
     pub edits: Edits,
+    pub body: BodyCheck,
+}
+
+/// Whether a payload's body was checked against a description.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum BodyCheck {
+    /// No JSON body (none at all, or one that is not JSON by its Content-Type).
+    #[default]
+    Absent,
+    Checked,
+    /// Not checked; a finding says why.
+    Unchecked,
 }
 
 /// Checks the payloads a reader found in `source`, and words what it could not read.
@@ -96,6 +110,11 @@ pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) 
                 d
             }));
         checked.edits.extend(one.edits);
+        match one.body {
+            BodyCheck::Absent => {}
+            BodyCheck::Checked => checked.bodies.checked += 1,
+            BodyCheck::Unchecked => checked.bodies.unchecked += 1,
+        }
     }
     checked
 }
@@ -215,13 +234,17 @@ pub fn check_payload(
     let first = out.findings.len();
     match json::parse_range(body.text, body.range.start, body.range.end) {
         Err(_) if labelled_not_json(payload) => {}
-        Err(e) => out.findings.push(rules::invalid_json::parse_error(&e)),
+        Err(e) => {
+            out.findings.push(rules::invalid_json::parse_error(&e));
+            out.body = BodyCheck::Unchecked;
+            recover(checker, payload, &named, &body, &source.path, &mut out);
+        }
         Ok(doc) => {
             let routed = Routed {
                 payload,
                 named: &named,
             };
-            check_document(checker, &routed, &body, &doc, &source.path, &mut out);
+            out.body = check_document(checker, &routed, &body, &doc, &source.path, &mut out);
         }
     }
     // Findings inside an embedded body point at the string that holds it.
@@ -232,6 +255,33 @@ pub fn check_payload(
         }
     }
     out
+}
+
+/// A body with a trailing comma or a comment (docs write them): its `invalid-json` finding is
+/// made; the rest is checked as the JSON it would be without the slip, and proposes no edit.
+fn recover(
+    checker: &Checker<'_>,
+    payload: &Payload,
+    named: &Named<'_>,
+    body: &BodyText<'_>,
+    path: &Path,
+    out: &mut PayloadChecked,
+) {
+    let Some(blanked) = json::without_slips(body.text, body.range.start, body.range.end) else {
+        return;
+    };
+    let Ok(doc) = json::parse_range(&blanked, body.range.start, body.range.end) else {
+        return;
+    };
+    let routed = Routed { payload, named };
+    let text = BodyText {
+        text: &blanked,
+        range: body.range,
+        anchor: body.anchor,
+    };
+    let mut inner = PayloadChecked::default();
+    out.body = check_document(checker, &routed, &text, &doc, path, &mut inner);
+    out.findings.extend(inner.findings);
 }
 
 /// A response whose Content-Type says it is not JSON.
@@ -302,10 +352,10 @@ fn check_document(
     doc: &Document,
     path: &Path,
     out: &mut PayloadChecked,
-) {
+) -> BodyCheck {
     let first = out.findings.len();
     let found = &mut out.findings;
-    match (routed.named, checker.service) {
+    let checked = match (routed.named, checker.service) {
         (Named::Model(route), Some(service)) => model(
             checker,
             service,
@@ -315,7 +365,10 @@ fn check_document(
             doc,
             found,
         ),
-        (Named::Unknown(_), _) => duplicates(body.text, doc, found),
+        (Named::Unknown(_), _) => {
+            duplicates(body.text, doc, found);
+            BodyCheck::Unchecked
+        }
         (Named::Nothing, Some(service)) if !catalog_names(checker, &doc.root) => model(
             checker,
             service,
@@ -326,7 +379,7 @@ fn check_document(
             found,
         ),
         _ => catalog(checker, routed, body, doc, found),
-    }
+    };
     // Rules turned off neither report nor fix.
     let mut own = found.split_off(first);
     checker.config.apply_levels(path, &mut own);
@@ -334,6 +387,7 @@ fn check_document(
     if body.anchor.is_none() {
         out.edits = plan_edits(checker.plans, body.text, &doc.root, &out.findings[first..]);
     }
+    checked
 }
 
 /// Does the catalog say what a bare body is (`--resource`, or its `@odata.type`)? With a
@@ -366,14 +420,22 @@ fn model(
     text: &str,
     doc: &Document,
     out: &mut Vec<Finding>,
-) {
+) -> BodyCheck {
     duplicates(text, doc, out);
     let direction = payload.direction.or(checker.overrides.direction);
     let resource = checker.model_resource;
     match route_model::body(service, payload, route, &doc.root, direction, resource) {
-        None => {}
-        Some(Ok(target)) => edm::check(&doc.root, &target, out),
-        Some(Err(e)) => {
+        route_model::Routing::Check(target) => {
+            edm::check(&doc.root, &target, out);
+            BodyCheck::Checked
+        }
+        route_model::Routing::NoBody(what) => {
+            out.push(rules::unexpected_body::diagnose(doc.root.span, &what));
+            BodyCheck::Unchecked
+        }
+        // The exchange carries a body the model does not describe (a 202, a redirect).
+        route_model::Routing::Undescribed => BodyCheck::Unchecked,
+        route_model::Routing::NoType(e) => {
             let name = match &e {
                 route_model::NoType::Unknown(n) => Some(n.as_str()),
                 route_model::NoType::Unnamed => None,
@@ -383,6 +445,7 @@ fn model(
                 name,
                 &service.model,
             ));
+            BodyCheck::Unchecked
         }
     }
 }
@@ -394,18 +457,38 @@ fn catalog(
     body: &BodyText<'_>,
     doc: &Document,
     found: &mut Vec<Finding>,
-) {
+) -> BodyCheck {
+    if let (Some(status), Some((_, op))) = (routed.payload.status, routed.operation()) {
+        if routed.payload.direction == Some(crate::direction::Direction::Response)
+            && matches!(op.responses.get(&status), Some(None))
+        {
+            let what = format!("a {status} response to `{} {}`", op.method, op.path);
+            duplicates(body.text, doc, found);
+            found.push(rules::unexpected_body::diagnose(doc.root.span, &what));
+            return BodyCheck::Unchecked;
+        }
+    }
     let target = route(checker, routed, &doc.root);
     let repeated_keys = !doc.duplicates.is_empty();
-    if check_shape(body.text, doc, target.as_ref().ok(), found) {
-        let direction = routed.payload.direction.or(checker.overrides.direction);
-        match route::collection_items(&doc.root, direction, target.as_ref().ok()) {
-            Some(items) => check_items(checker, routed, items, repeated_keys, found),
-            None => match target {
-                Ok(target) => schema(&doc.root, repeated_keys, &target, found),
-                Err(unrouted) => found.push(rules::unknown_resource::diagnose(&unrouted)),
-            },
+    if !check_shape(body.text, doc, target.as_ref().ok(), found) {
+        return BodyCheck::Checked; // not an object: that is the finding
+    }
+    let direction = routed.payload.direction.or(checker.overrides.direction);
+    match route::collection_items(&doc.root, direction, target.as_ref().ok()) {
+        Some(items) => {
+            check_items(checker, routed, items, repeated_keys, found);
+            BodyCheck::Checked
         }
+        None => match target {
+            Ok(target) => {
+                schema(&doc.root, repeated_keys, &target, found);
+                BodyCheck::Checked
+            }
+            Err(unrouted) => {
+                found.push(rules::unknown_resource::diagnose(&unrouted));
+                BodyCheck::Unchecked
+            }
+        },
     }
 }
 

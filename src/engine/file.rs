@@ -130,6 +130,7 @@ pub fn check_bytes(
     let parsed = input::read(format, &source);
     let checked = check_parsed(&ctx.checker, &source, parsed);
     report.payloads += checked.payloads;
+    report.bodies.add(checked.bodies);
     let mut findings = checked.findings;
     let edits = checked.edits;
     let writes = origin == Origin::File && ctx.options.fix == FixMode::Apply;
@@ -242,6 +243,7 @@ fn check_line(
     let parsed = ndjson::read_line(&source.text, index);
     let checked = check_parsed(&ctx.checker, &source, parsed);
     report.payloads += checked.payloads;
+    report.bodies.add(checked.bodies);
     let mut findings = checked.findings;
     for d in &mut findings {
         d.payload = Some(index);

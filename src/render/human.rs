@@ -298,6 +298,17 @@ impl Renderer for Human {
             if !s.by_rule.is_empty() {
                 writeln!(out)?;
             }
+            let b = s.bodies;
+            if b.checked + b.unchecked > 0 {
+                writeln!(
+                    out,
+                    "bodies: {} of {} checked against a description; {} not (a finding says why)",
+                    b.checked,
+                    b.checked + b.unchecked,
+                    b.unchecked
+                )?;
+                writeln!(out)?;
+            }
         }
         if self.quiet {
             return Ok(());

@@ -183,6 +183,10 @@ impl Renderer for Json {
         }
         if self.statistics {
             extra.insert("statistics".into(), serde_json::to_value(&s.by_rule)?);
+            extra.insert(
+                "bodies".into(),
+                serde_json::json!({"checked": s.bodies.checked, "unchecked": s.bodies.unchecked}),
+            );
         }
         out.write_all(if self.written == 0 {
             b"],\n\"summary\":"
