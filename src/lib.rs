@@ -21,4 +21,5 @@ pub mod lint;
 pub mod render;
 pub mod route;
 pub mod rules;
+pub mod server;
 pub mod source;
