@@ -129,6 +129,8 @@ pub enum Command {
     },
     /// Print the manual page (roff).
     Manpage,
+    /// Run the language server (LSP over standard input and output), for editors.
+    Server,
     /// Build or inspect the catalog of resources.
     Catalog {
         #[command(subcommand)]
@@ -211,6 +213,7 @@ pub fn run(args: Args, term: Terminal, out: &mut dyn Write, err: &mut dyn Write)
                 }
             };
         }
+        Some(Command::Server) => return crate::server::run(err),
         Some(Command::Catalog { action }) => {
             return match catalog_command(action, out) {
                 Ok(()) => EXIT_CLEAN,
