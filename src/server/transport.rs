@@ -47,8 +47,12 @@ pub fn stdio() -> (Connection, IoThreads) {
     let writer = thread::Builder::new()
         .name("paylint-lsp-writer".into())
         .spawn(move || {
-            let stdout = io::stdout();
-            write_loop(&mut stdout.lock(), &outgoing, &raw_rx)
+            // Not through `Stdout`'s lock, which the command line's caller may hold for the
+            // whole run: a duplicate of the descriptor, buffered here and flushed per message.
+            use std::os::fd::AsFd;
+            let fd = io::stdout().as_fd().try_clone_to_owned()?;
+            let mut out = io::BufWriter::new(std::fs::File::from(fd));
+            write_loop(&mut out, &outgoing, &raw_rx)
         })
         .expect("can start a thread");
     (
@@ -78,14 +82,24 @@ pub fn read_loop(input: &mut dyn BufRead, to_server: &Sender<Message>, raw: &Sen
                 }
             },
             Ok(Some(Frame::Skipped(why))) => {
-                eprintln!("paylint server: skipped a message: {why}");
+                log_line(&format!("paylint server: skipped a message: {why}"));
                 let _ = raw.send(error_frame(Value::Null, -32700, &why));
             }
             Err(e) => {
-                eprintln!("paylint server: cannot read standard input: {e}");
+                log_line(&format!("paylint server: cannot read standard input: {e}"));
                 return;
             }
         }
+    }
+}
+
+/// Writes a line to standard error, which editors show as the server's log. Not through
+/// `Stderr`'s lock (what `eprintln!` takes), which the command line's caller may hold for the
+/// whole run.
+pub fn log_line(line: &str) {
+    use std::os::fd::AsFd;
+    if let Ok(fd) = io::stderr().as_fd().try_clone_to_owned() {
+        let _ = writeln!(std::fs::File::from(fd), "{line}");
     }
 }
 
