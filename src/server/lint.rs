@@ -121,10 +121,12 @@ impl Engine {
     }
 
     /// Checks `text` as the file `path` (its extension, else its content, says the format),
-    /// from memory. A file the configuration excludes has no findings.
+    /// from memory. A file the configuration excludes, or does not include when it lists what
+    /// to include, has no findings (an editor opens every JSON file, not only payloads).
     pub fn check(&self, path: &Path, text: &str) -> Checked {
         test_hooks::before_check(path);
-        if self.options.config.excluded(path) {
+        let config = &self.options.config;
+        if config.excluded(path) || !config.included(path) {
             return Checked::default();
         }
         if text.len() > self.max_size() {
@@ -744,6 +746,29 @@ mod tests {
         fixed.replace_range(fix.edits[0].span.clone(), &fix.edits[0].text);
         assert!(engine
             .check(Path::new("/w/a.http"), &fixed)
+            .findings
+            .is_empty());
+    }
+
+    #[test]
+    fn only_what_the_configuration_includes_is_checked() {
+        let config = Config::parse(
+            "include = [\"captures/**\"]\nexclude = [\"captures/old/**\"]\n",
+            Path::new("/w/paylint.toml"),
+        )
+        .unwrap();
+        let engine = Engine::with(config, Catalog::load(&[]).unwrap());
+        let body = r#"{"groupID": "g"}"#;
+        assert!(!engine
+            .check(Path::new("/w/captures/a.json"), body)
+            .findings
+            .is_empty());
+        assert!(engine
+            .check(Path::new("/w/package.json"), body)
+            .findings
+            .is_empty());
+        assert!(engine
+            .check(Path::new("/w/captures/old/a.json"), body)
             .findings
             .is_empty());
     }
