@@ -70,10 +70,16 @@ struct Open {
     checked: Option<Arc<Checked>>,
     /// The messages of the current version (for hover and completion), worked out on demand.
     messages: Option<Arc<Vec<MessageView>>>,
+    /// Which opening of the URI this is (a document closed and opened again starts at version
+    /// 1 again: a late result of the earlier one must not pass for the new one's).
+    generation: u64,
+    /// The (generation, version) last sent to the checker since the last reload.
+    sent: Option<(u64, i32)>,
 }
 
 struct Job {
     uri: lsp::Uri,
+    generation: u64,
     version: i32,
     path: PathBuf,
     text: Arc<String>,
@@ -82,6 +88,7 @@ struct Job {
 
 struct Outcome {
     uri: lsp::Uri,
+    generation: u64,
     version: i32,
     /// The findings, or what the check panicked with.
     result: Result<Checked, String>,
@@ -117,6 +124,8 @@ struct Server {
     rules_url: String,
     watch_files: bool,
     next_id: i32,
+    /// Documents opened so far.
+    opened: u64,
 }
 
 impl Server {
@@ -212,6 +221,7 @@ impl Server {
             rules_url,
             watch_files,
             next_id: 0,
+            opened: 0,
         })
     }
 
@@ -330,9 +340,12 @@ impl Server {
                                 let answer = self.code_actions(&p);
                                 self.send(Response::new_ok(r.id, answer));
                             }
-                            Some(_) => {
-                                // Answered when the check of this version is in.
-                                self.due.insert(uri.clone(), Instant::now());
+                            Some(open) => {
+                                // Answered when the check of this version is in (started now,
+                                // unless it is running).
+                                if open.sent != Some((open.generation, open.doc.version)) {
+                                    self.due.insert(uri.clone(), Instant::now());
+                                }
                                 self.waiting.push(Waiting {
                                     id: r.id,
                                     uri,
@@ -374,6 +387,7 @@ impl Server {
                 let path = document_path(&d.uri, &d.language_id);
                 let root = self.root_of(&path);
                 let doc = Document::new(d.text, d.version, d.language_id);
+                self.opened += 1;
                 self.docs.insert(
                     d.uri.clone(),
                     Open {
@@ -382,6 +396,8 @@ impl Server {
                         root,
                         checked: None,
                         messages: None,
+                        generation: self.opened,
+                        sent: None,
                     },
                 );
                 self.due.insert(d.uri, Instant::now());
@@ -520,6 +536,7 @@ impl Server {
         let now = Instant::now();
         for (uri, open) in &mut self.docs {
             open.checked = None;
+            open.sent = None;
             self.due.insert(uri.clone(), now);
         }
     }
@@ -583,20 +600,20 @@ impl Server {
             .collect();
         for uri in ready {
             self.due.remove(&uri);
-            let Some((path, root, version, text)) = self.docs.get(&uri).map(|o| {
-                (
-                    o.path.clone(),
-                    o.root.clone(),
-                    o.doc.version,
-                    o.doc.snapshot(),
-                )
-            }) else {
+            let Some(open) = self.docs.get_mut(&uri) else {
                 continue;
             };
+            let key = (open.generation, open.doc.version);
+            if open.sent == Some(key) {
+                continue; // already running or done
+            }
+            open.sent = Some(key);
+            let (path, root, text) = (open.path.clone(), open.root.clone(), open.doc.snapshot());
             let engine = self.engine_for(&root);
             let _ = self.jobs.send(Job {
                 uri,
-                version,
+                generation: key.0,
+                version: key.1,
                 path,
                 text,
                 engine,
@@ -610,7 +627,7 @@ impl Server {
         let Some(open) = self.docs.get_mut(&outcome.uri) else {
             return;
         };
-        if open.doc.version != outcome.version {
+        if (open.generation, open.doc.version) != (outcome.generation, outcome.version) {
             return;
         }
         let checked = match outcome.result {
@@ -846,6 +863,7 @@ fn checker(jobs: Receiver<Job>, results: Sender<Outcome>) {
                 .map_err(panic_message);
             let outcome = Outcome {
                 uri: job.uri,
+                generation: job.generation,
                 version: job.version,
                 result,
             };
