@@ -150,6 +150,8 @@ pub enum Command {
     },
     /// Print the manual page (roff).
     Manpage,
+    /// Run the language server (LSP over standard input and output), for editors.
+    Server,
     /// Build or inspect the catalog of resources.
     Catalog {
         #[command(subcommand)]
@@ -417,6 +419,11 @@ pub fn run_noting(
                 .map_err(CliError::Manpage)?;
             Ok(Status::Clean)
         }
+        // LSP's exit status: 0 after a `shutdown` request, 1 when the client exits without one.
+        Some(Command::Server) => Ok(match crate::server::run(notes) {
+            0 => Status::Clean,
+            _ => Status::Findings,
+        }),
         Some(Command::Catalog { action }) => {
             catalog_command(action, out, notes)?;
             Ok(Status::Clean)
@@ -573,16 +580,14 @@ fn service(
     } else {
         cache::CacheDir::from_env()
     };
-    let loaded = cache::load(&path, &options, &dir).map_err(CliError::Metadata)?;
-    for w in &loaded.warnings {
-        let _ = writeln!(notes, "paylint: warning: metadata {}:{w}", path.display());
-    }
     let mut roots = config.service_roots.clone();
     roots.extend(args.service_roots.iter().cloned());
-    Ok(Some(std::sync::Arc::new(crate::route_model::Service {
-        model: loaded.model,
-        roots: crate::odata::resolve::Roots::parse(&roots),
-    })))
+    let (service, warnings) = crate::route_model::Service::load(&path, &roots, &options, &dir)
+        .map_err(CliError::Metadata)?;
+    for w in &warnings {
+        let _ = writeln!(notes, "paylint: warning: metadata {}:{w}", path.display());
+    }
+    Ok(Some(std::sync::Arc::new(service)))
 }
 
 fn lint_with(

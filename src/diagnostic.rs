@@ -129,6 +129,7 @@ impl Finding {
             payload: self.payload.unwrap_or(0),
             line: position.line,
             column: position.column,
+            fix: self.fix,
         }
     }
 }
@@ -149,6 +150,9 @@ pub struct Diagnostic {
     /// 1-based line and column (in characters) of `span.start`.
     pub line: usize,
     pub column: usize,
+    /// What would remove it (the editor's quick fix; `--fix` and the diff plan theirs from the
+    /// findings before they are placed).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {

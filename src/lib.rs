@@ -50,4 +50,5 @@ pub mod route;
 pub mod route_model;
 pub mod rule;
 pub mod rules;
+pub mod server;
 pub mod source;

@@ -17,6 +17,24 @@ pub struct Service {
     pub roots: Roots,
 }
 
+impl Service {
+    /// The service described by the metadata at `path` (compiled, or from `cache`), whose URLs
+    /// start with one of `roots`; with the compiler's warnings, for the caller to show.
+    pub fn load(
+        path: &std::path::Path,
+        roots: &[String],
+        options: &crate::odata::build::Options,
+        cache: &crate::odata::cache::CacheDir,
+    ) -> Result<(Service, Vec<crate::odata::cache::Placed>), crate::odata::cache::LoadError> {
+        let loaded = crate::odata::cache::load(path, options, cache)?;
+        let service = Service {
+            model: loaded.model,
+            roots: Roots::parse(roots),
+        };
+        Ok((service, loaded.warnings))
+    }
+}
+
 /// What a message's method and URL name in the model.
 #[derive(Debug)]
 pub enum Routed {
