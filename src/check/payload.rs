@@ -222,7 +222,11 @@ pub fn check_payload(
         carries,
         &mut out.findings,
     );
-    if let Named::Unknown(finding) = &named {
+    // What the method and URL name is reported once per exchange: at its request when that
+    // is one of the file's payloads.
+    let answered = payload.direction == Some(crate::direction::Direction::Response)
+        && payload.request.is_some();
+    if let (Named::Unknown(finding), false) = (&named, answered) {
         out.findings.push((**finding).clone());
     }
     // A body the exchange says is not JSON (a stream) is not checked as JSON, nor a response

@@ -174,6 +174,7 @@ fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Problem>) -> [Payload; 
     // A response answers its request.
     response.method = request.method.clone();
     response.url = request.url.clone();
+    response.request = Some(request.index);
     r.payload = response.index;
     r.direction = Direction::Response;
     match field(members, "response") {

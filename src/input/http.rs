@@ -54,22 +54,40 @@ pub fn read(source: &SourceFile) -> Parsed {
 /// before it.
 #[derive(Debug, Default)]
 pub struct Linker {
-    last_request: Option<(String, String)>,
+    last_request: Option<Seen>,
+}
+
+/// A request a later response answers.
+#[derive(Debug)]
+struct Seen {
+    method: String,
+    target: String,
+    /// Its payload's index; `None` for a request seen but not checked.
+    payload: Option<usize>,
 }
 
 impl Linker {
     /// Method and URL of the last request seen: what a response answers.
     pub fn answered(&self) -> (Option<String>, Option<String>) {
         match &self.last_request {
-            Some((m, u)) => (Some(m.clone()), Some(u.clone())),
+            Some(s) => (Some(s.method.clone()), Some(s.target.clone())),
             None => (None, None),
         }
+    }
+
+    /// The payload holding the last request seen, when it is one (not an ignored example's).
+    pub fn request(&self) -> Option<usize> {
+        self.last_request.as_ref().and_then(|s| s.payload)
     }
 
     /// A request seen but not checked (a doc's ignored example): later responses answer it.
     pub fn observe(&mut self, m: &Message) {
         if let StartLine::Request { method, target } = &m.line {
-            self.last_request = Some((method.clone(), target.clone()));
+            self.last_request = Some(Seen {
+                method: method.clone(),
+                target: target.clone(),
+                payload: None,
+            });
         }
     }
 
@@ -77,14 +95,19 @@ impl Linker {
     pub fn payload(&mut self, index: usize, m: Message) -> Payload {
         let (direction, status) = match &m.line {
             StartLine::Request { method, target } => {
-                self.last_request = Some((method.clone(), target.clone()));
+                self.last_request = Some(Seen {
+                    method: method.clone(),
+                    target: target.clone(),
+                    payload: Some(index),
+                });
                 (Direction::Request, None)
             }
             StartLine::Response { status } => (Direction::Response, Some(*status)),
         };
-        let (method, url) = match &self.last_request {
-            Some((m, u)) => (Some(m.clone()), Some(u.clone())),
-            None => (None, None),
+        let (method, url) = self.answered();
+        let request = match (&m.line, &self.last_request) {
+            (StartLine::Response { .. }, Some(seen)) => seen.payload,
+            _ => None,
         };
         Payload {
             index,
@@ -94,6 +117,7 @@ impl Linker {
             method,
             url,
             status,
+            request,
             headers: Some(m.headers),
             truncated: false,
             ..Payload::default()

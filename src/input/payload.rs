@@ -18,6 +18,9 @@ pub struct Payload {
     pub method: Option<String>,
     pub url: Option<String>,
     pub status: Option<u16>,
+    /// For a response: the index of the payload holding the request it answers, when that
+    /// request is one of the file's payloads (what the method and URL name is reported there).
+    pub request: Option<usize>,
     /// Headers, when the format carries them (`None` for a bare body).
     pub headers: Option<Vec<Header>>,
     /// A documented example shortened for readability: missing properties are not findings.

@@ -54,7 +54,7 @@ pub fn diagnose(unrouted: &NoOperation) -> Finding {
         *at,
         JsonPointer::root(),
         format!(
-            "`{method} {url}` matches no operation in the catalog; the body was not checked against a resource"
+            "`{method} {url}` matches no operation in the catalog; the exchange's bodies were not checked against a resource"
         ),
     )
     .with_hint(hint)
@@ -77,7 +77,7 @@ pub fn unresolved(
         ),
         None => format!("`{method} {shown}` addresses nothing in the metadata: {}", why.reason),
     };
-    message.push_str("; the body was not checked against it");
+    message.push_str("; the exchange's bodies were not checked against it");
     let hint = match why.candidates.as_slice() {
         [] if why.resolved.is_empty() => {
             "check the path, or give the service root with --service-root".to_string()
@@ -101,7 +101,7 @@ pub fn not_allowed(at: Span, url: &str, n: &NotAllowed) -> Finding {
         at,
         JsonPointer::root(),
         format!(
-            "`{} {}` addresses {}, which {} does not apply to; the body was not checked against the metadata",
+            "`{} {}` addresses {}, which {} does not apply to; the exchange's bodies were not checked against the metadata",
             n.method,
             shorten(url),
             n.what,
@@ -139,7 +139,7 @@ mod tests {
         let d = diagnose(&unrouted(&["PATCH /a"], 1));
         assert_eq!(
             d.message,
-            "`GET /me` matches no operation in the catalog; the body was not checked against a resource"
+            "`GET /me` matches no operation in the catalog; the exchange's bodies were not checked against a resource"
         );
         assert_eq!(d.hint.as_deref(), Some("known operations: PATCH /a"));
         let d = diagnose(&unrouted(&["PATCH /a", "GET /b"], 20));

@@ -256,9 +256,9 @@ fn annotated(
         Content::Json | Content::Other => {
             // A bare JSON example says nothing of method, status or headers; a response
             // still answers the request before it.
-            let (method, url) = match direction {
-                Direction::Request => (None, None),
-                Direction::Response => linker.answered(),
+            let ((method, url), request) = match direction {
+                Direction::Request => ((None, None), None),
+                Direction::Response => (linker.answered(), linker.request()),
             };
             parsed.payloads.push(Payload {
                 index: parsed.payloads.len(),
@@ -267,6 +267,7 @@ fn annotated(
                 direction: Some(direction),
                 method,
                 url,
+                request,
                 truncated: note.truncated,
                 named_type: (direction == Direction::Response)
                     .then(|| note.odata_type.clone())
