@@ -659,6 +659,9 @@ impl<'m> Walker<'_, 'm> {
     ) {
         let is_key = self.model.ty(ty).key.iter().any(|k| k == key);
         let why = match (purpose, read_only) {
+            // A key marked `Core.Permissions: Read` is one the client chooses on create and
+            // cannot change after (TripPin's `UserName`); a computed key is the service's.
+            (Purpose::Create, Some(ReadOnly::Permissions)) if is_key => None,
             (Purpose::Create, Some(r)) if r.on_create() => Some(r.reason()),
             (Purpose::Update | Purpose::Replace, Some(r)) if r.on_update() => Some(r.reason()),
             (Purpose::Update | Purpose::Replace, _) if is_key => {
