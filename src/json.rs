@@ -702,8 +702,51 @@ pub fn without_slips(text: &str, start: usize, end: usize) -> Option<String> {
         let next = bytes[i + 1..end].iter().find(|c| !c.is_ascii_whitespace());
         (bytes[i] == b',' && matches!(next, Some(b'}' | b']'))).then_some(i + 1)
     });
-    // Only ASCII bytes outside strings were replaced by spaces: still UTF-8.
-    (comments || commas).then(|| String::from_utf8(bytes).unwrap_or_default())
+    let breaks = join_broken_strings(&mut bytes, start, end);
+    // Only ASCII bytes were replaced by spaces: still UTF-8.
+    (comments || commas || breaks).then(|| String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// A string a doc wrapped over lines (a long URL): its raw line breaks become spaces, when the
+/// string ends on a later line (a quote that closes it before the next `:`, `,` or bracket
+/// would open). Returns whether it changed any.
+fn join_broken_strings(bytes: &mut [u8], start: usize, end: usize) -> bool {
+    let (mut i, mut in_string, mut escaped, mut changed) = (start, false, false, false);
+    while i < end {
+        let b = bytes[i];
+        if !in_string {
+            in_string = b == b'"';
+            i += 1;
+            continue;
+        }
+        match (escaped, b) {
+            (true, _) => escaped = false,
+            (false, b'\\') => escaped = true,
+            (false, b'"') => in_string = false,
+            (false, b'\n' | b'\r') => {
+                // Only when a later quote closes it where a string may end: before `,`, `}`,
+                // `]` or `:`, and before any structure opens.
+                let rest = &bytes[i + 1..end];
+                let close = rest.iter().position(|&c| c == b'"');
+                let structure = rest
+                    .iter()
+                    .position(|&c| matches!(c, b'{' | b'}' | b'[' | b']' | b':'));
+                let ends_well = close.is_some_and(|q| {
+                    let after = rest[q + 1..].iter().find(|c| !c.is_ascii_whitespace());
+                    structure.is_none_or(|s| q < s)
+                        && matches!(after, Some(b',' | b'}' | b']' | b':') | None)
+                });
+                if !ends_well {
+                    return changed;
+                }
+                bytes[i] = b' ';
+                changed = true;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    changed
 }
 
 /// Blanks (to spaces, line breaks kept) each run `[i, slip(i))` that `slip` finds outside
@@ -757,6 +800,13 @@ mod tests {
             serde_json::json!({"a": [1, 2], "b": "/* not a comment, */"})
         );
         assert_eq!(super::without_slips("{\"a\": 1}", 0, 8), None);
+        // A string wrapped over two lines is joined; an unterminated one is left alone.
+        let text = "{\"u\": \"https://x/a\n/b\", \"n\": 1}";
+        let fixed = super::without_slips(text, 0, text.len()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&fixed).unwrap();
+        assert_eq!(v, serde_json::json!({"u": "https://x/a /b", "n": 1}));
+        let text = "{\"u\": \"https://x/a\n, \"n\": 1}";
+        assert_eq!(super::without_slips(text, 0, text.len()), None);
     }
 
     use super::*;
