@@ -8,18 +8,27 @@ use crate::source::{LineIndex, SourceFile};
 use std::path::PathBuf;
 
 /// How many JSON bodies were checked against a description (a catalog resource, a type of the
-/// metadata), and how many were not: for each of those a finding says why (its request routes
-/// nowhere, nothing names its type, it is not JSON).
+/// metadata), and how many were not: for most of those a finding says why (its request routes
+/// nowhere, nothing names its type, it is not JSON); the rest the description leaves open.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Bodies {
     pub checked: usize,
+    /// Not checked, and a finding says why (an unknown operation, JSON that does not parse).
     pub unchecked: usize,
+    /// Not checked because the description leaves the body open (a `202 Accepted`, a
+    /// redirect): no finding.
+    pub undescribed: usize,
 }
 
 impl Bodies {
     pub fn add(&mut self, other: Bodies) {
         self.checked += other.checked;
         self.unchecked += other.unchecked;
+        self.undescribed += other.undescribed;
+    }
+
+    pub fn total(&self) -> usize {
+        self.checked + self.unchecked + self.undescribed
     }
 }
 

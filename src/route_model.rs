@@ -63,13 +63,28 @@ pub fn message(service: &Service, method: &str, target: &str) -> Routed {
                 resolution: Box::new(resolution),
                 exchange,
             },
-            Err(n) => Routed::NotAllowed(n),
+            Err(mut n) => {
+                n.read_as_key = read_as_key(&resolution);
+                Routed::NotAllowed(n)
+            }
         },
         Err(reason) => Routed::Unresolved {
             reason,
             host: parsed.host,
         },
     }
+}
+
+/// The last segment when it is a name (`getUserOwnedObjects`) the resolver read as a key, not a
+/// placeholder or a value (`{id}`, `0`, a GUID).
+fn read_as_key(r: &Resolution) -> Option<String> {
+    let (segment, step, _) = r.steps.last()?;
+    let named = segment.len() > 3
+        && segment.starts_with(|c: char| c.is_ascii_lowercase())
+        && segment.chars().all(|c| c.is_ascii_alphanumeric())
+        && segment.chars().any(|c| c.is_ascii_uppercase())
+        && !segment.chars().any(|c| c.is_ascii_digit());
+    (*step == resolve::Step::Key && named).then(|| segment.clone())
 }
 
 /// `$select=id,displayName` -> the top-level names (`*` selects everything: `None`).
@@ -270,6 +285,18 @@ pub fn resource(model: &Model, name: &str) -> Option<u32> {
 
 /// The expected body, made more specific by an annotation naming a derived type.
 fn refine(model: &Model, expect: Expect, annotation: Option<&NamedType>) -> Expect {
+    // A status the protocol leaves open (`202 Accepted`): the type the doc names, if the model
+    // has it, is what the body is.
+    if let (Expect::Unknown, Some(named)) = (&expect, annotation) {
+        return match lookup(model, &named.name) {
+            Some(ty) => Expect::Structured {
+                ty,
+                collection: named.collection,
+                purpose: Purpose::Read,
+            },
+            None => expect,
+        };
+    }
     let (
         Expect::Structured {
             ty,

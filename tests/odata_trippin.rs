@@ -108,6 +108,30 @@ fn valid_trippin_exchanges_are_silent() {
 }
 
 #[test]
+fn a_name_read_as_a_key_says_so() {
+    // `shareTrips` is no operation bound to People: the resolver reads it as a person's key,
+    // and POST does not apply to one person.
+    let t = captures(
+        "POST {ROOT}/People/shareTrips\nContent-Type: application/json\n\n{\"userName\": \"x\"}\n",
+    );
+    let d = lint(t.path(), 0);
+    assert_eq!(rules_of(&d), ["unknown-operation"], "{d:#?}");
+    assert!(
+        d[0].message
+            .contains("`shareTrips` was read as a key: no operation or property of that name"),
+        "{}",
+        d[0].message
+    );
+    // A real key is not suspected.
+    let t = captures(
+        "POST {ROOT}/People/russellwhyte\nContent-Type: application/json\n\n{\"userName\": \"x\"}\n",
+    );
+    let d = lint(t.path(), 0);
+    assert_eq!(rules_of(&d), ["unknown-operation"], "{d:#?}");
+    assert!(!d[0].message.contains("read as a key"), "{}", d[0].message);
+}
+
+#[test]
 fn trippin_mistakes_are_found_where_they_are() {
     let t = captures(
         r#"PATCH {ROOT}/People('russellwhyte')
@@ -152,4 +176,64 @@ Content-Type: application/json
         ["unknown-operation"]
     );
     assert!(unknown[0].message.contains("People"), "{:?}", unknown[0]);
+}
+
+#[test]
+fn a_body_the_protocol_leaves_open_is_checked_as_the_doc_names_it_else_counted_apart() {
+    let t = captures(
+        "PATCH {ROOT}/Airlines('AA')\nContent-Type: application/json\n\n{\"Name\": \"American\"}\n\nHTTP/1.1 202 Accepted\nContent-Type: application/json\n\n{\"Nmae\": \"American\"}\n",
+    );
+    let r = common::json_in(
+        t.path(),
+        &[
+            "captures.http",
+            "--metadata",
+            "trippin.xml",
+            "--service-root",
+            ROOT,
+            "--no-cache",
+            "--statistics",
+        ],
+        0,
+    );
+    // A 202's body: nothing says what it is, so nothing is found in it; counted apart.
+    assert!(r.diags().is_empty(), "{:?}", r.diags());
+    let bodies = &r.report()["summary"]["bodies"];
+    assert_eq!(bodies["checked"], 1, "{bodies}");
+    assert_eq!(bodies["unchecked"], 0, "{bodies}");
+    assert_eq!(bodies["undescribed"], 1, "{bodies}");
+    let h = common::run_in(
+        t.path(),
+        &[
+            "captures.http",
+            "--metadata",
+            "trippin.xml",
+            "--service-root",
+            ROOT,
+            "--no-cache",
+            "--statistics",
+        ],
+    );
+    assert!(
+        h.stdout.contains("bodies: 1 of 2 checked against a description; 0 not (a finding says why); 1 left open by the description (a 202, a redirect)"),
+        "{}",
+        h.stdout
+    );
+    // A doc's response annotation names the type: the 202's body is checked as it.
+    let md = "<!-- { \"blockType\": \"request\" } -->\n```http\nPATCH {ROOT}/Airlines('AA')\nContent-Type: application/json\n\n{\"Name\": \"American\"}\n```\n\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"Microsoft.OData.SampleService.Models.TripPin.Airline\" } -->\n```http\nHTTP/1.1 202 Accepted\nContent-Type: application/json\n\n{\"AirlineCode\": \"AA\", \"Nmae\": \"American\"}\n```\n".replace("{ROOT}", ROOT);
+    write(t.path(), "doc.md", md);
+    let d = diags_in(
+        t.path(),
+        &[
+            "doc.md",
+            "--metadata",
+            "trippin.xml",
+            "--service-root",
+            ROOT,
+            "--no-cache",
+        ],
+        1,
+    );
+    assert_eq!(rules_of(&d), ["unknown-field"], "{d:#?}");
+    assert_eq!(d[0].pointer, "/Nmae");
 }

@@ -88,6 +88,8 @@ pub enum BodyCheck {
     Checked,
     /// Not checked; a finding says why.
     Unchecked,
+    /// Not checked: the description leaves it open (a `202 Accepted`, a redirect).
+    Undescribed,
 }
 
 /// Checks the payloads a reader found in `source`, and words what it could not read.
@@ -114,6 +116,7 @@ pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) 
             BodyCheck::Absent => {}
             BodyCheck::Checked => checked.bodies.checked += 1,
             BodyCheck::Unchecked => checked.bodies.unchecked += 1,
+            BodyCheck::Undescribed => checked.bodies.undescribed += 1,
         }
     }
     checked
@@ -438,7 +441,7 @@ fn model(
             BodyCheck::Unchecked
         }
         // The exchange carries a body the model does not describe (a 202, a redirect).
-        route_model::Routing::Undescribed => BodyCheck::Unchecked,
+        route_model::Routing::Undescribed => BodyCheck::Undescribed,
         route_model::Routing::NoType(e) => {
             let name = match &e {
                 route_model::NoType::Unknown(n) => Some(n.as_str()),

@@ -56,6 +56,9 @@ pub struct NotAllowed {
     pub what: String,
     /// `GET lists it, POST creates in it`.
     pub allowed: &'static str,
+    /// The last segment, a name read as a key for want of an operation or property of that
+    /// name (`getUserOwnedObjects` after `deletedItems`): what the user most likely meant.
+    pub read_as_key: Option<String>,
 }
 
 /// What a method on an addressed resource exchanges.
@@ -115,6 +118,7 @@ pub fn exchange(
             method: m.clone(),
             what,
             allowed,
+            read_as_key: None,
         })
     };
     let structured = |ty, collection, purpose| Expect::Structured {
@@ -265,6 +269,7 @@ fn call(model: &Model, op: u32, method: &str) -> Result<Exchange, NotAllowed> {
                 method: method.to_string(),
                 what: format!("the action `{}`", o.name),
                 allowed: "POST calls an action",
+                read_as_key: None,
             })
         }
         (OperationKind::Function, _) => {
@@ -272,6 +277,7 @@ fn call(model: &Model, op: u32, method: &str) -> Result<Exchange, NotAllowed> {
                 method: method.to_string(),
                 what: format!("the function `{}`", o.name),
                 allowed: "GET calls a function",
+                read_as_key: None,
             })
         }
     };

@@ -299,14 +299,22 @@ impl Renderer for Human {
                 writeln!(out)?;
             }
             let b = s.bodies;
-            if b.checked + b.unchecked > 0 {
-                writeln!(
+            if b.total() > 0 {
+                write!(
                     out,
                     "bodies: {} of {} checked against a description; {} not (a finding says why)",
                     b.checked,
-                    b.checked + b.unchecked,
+                    b.total(),
                     b.unchecked
                 )?;
+                if b.undescribed > 0 {
+                    write!(
+                        out,
+                        "; {} left open by the description (a 202, a redirect)",
+                        b.undescribed
+                    )?;
+                }
+                writeln!(out)?;
                 writeln!(out)?;
             }
         }

@@ -185,7 +185,11 @@ impl Renderer for Json {
             extra.insert("statistics".into(), serde_json::to_value(&s.by_rule)?);
             extra.insert(
                 "bodies".into(),
-                serde_json::json!({"checked": s.bodies.checked, "unchecked": s.bodies.unchecked}),
+                serde_json::json!({
+                    "checked": s.bodies.checked,
+                    "unchecked": s.bodies.unchecked,
+                    "undescribed": s.bodies.undescribed,
+                }),
             );
         }
         out.write_all(if self.written == 0 {

@@ -97,7 +97,7 @@ pub fn unresolved(
 
 /// A method that does not apply to what the URL addresses.
 pub fn not_allowed(at: Span, url: &str, n: &NotAllowed) -> Finding {
-    INFO.finding(
+    let finding = INFO.finding(
         at,
         JsonPointer::root(),
         format!(
@@ -107,8 +107,15 @@ pub fn not_allowed(at: Span, url: &str, n: &NotAllowed) -> Finding {
             n.what,
             n.method
         ),
-    )
-    .with_hint(n.allowed.to_string())
+    );
+    match &n.read_as_key {
+        // A name taken for a key: most likely an operation the metadata does not have.
+        Some(name) => finding.with_hint(format!(
+            "`{name}` was read as a key: no operation or property of that name is there in the metadata ({})",
+            n.allowed
+        )),
+        None => finding.with_hint(n.allowed.to_string()),
+    }
 }
 
 /// A URL for a message: at most 160 characters.
