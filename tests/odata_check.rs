@@ -400,3 +400,53 @@ fn declarations_accept_placeholders_and_list_every_property() {
         "{got:?}"
     );
 }
+
+#[test]
+fn one_entity_wrapped_in_value_is_one_finding_and_its_inside_is_checked() {
+    // `{"value": {...}}`: one finding at `/value`, the object inside checked as the entity.
+    let one = run(
+        r#"{"value": {"id": "1", "displayName": "A", "nope": 1}}"#,
+        place(Purpose::Read),
+        Some(Direction::Response),
+    );
+    let at: Vec<(String, String)> = one
+        .iter()
+        .map(|d| (d.rule.to_string(), d.pointer.to_string()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("unknown-field".to_string(), "/value".to_string()),
+            ("unknown-field".to_string(), "/value/nope".to_string())
+        ]
+    );
+    assert!(
+        one[0]
+            .message
+            .contains("wraps one `microsoft.graph.place` in `value`"),
+        "{}",
+        one[0].message
+    );
+    // `{"value": [{...}]}`: the same, each item checked.
+    let many = run(
+        r#"{"value": [{"id": "1"}, {"id": "2", "nope": 1}]}"#,
+        place(Purpose::Read),
+        Some(Direction::Response),
+    );
+    let at: Vec<String> = many.iter().map(|d| d.pointer.to_string()).collect();
+    assert_eq!(at, ["/value", "/value/1/nope"]);
+    assert!(
+        many[0]
+            .message
+            .contains("is a collection of `microsoft.graph.place`"),
+        "{}",
+        many[0].message
+    );
+    // A value that is not objects, or other members beside it: the usual unknown field.
+    assert_eq!(
+        response(r#"{"id": "1", "value": [1]}"#),
+        ["unknown-field /value"]
+    );
+    // A real single entity is silent.
+    assert!(response(r#"{"id": "1", "displayName": "A"}"#).is_empty());
+}

@@ -9,6 +9,7 @@
 //! more is reported; a case slip the service accepts (in an enum member or an `@odata.type`) is
 //! a warning with a safe fix.
 
+use super::verbose;
 use crate::catalog::edm as formats;
 use crate::diagnostic::{Finding, FixAction, Safety};
 use crate::direction::Direction;
@@ -100,6 +101,37 @@ fn json_type(model: &Model, r: &TypeRef) -> &'static str {
     }
 }
 
+/// A `wrong-odata-type` finding worded for V2's and V3's bare type names: `label` for
+/// `@odata.type`, no `#` in the names it proposes.
+fn bare_syntax(d: &mut Finding, label: &str) {
+    fn reword(text: &str, label: &str) -> String {
+        text.replace("`@odata.type`", label).replace("`#", "`")
+    }
+    d.message = reword(&d.message, label);
+    d.hint = d.hint.as_deref().map(|h| reword(h, label));
+    if let Some(crate::diagnostic::Fix {
+        action: FixAction::ReplaceValue { new_json, .. },
+        ..
+    }) = &mut d.fix
+    {
+        *new_json = new_json.replacen("\"#", "\"", 1);
+    }
+}
+
+/// How a body names an object's type: `@odata.type`'s `#microsoft.graph.user`, or V2's and V3's
+/// bare `NS.Type` (`__metadata.type`, `odata.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TypeSyntax {
+    Hashed,
+    Bare,
+}
+
+/// What a `{"value": ...}` wrapper around a single entity holds.
+enum Wrapped<'n> {
+    One(&'n Node),
+    Many(&'n [Node]),
+}
+
 fn is_annotation(key: &str) -> bool {
     unknown_field::is_annotation(key)
 }
@@ -107,6 +139,17 @@ fn is_annotation(key: &str) -> bool {
 impl<'m> Walker<'_, 'm> {
     fn direction(&self) -> Option<Direction> {
         self.target.direction
+    }
+
+    /// A V2 or V3 service: its JSON may be verbose (`{"d": ...}`, `__metadata`, `results`).
+    fn verbose(&self) -> bool {
+        self.model.version != Version::V4
+    }
+
+    /// Control information, never a property: annotations, advertised operations, and V2/V3's
+    /// `__metadata`, `__deferred`, `odata.*`.
+    fn control(&self, key: &str) -> bool {
+        is_annotation(key) || key.starts_with('#') || (self.verbose() && verbose::is_control(key))
     }
 
     /// Is the body a type's declaration (docs' resource block)?
@@ -135,6 +178,11 @@ impl<'m> Walker<'_, 'm> {
 
     fn body(&mut self, root: &Node) {
         let target = self.target;
+        if self.verbose() {
+            if let Some(d) = verbose::envelope(root) {
+                return self.verbose_body(d);
+            }
+        }
         match &target.expect {
             Expect::Structured {
                 ty,
@@ -145,13 +193,21 @@ impl<'m> Walker<'_, 'm> {
                     return;
                 }
                 match self.wrapper(root, *ty) {
-                    Some(inner) => self.object(
+                    Some(Wrapped::One(inner)) => self.object(
                         inner,
                         *ty,
                         &JsonPointer::root().child("value"),
                         *purpose,
                         true,
                     ),
+                    Some(Wrapped::Many(items)) => {
+                        let at = JsonPointer::root().child("value");
+                        for (i, item) in items.iter().enumerate() {
+                            if matches!(item.kind, Kind::Object(_)) {
+                                self.object(item, *ty, &at.child(&i.to_string()), *purpose, true);
+                            }
+                        }
+                    }
                     None => self.object(root, *ty, &JsonPointer::root(), *purpose, true),
                 }
             }
@@ -219,9 +275,82 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
-    /// `{"value": {...}}` where one `ty` is sent (how Intune's pages write a single entity):
-    /// one finding, and the object inside to check as the entity.
-    fn wrapper<'n>(&mut self, root: &'n Node, ty: u32) -> Option<&'n Node> {
+    /// A V2/V3 response in its `d` envelope: an entity, a collection (`results`, or V1's bare
+    /// array), or a property's or function's value (`{"d": {"Name": value}}`).
+    fn verbose_body(&mut self, d: &Member) {
+        let at = JsonPointer::root().child("d");
+        match &self.target.expect {
+            Expect::Structured {
+                ty,
+                collection: false,
+                purpose,
+            } => {
+                if !self.object_or_mismatch(&d.value, &at) {
+                    return;
+                }
+                self.object(&d.value, *ty, &at, *purpose, true);
+            }
+            Expect::Structured {
+                ty,
+                collection: true,
+                purpose,
+            } => {
+                let (items, base) = match (&d.value.kind, verbose::results(&d.value)) {
+                    (Kind::Array(items), _) => (items, at),
+                    (_, Some(results)) => match &results.value.kind {
+                        Kind::Array(items) => (items, at.child("results")),
+                        _ => return,
+                    },
+                    _ => {
+                        let item = TypeRef {
+                            id: TypeId::Structured(*ty),
+                            collection: true,
+                            nullable: false,
+                            max_length: None,
+                            definition: None,
+                            written: None,
+                        };
+                        return self.mismatch(&d.value, &at, &item, d.value.span);
+                    }
+                };
+                for (i, item) in items.iter().enumerate() {
+                    let ptr = nth(&base, i);
+                    if self.object_or_mismatch(item, &ptr) {
+                        self.object(item, *ty, &ptr, *purpose, true);
+                    }
+                }
+            }
+            Expect::Value(r) => {
+                let r = r.clone();
+                let values: Vec<&Member> = d
+                    .value
+                    .members()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|m| !verbose::is_control(&m.key))
+                    .collect();
+                match values.as_slice() {
+                    // A bare value, a V1 array, or V2's `{"results": [...]}`: the value itself.
+                    _ if d.value.members().is_none() || verbose::results(&d.value).is_some() => {
+                        self.value(&d.value, &r, &at, Purpose::Read, d.value.span);
+                    }
+                    // `{"d": {"Name": value}}`: the property's or function's value by its name.
+                    [one] => {
+                        let ptr = at.child(&one.key);
+                        self.value(&one.value, &r, &ptr, Purpose::Read, one.key_span);
+                    }
+                    _ => {}
+                }
+            }
+            // Errors, references, parameters: V2 sends them as V4 does, or as nothing checkable.
+            _ => {}
+        }
+    }
+
+    /// `{"value": {...}}` or `{"value": [{...}]}` where one `ty` is sent (how Intune's and
+    /// some Teams pages write a single entity): one finding, and what is inside to check as
+    /// the entity.
+    fn wrapper<'n>(&mut self, root: &'n Node, ty: u32) -> Option<Wrapped<'n>> {
         let members = root.members()?;
         let value = members.iter().rev().find(|m| m.key == "value")?;
         let alone = members
@@ -230,9 +359,18 @@ impl<'m> Walker<'_, 'm> {
         let own = self.model.property(ty, "value").is_some()
             || self.model.navigation(ty, "value").is_some()
             || self.model.ty(ty).open;
-        if !alone || own || !matches!(value.value.kind, Kind::Object(_)) {
+        if !alone || own {
             return None;
         }
+        let (wrapped, what) = match &value.value.kind {
+            Kind::Object(_) => (Wrapped::One(&value.value), "wraps one"),
+            Kind::Array(items)
+                if !items.is_empty() && items.iter().all(|i| matches!(i.kind, Kind::Object(_))) =>
+            {
+                (Wrapped::Many(items), "is a collection of")
+            }
+            _ => return None,
+        };
         let mut d = unknown_field::diagnose(
             value,
             &JsonPointer::root().child("value"),
@@ -243,7 +381,7 @@ impl<'m> Walker<'_, 'm> {
             None,
         );
         d.message = format!(
-            "the body wraps one `{}` in `value`: a single entity is sent as the object itself",
+            "the body {what} `{}` in `value`, but the request addresses one: a single entity is sent as the object itself",
             self.model.ty(ty).name
         );
         d.hint = Some(
@@ -252,7 +390,7 @@ impl<'m> Walker<'_, 'm> {
         );
         d.fix = None;
         self.out.push(d);
-        Some(&value.value)
+        Some(wrapped)
     }
 
     /// Is `node` an object? If not, one `type-mismatch` finding.
@@ -290,7 +428,7 @@ impl<'m> Walker<'_, 'm> {
         let members = root.members().unwrap_or(&[]);
         let value = members.iter().rev().find(|m| m.key == "value");
         let others: Vec<&Member> = last_of_each(members)
-            .filter(|m| m.key != "value" && !is_annotation(&m.key) && !m.key.starts_with('#'))
+            .filter(|m| m.key != "value" && !self.control(&m.key))
             .collect();
         if value.is_none() && collection && !others.is_empty() {
             // One object where a collection is sent: one finding, and the object checked as
@@ -374,8 +512,40 @@ impl<'m> Walker<'_, 'm> {
     /// type derived from it; `None` when it names a type that does not fit (reported; the
     /// object is not checked further).
     fn actual_type(&mut self, node: &Node, declared: u32, pointer: &JsonPointer) -> Option<u32> {
+        // V2's `__metadata.type` and V3's `odata.type` name the type without `#`.
+        let (found, syntax) = match member(node, "@odata.type") {
+            Some(m) => (Some(m), TypeSyntax::Hashed),
+            None if self.verbose() => (verbose::type_member(node), TypeSyntax::Bare),
+            None => (None, TypeSyntax::Hashed),
+        };
+        let first = self.out.len();
+        let ty = self.named_type(node, found, syntax, declared, pointer);
+        if let (TypeSyntax::Bare, Some(m)) = (syntax, found) {
+            let label = if m.key == "type" {
+                "`__metadata.type`"
+            } else {
+                "`odata.type`"
+            };
+            for d in &mut self.out[first..] {
+                if d.rule == crate::rule::Rule::WrongOdataType {
+                    bare_syntax(d, label);
+                }
+            }
+        }
+        ty
+    }
+
+    /// [`Walker::actual_type`] with the member naming the type, if any, found.
+    fn named_type(
+        &mut self,
+        node: &Node,
+        found: Option<&Member>,
+        syntax: TypeSyntax,
+        declared: u32,
+        pointer: &JsonPointer,
+    ) -> Option<u32> {
         let model = self.model;
-        let Some(m) = member(node, "@odata.type") else {
+        let Some(m) = found else {
             let d = model.ty(declared);
             if d.is_abstract && !d.derived.is_empty() && !self.target.truncated && !self.declaring()
             {
@@ -393,7 +563,10 @@ impl<'m> Walker<'_, 'm> {
             }
             return Some(declared);
         };
-        let type_pointer = pointer.child("@odata.type");
+        let type_pointer = match (syntax, m.key.as_str()) {
+            (TypeSyntax::Bare, "type") => pointer.child("__metadata").child("type"),
+            _ => pointer.child(&m.key),
+        };
         let Kind::String(written) = &m.value.kind else {
             self.out.push(rules::wrong_odata_type::diagnose(
                 m,
@@ -416,7 +589,8 @@ impl<'m> Walker<'_, 'm> {
         match found {
             Some(t) if model.derives_from(t, declared) => {
                 let canonical = format!("#{}", model.ty(t).name);
-                let alias_ok = exact.is_some() && (written.starts_with('#') || self.declaring());
+                let alias_ok = exact.is_some()
+                    && (written.starts_with('#') || self.declaring() || syntax == TypeSyntax::Bare);
                 if !alias_ok {
                     // A missing `#` or a case slip: the service accepts it; one warning, a
                     // safe fix, and the body checked as the type it names.
@@ -503,8 +677,8 @@ impl<'m> Walker<'_, 'm> {
         for m in last_of_each(members) {
             let key = m.key.as_str();
             let ptr = pointer.child(key);
-            if key.starts_with('#') {
-                continue; // an advertised action or function (full metadata)
+            if key.starts_with('#') || (self.verbose() && verbose::is_control(key)) {
+                continue; // an advertised action or function (full metadata), V2's __metadata
             }
             if let Some(prop) = key.strip_suffix("@odata.bind") {
                 if !prop.is_empty() && !open && model.navigation(ty, prop).is_none() {
@@ -961,9 +1135,15 @@ impl<'m> Walker<'_, 'm> {
             return;
         };
         let at = top.child("error");
+        // V2 and V3 write the message as `{"lang": "en", "value": "..."}`.
+        let message = if self.verbose() {
+            Shape::Text
+        } else {
+            Shape::String
+        };
         let fields = [
             ("code", Shape::String),
-            ("message", Shape::String),
+            ("message", message),
             ("target", Shape::String),
             ("details", Shape::Array),
             ("innererror", Shape::Object),
@@ -1135,6 +1315,16 @@ impl<'m> Walker<'_, 'm> {
                 self.mismatch(node, pointer, r, at);
             }
             return;
+        }
+        if self.verbose() && matches!(node.kind, Kind::Object(_)) {
+            // A navigation property not expanded; a V2 collection as `{"results": [...]}`.
+            if verbose::is_deferred(node) {
+                return;
+            }
+            if let (true, Some(results)) = (r.collection, verbose::results(node)) {
+                let ptr = pointer.child("results");
+                return self.value(&results.value, r, &ptr, purpose, results.key_span);
+            }
         }
         if r.collection {
             let Kind::Array(items) = &node.kind else {
@@ -1322,10 +1512,27 @@ impl<'m> Walker<'_, 'm> {
                     self.out.push(d);
                     return;
                 }
+                if p == DateTime && !verbose::is_date_time(s) {
+                    let message =
+                        format!("`{}` at `{pointer}` is not a valid Edm.DateTime", short(s));
+                    self.out.push(
+                        rules::invalid_value::refused(node.span, pointer.clone(), message)
+                            .with_hint(
+                                "write it like `/Date(1717163100000)/` or `2024-05-31T13:45:00`"
+                                    .to_string(),
+                            ),
+                    );
+                    return;
+                }
+                // V2 and V3 services write a DateTimeOffset as `/Date(ms+offset)/` too.
+                let verbose_date = p == DateTimeOffset
+                    && !v4
+                    && s.starts_with("/Date(")
+                    && verbose::is_date_time(s);
                 if let Some((_, ty, example, check)) =
                     formats::FORMATS.iter().find(|f| f.0 == format)
                 {
-                    if !check(s) && !(p == DateTime) {
+                    if !check(s) && !verbose_date {
                         let message = format!("`{}` at `{pointer}` is not a valid {ty}", short(s));
                         self.out.push(
                             rules::invalid_value::refused(node.span, pointer.clone(), message)
@@ -1384,21 +1591,23 @@ enum Shape {
     String,
     Object,
     Array,
+    /// A string, or an object (V2's `{"lang": ..., "value": ...}`).
+    Text,
 }
 
 impl Shape {
     fn fits(self, node: &Node) -> bool {
         matches!(
             (self, &node.kind),
-            (Shape::String, Kind::String(_))
-                | (Shape::Object, Kind::Object(_))
+            (Shape::String | Shape::Text, Kind::String(_))
+                | (Shape::Object | Shape::Text, Kind::Object(_))
                 | (Shape::Array, Kind::Array(_))
         )
     }
 
     fn json_type(self) -> &'static str {
         match self {
-            Shape::String => "string",
+            Shape::String | Shape::Text => "string",
             Shape::Object => "object",
             Shape::Array => "array",
         }
