@@ -92,6 +92,15 @@ HTTP/1.1 204 No Content
 
 ###
 
+GET {ROOT}/People('russellwhyte')?$expand=Trips($select=TripId,Name)
+
+HTTP/1.1 200 OK
+Content-Type: application/json; odata.metadata=full
+
+{"@odata.context": "{ROOT}/$metadata#People(Trips(TripId,Name))/$entity", "@odata.id": "{ROOT}/People('russellwhyte')", "@odata.etag": "W/\"08D1694BD49A0F11\"", "@odata.editLink": "{ROOT}/People('russellwhyte')", "@odata.type": "#Microsoft.OData.SampleService.Models.TripPin.Person", "UserName": "russellwhyte", "FirstName": "Russell", "LastName": "Whyte", "Emails@odata.type": "#Collection(String)", "Emails": ["Russell@example.com"], "Gender@odata.type": "#Microsoft.OData.SampleService.Models.TripPin.PersonGender", "Gender": "Male", "Concurrency@odata.type": "#Int64", "Concurrency": 635585295719432047, "Friends@odata.associationLink": "{ROOT}/People('russellwhyte')/Friends/$ref", "Friends@odata.navigationLink": "{ROOT}/People('russellwhyte')/Friends", "Trips@odata.navigationLink": "{ROOT}/People('russellwhyte')/Trips", "Trips": [{"@odata.id": "{ROOT}/People('russellwhyte')/Trips(0)", "TripId": 0, "Name": "Trip in US"}], "#Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline": {"title": "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline", "target": "{ROOT}/People('russellwhyte')/Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline"}}
+
+###
+
 GET {ROOT}/Airports('KSFO')/Location
 
 HTTP/1.1 200 OK
@@ -134,7 +143,7 @@ fn a_name_read_as_a_key_says_so() {
 #[test]
 fn trippin_mistakes_are_found_where_they_are() {
     let t = captures(
-        r#"PATCH {ROOT}/People('russellwhyte')
+        r##"PATCH {ROOT}/People('russellwhyte')
 Content-Type: application/json
 
 {"UserName": "rw", "Gender": "male", "Emails": "Russell@example.com"}
@@ -148,13 +157,31 @@ Content-Type: application/json
 
 ###
 
+GET {ROOT}/Airlines('AA')
+
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"Name": "American Airlines"}
+
+###
+
+GET {ROOT}/People('russellwhyte')/Trips(0)/PlanItems
+
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"value": [{"@odata.type": "#Microsoft.OData.SampleService.Models.TripPin.Person", "PlanItemId": 11}]}
+
+###
+
 GET {ROOT}/Peoples('russellwhyte')
 
 HTTP/1.1 200 OK
 Content-Type: application/json
 
 {"UserName": "russellwhyte"}
-"#,
+"##,
     );
     let d = lint(t.path(), 1);
     let at: Vec<(&str, u64, &str)> = d
@@ -169,8 +196,29 @@ Content-Type: application/json
     // A parameter written in another case: the hint names the parameter.
     let trip = d.iter().find(|d| d.line == 11).expect("the ShareTrip body");
     assert!(trip.message.contains("tripID"), "{trip:?}");
+    // A response without its key: a warning (docs shorten examples).
+    let key = d
+        .iter()
+        .find(|d| d.pointer == "/AirlineCode")
+        .expect("the key");
+    assert_eq!(
+        (key.rule.as_str(), key.severity.as_str()),
+        ("missing-required", "warning")
+    );
+    // An item whose @odata.type is no PlanItem.
+    let ty = d
+        .iter()
+        .find(|d| d.pointer == "/value/0/@odata.type")
+        .expect("@odata.type");
+    assert_eq!(ty.rule, "wrong-odata-type");
+    assert!(
+        ty.message
+            .contains("not `Microsoft.OData.SampleService.Models.TripPin.PlanItem`"),
+        "{}",
+        ty.message
+    );
     // An entity set that does not exist: one finding, naming the nearest.
-    let unknown: Vec<_> = d.iter().filter(|d| d.line >= 15).collect();
+    let unknown: Vec<_> = d.iter().filter(|d| d.line >= 31).collect();
     assert_eq!(
         rules_of(&unknown.iter().map(|d| (*d).clone()).collect::<Vec<_>>()),
         ["unknown-operation"]
