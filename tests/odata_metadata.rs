@@ -327,3 +327,25 @@ fn cost_is_linear_in_deep_chains_and_wide_fan_out() {
         "deep {deep:?}, fan-out {fan:?}"
     );
 }
+
+#[test]
+fn a_boolean_attribute_with_another_value_is_an_error() {
+    for (attr, element) in [
+        (r#"Abstract="yes""#, "EntityType"),
+        (r#"OpenType="maybe""#, "EntityType"),
+    ] {
+        let body = format!(
+            r#"      <EntityType Name="thing" {attr}><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>"#
+        );
+        let name = attr.split('=').next().unwrap();
+        assert_refused(
+            &edmx(&body),
+            &[&format!("`{name}` of <{element}>"), "`true` or `false`"],
+        );
+    }
+    let body = r#"      <EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="no"/></EntityType>"#;
+    assert_refused(&edmx(body), &["`Nullable` of <Property> is `no`"]);
+    // `1` and `0` are XML Schema booleans too.
+    let body = r#"      <EntityType Name="thing" Abstract="0"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="0"/></EntityType>"#;
+    assert!(compile(&edmx(body), &Options::default()).is_ok());
+}

@@ -301,11 +301,20 @@ impl Element<'_> {
         self.text("Name").unwrap_or_default()
     }
 
-    fn flag(&self, name: &str) -> Option<bool> {
+    /// A boolean attribute (`Abstract="true"`); another value is the document's error, not a
+    /// silent `false`.
+    fn flag(&self, name: &str) -> Result<Option<bool>, ReadError> {
         match self.get(name).map(str::trim) {
-            Some("true" | "1") => Some(true),
-            Some("false" | "0") => Some(false),
-            _ => None,
+            None => Ok(None),
+            Some("true" | "1") => Ok(Some(true)),
+            Some("false" | "0") => Ok(Some(false)),
+            Some(other) => Err(ReadError {
+                at: self.at,
+                message: format!(
+                    "`{name}` of <{}> is `{other}`; it is `true` or `false`",
+                    self.name
+                ),
+            }),
         }
     }
 }
@@ -588,9 +597,9 @@ impl<'t> Walker<'t> {
                 TypeKind::Complex
             },
             base_type: e.text("BaseType"),
-            is_abstract: e.flag("Abstract").unwrap_or(false),
-            open_type: e.flag("OpenType").unwrap_or(false),
-            has_stream: e.flag("HasStream").unwrap_or(false),
+            is_abstract: e.flag("Abstract")?.unwrap_or(false),
+            open_type: e.flag("OpenType")?.unwrap_or(false),
+            has_stream: e.flag("HasStream")?.unwrap_or(false),
             at: e.at,
             ..TypeDecl::default()
         };
@@ -614,7 +623,7 @@ impl<'t> Walker<'t> {
                     let p = PropertyDecl {
                         name: c.name_attr(),
                         ty: c.text("Type"),
-                        nullable: c.flag("Nullable"),
+                        nullable: c.flag("Nullable")?,
                         max_length: c.text("MaxLength"),
                         sap: sap_flags(&c),
                         label: c.text("label"),
@@ -627,8 +636,8 @@ impl<'t> Walker<'t> {
                     let n = NavigationDecl {
                         name: c.name_attr(),
                         ty: c.text("Type"),
-                        nullable: c.flag("Nullable"),
-                        contains_target: c.flag("ContainsTarget").unwrap_or(false),
+                        nullable: c.flag("Nullable")?,
+                        contains_target: c.flag("ContainsTarget")?.unwrap_or(false),
                         relationship: c.text("Relationship"),
                         to_role: c.text("ToRole"),
                         at: c.at,
@@ -649,7 +658,7 @@ impl<'t> Walker<'t> {
     fn enumeration(&mut self, e: Element<'t>) -> Result<EnumDecl, ReadError> {
         let mut en = EnumDecl {
             name: e.name_attr(),
-            is_flags: e.flag("IsFlags").unwrap_or(false),
+            is_flags: e.flag("IsFlags")?.unwrap_or(false),
             underlying_type: e.text("UnderlyingType"),
             at: e.at,
             members: Vec::new(),
@@ -678,8 +687,8 @@ impl<'t> Walker<'t> {
             } else {
                 OperationKind::Function
             },
-            is_bound: e.flag("IsBound").unwrap_or(false),
-            is_composable: e.flag("IsComposable").unwrap_or(false),
+            is_bound: e.flag("IsBound")?.unwrap_or(false),
+            is_composable: e.flag("IsComposable")?.unwrap_or(false),
             at: e.at,
             ..OperationDecl::default()
         };
@@ -698,7 +707,7 @@ impl<'t> Walker<'t> {
                     let p = ParameterDecl {
                         name: c.name_attr(),
                         ty: c.text("Type"),
-                        nullable: c.flag("Nullable"),
+                        nullable: c.flag("Nullable")?,
                         at: c.at,
                         annotations: self.annotations_in(&c)?,
                     };
@@ -707,7 +716,7 @@ impl<'t> Walker<'t> {
                 "ReturnType" => {
                     op.return_type = Some(ReturnDecl {
                         ty: c.text("Type"),
-                        nullable: c.flag("Nullable"),
+                        nullable: c.flag("Nullable")?,
                         at: c.at,
                     });
                     self.skip(&c)?;
@@ -774,7 +783,7 @@ impl<'t> Walker<'t> {
                     let is_action = x
                         .get("HttpMethod")
                         .is_some_and(|m| !m.trim().eq_ignore_ascii_case("GET"))
-                        || x.flag("IsSideEffecting") == Some(true);
+                        || x.flag("IsSideEffecting")? == Some(true);
                     let mut op = OperationDecl {
                         name: x.name_attr(),
                         kind: if is_action {
@@ -782,8 +791,8 @@ impl<'t> Walker<'t> {
                         } else {
                             OperationKind::Function
                         },
-                        is_bound: x.flag("IsBindable").unwrap_or(false),
-                        is_composable: x.flag("IsComposable").unwrap_or(false),
+                        is_bound: x.flag("IsBindable")?.unwrap_or(false),
+                        is_composable: x.flag("IsComposable")?.unwrap_or(false),
                         return_type: x.text("ReturnType").map(|ty| ReturnDecl {
                             ty: Some(ty),
                             nullable: None,
@@ -926,7 +935,8 @@ fn element<'t>(e: BytesStart<'t>, empty: bool, at: usize) -> Result<Element<'t>,
 
 fn sap_flags(e: &Element<'_>) -> SapFlags {
     SapFlags {
-        not_creatable: e.flag("creatable") == Some(false),
-        not_updatable: e.flag("updatable") == Some(false),
+        // SAP's own attributes: a value other than a boolean says nothing checkable.
+        not_creatable: e.flag("creatable").ok().flatten() == Some(false),
+        not_updatable: e.flag("updatable").ok().flatten() == Some(false),
     }
 }
