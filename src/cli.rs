@@ -132,6 +132,11 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub stdin_first_line: u64,
 
+    /// The index (from 0) of standard input's first payload, so a chunk of a larger NDJSON
+    /// stream reports the stream's payload numbers (default 0).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub stdin_first_payload: u64,
+
     /// Show counts of findings by rule.
     #[arg(long)]
     pub statistics: bool,
@@ -264,6 +269,7 @@ impl Args {
             shard: self.shard.unwrap_or_default(),
             stdin_name: self.stdin_name.clone(),
             stdin_first_line: self.stdin_first_line as usize,
+            stdin_first_payload: self.stdin_first_payload as usize,
             service: None,
         }
     }

@@ -118,60 +118,105 @@ fn jsonl_lines_are_the_json_report_diagnostics() {
 }
 
 /// paylint as the map step of a stream split in chunks (GNU parallel --pipe, Spark): each chunk
-/// on stdin, named and numbered as in the whole stream, gives the whole stream's findings, and
-/// the chunks' JSON Lines merge by concatenation.
+/// on stdin, named and numbered (lines and payloads) as in the whole stream, gives the whole
+/// stream's findings, and the chunks' JSON Lines merge by concatenation.
 #[test]
-fn chunks_of_a_stream_on_stdin_report_the_streams_file_and_lines() {
+fn chunks_of_a_stream_on_stdin_report_the_streams_file_lines_and_payloads() {
     use std::io::Write;
     use std::process::Stdio;
     let t = tempfile::TempDir::new().unwrap();
-    let mut lines = Vec::new();
+    let mut lines: Vec<Vec<u8>> = Vec::new();
     for i in 0..300 {
         lines.push(match i % 5 {
-            0 => format!("{{\"groupID\": \"g{i}\"}}"),
+            0 => format!("{{\"groupID\": \"g{i}\"}}").into_bytes(),
             1 => format!(
                 "{{\"method\": \"PATCH\", \"url\": \"/provisioningPolicies/p/assignments/a{i}\", \"body\": {{\"id\": \"a\"}}}}"
-            ),
-            2 => String::new(),
-            _ => format!("{{\"groupId\": \"g{i}\"}}"),
+            )
+            .into_bytes(),
+            2 => Vec::new(),
+            // Not UTF-8: a finding of the line's own payload.
+            3 if i % 35 == 3 => b"{\"groupId\": \"\xff\"}".to_vec(),
+            _ => format!("{{\"groupId\": \"g{i}\"}}").into_bytes(),
         });
     }
-    let text = lines.join("\n") + "\n";
+    // A byte order mark opens the file: not content.
+    lines[0].splice(0..0, *b"\xEF\xBB\xBF");
+    let text: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| l.iter().chain(b"\n"))
+        .copied()
+        .collect();
     std::fs::write(t.path().join("all.ndjson"), &text).unwrap();
-    // Findings without `payload`: a chunk counts its own payloads.
-    let findings = |out: &str| -> Vec<serde_json::Value> {
-        out.lines()
-            .map(|l| {
-                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
-                v.as_object_mut().unwrap().remove("payload");
-                v
-            })
+    let findings = |out: &[u8]| -> Vec<serde_json::Value> {
+        String::from_utf8(out.to_vec())
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
             .collect()
     };
     let (code, whole) = paylint(t.path(), &["all.ndjson", "--format", "jsonl"]);
     assert_eq!(code, 1);
-    let whole = findings(&whole);
+    let whole = findings(whole.as_bytes());
     assert!(whole.len() > 100);
+    let undecodable: Vec<&serde_json::Value> = whole.iter().filter(|d| d["line"] == 4).collect();
+    assert_eq!(undecodable.len(), 1, "{undecodable:?}");
+    assert_eq!(
+        undecodable[0]["payload"], 2,
+        "the line's own payload, blank lines not counted"
+    );
     let mut merged = Vec::new();
+    let mut payloads_before = 0;
     for (k, chunk) in lines.chunks(70).enumerate() {
         let first = (k * 70 + 1).to_string();
+        let first_payload = payloads_before.to_string();
+        payloads_before += chunk.iter().filter(|l| !l.is_empty()).count();
         let mut child = common::command_in(t.path(), &["-", "--format", "jsonl"])
             .args(["--stdin-name", "all.ndjson"])
             .args(["--stdin-first-line", &first])
+            .args(["--stdin-first-payload", &first_payload])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
-        let input = chunk.join("\n") + "\n";
+        let input: Vec<u8> = chunk
+            .iter()
+            .flat_map(|l| l.iter().chain(b"\n"))
+            .copied()
+            .collect();
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        merged.extend(findings(&out.stdout));
+    }
+    assert_eq!(merged, whole);
+}
+
+/// A byte order mark is stripped where a file starts, not where a chunk of it does.
+#[test]
+fn a_byte_order_mark_opens_only_the_first_line() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let t = tempfile::TempDir::new().unwrap();
+    let run = |first: &str| {
+        let mut child = common::command_in(t.path(), &["-", "--format", "jsonl"])
+            .args(["--stdin-first-line", first])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
         child
             .stdin
             .take()
             .unwrap()
-            .write_all(input.as_bytes())
+            .write_all(b"\xEF\xBB\xBF\n{\"groupId\": \"g\"}\n")
             .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        merged.extend(findings(&String::from_utf8(out.stdout).unwrap()));
-    }
-    assert_eq!(merged, whole);
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    // At line 1 the mark alone is a blank line: nothing to report.
+    assert_eq!(run("1"), (Some(0), String::new()));
+    // Further down it is a line of content that is no JSON.
+    let (code, out) = run("5");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("\"line\":5"), "{out}");
 }

@@ -13,8 +13,8 @@ the part files follow Spark's partitions (for one input file, stream order), so 
 Two passes over the input:
 1. count the lines and payloads of each file split (a partition holds one or more splits);
 2. pipe each split's raw bytes to `paylint - --format jsonl --stdin-name NAME
-   --stdin-first-line K`, K being the split's first line in its file, and number each finding's
-   `payload` in the file (paylint counts payloads within its standard input).
+   --stdin-first-line K --stdin-first-payload P`, K being the split's first line in its file and
+   P the number of payloads before it: paylint reports the file's line and payload numbers.
 The input is read twice, so it must not change while the job runs: a split whose line count
 changed between the passes fails its task.
 
@@ -61,7 +61,15 @@ SCHEMA = StructType(
 )
 
 # Flags the job sets itself: passing them after `--` would break the line and payload numbers.
-RESERVED = ("--format", "--stdin-name", "--stdin-first-line", "--fix", "--diff", "--shard")
+RESERVED = (
+    "--format",
+    "--stdin-name",
+    "--stdin-first-line",
+    "--stdin-first-payload",
+    "--fix",
+    "--diff",
+    "--shard",
+)
 
 # paylint's default `--max-file-size`, which bounds one line of a stream.
 DEFAULT_LINE_LIMIT = 67108864
@@ -86,8 +94,9 @@ def line_limit(args):
 
 
 def is_payload(line, stream_start, limit):
-    """Whether paylint counts this line (without its `\\n`) as a payload, as src/lint.rs `stream`
-    does: every line that is not blank, and every line over the limit."""
+    """Whether paylint counts this line (without its `\\n`) as a payload, as src/engine/file.rs
+    `stream` does: every line that is not blank (a byte order mark opening the file is not
+    content), and every line over the limit."""
     if len(line) + 1 > limit:
         return True
     if stream_start and line.startswith(BOM):
@@ -136,15 +145,12 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, count, lin
     non-zero status, so exit 1 (findings) would fail the task; without checkCode exit 2 (bad flag,
     missing binary) is an empty success. subprocess passes the executor's environment and bytes as
     they are, and we check the status ourselves."""
-    # paylint strips a byte order mark from the first line of standard input, which a line in the
-    # middle of the stream does not get: a split after the first starts with a blank line, one
-    # line earlier, so that its first real line is read as in the middle of the stream.
-    lead = first_line > 1
     cmd = [binary, "-", "--format", "jsonl", "--stdin-name", name]
-    cmd += ["--stdin-first-line", str(first_line - 1 if lead else first_line)] + extra
+    cmd += ["--stdin-first-line", str(first_line), "--stdin-first-payload", str(payload_base)]
+    cmd += extra
     cwd = SparkFiles.getRootDirectory()
-    # The split's blank lines (numbers in the file), to number payloads: in a stream a finding's
-    # payload is the one on its line, and paylint counts payloads from 0 at its first line.
+    # The split's blank lines (numbers in the file), to check paylint's payload numbers: a
+    # finding's payload is the one on its line.
     blanks = []
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(
@@ -155,8 +161,6 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, count, lin
 
         def feed():
             try:
-                if lead:
-                    proc.stdin.write(b"\n")
                 for n, (_, _, line) in enumerate(lines, first_line):
                     if not is_payload(line, n == 1, limit):
                         blanks.append(n)  # before paylint can report on a later line
@@ -183,14 +187,13 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, count, lin
             n = int(line.group(1))
             local = n - first_line - bisect.bisect_left(blanks, n)
             theirs = int(tail.group(1))
-            # paylint numbers an undecodable or overlong line of a stream 0 (wherever it is); any
-            # other disagreement means this job's idea of a blank line is not paylint's.
-            if theirs not in (local, 0):
+            # A disagreement means this job's idea of a blank line is not paylint's.
+            if theirs != local + payload_base:
                 proc.kill()
                 raise RuntimeError(
-                    f"{name} line {n}: paylint says payload {theirs} of its input, the job {local}"
+                    f"{name} line {n}: paylint says payload {theirs}, the job {local + payload_base}"
                 )
-            yield b"%s,\"payload\":%d}" % (raw[: tail.start()], local + payload_base)
+            yield raw.rstrip(b"\n")
         status = proc.wait()
         writer.join()
         if failure:

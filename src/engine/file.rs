@@ -53,16 +53,34 @@ pub fn check_isolated(
     }
 }
 
+/// Where a stream starts in the file it is part of (a chunk of a larger stream, as a Spark
+/// partition pipes it): its first line's number and its first payload's index.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamStart {
+    /// 1 for a whole file.
+    pub line: usize,
+    /// 0 for a whole file.
+    pub payload: usize,
+}
+
+impl StreamStart {
+    /// A whole file: line 1, payload 0.
+    pub const WHOLE: StreamStart = StreamStart {
+        line: 1,
+        payload: 0,
+    };
+}
+
 /// Streams standard input as NDJSON; a panic inside becomes an `internal-error` finding.
 pub fn check_stdin(
     path: PathBuf,
-    first_line: usize,
+    first: StreamStart,
     ctx: &Ctx<'_>,
     emit: &mut dyn FnMut(FileReport),
 ) {
     let stdin = std::io::stdin();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        stream(&path, stdin.lock(), first_line, ctx, emit)
+        stream(&path, stdin.lock(), first, ctx, emit)
     }));
     if let Err(panic) = outcome {
         emit(panicked(path, panic, &ctx.options.config));
@@ -90,7 +108,7 @@ fn check_file(
     if format == Some(Format::Ndjson) {
         // Streamed: any size, constant memory; --max-file-size bounds one line.
         let reader = std::io::BufReader::with_capacity(64 * 1024, file);
-        return stream(&path, reader, 1, ctx, emit);
+        return stream(&path, reader, StreamStart::WHOLE, ctx, emit);
     }
     let bytes = match read::read_bytes(file, len, ctx.options.max_file_size) {
         Ok(b) => b,
@@ -125,7 +143,7 @@ pub fn check_bytes(
     let format = format.unwrap_or_else(|| Format::for_named(&source.path, &source.text));
     if format == Format::Ndjson {
         let bytes = std::io::Cursor::new(source.text.into_bytes());
-        return stream(&report.path, bytes, 1, ctx, emit);
+        return stream(&report.path, bytes, StreamStart::WHOLE, ctx, emit);
     }
     let parsed = input::read(format, &source);
     let checked = check_parsed(&ctx.checker, &source, parsed);
@@ -183,12 +201,13 @@ fn sorted(mut edits: Vec<Edit>) -> Vec<Edit> {
 fn stream(
     path: &Path,
     reader: impl BufRead,
-    first_line: usize,
+    first: StreamStart,
     ctx: &Ctx<'_>,
     emit: &mut dyn FnMut(FileReport),
 ) {
     let limit = ctx.options.max_file_size as usize;
-    let mut index = 0usize;
+    let first_line = first.line;
+    let mut index = first.payload;
     let mut pending_payloads = 0usize;
     for line in Lines::new(reader, limit, first_line) {
         let line = match line {
@@ -214,8 +233,7 @@ fn stream(
 }
 
 /// One line of a stream (payload `index`): its report, not yet finished, and its findings.
-/// A line that is too long or not UTF-8 is one finding of no payload (reported as payload 0,
-/// as released, although the line's index would say more).
+/// A line that is too long or not UTF-8 is one finding of its payload.
 fn check_line(
     path: &Path,
     line: ndjson::Line,
@@ -232,13 +250,15 @@ fn check_line(
             line: line.number,
             limit: ctx.options.max_file_size as usize,
         };
-        let findings = vec![rules::unreadable_file::diagnose(&why)];
-        return (report, findings, source, Edits::default());
+        let mut finding = rules::unreadable_file::diagnose(&why);
+        finding.payload = Some(index);
+        return (report, vec![finding], source, Edits::default());
     }
     if let Some(problem) = undecodable {
         report.payloads = 1;
-        let findings = vec![rules::of_problem(&problem)];
-        return (report, findings, source, Edits::default());
+        let mut finding = rules::of_problem(&problem);
+        finding.payload = Some(index);
+        return (report, vec![finding], source, Edits::default());
     }
     let parsed = ndjson::read_line(&source.text, index);
     let checked = check_parsed(&ctx.checker, &source, parsed);

@@ -29,6 +29,9 @@ pub struct Options {
     /// The line number of standard input's first line (1 unless given): a chunk of a larger
     /// stream reports the stream's line numbers.
     pub stdin_first_line: usize,
+    /// The index of standard input's first payload (0 unless given): a chunk of a larger
+    /// stream reports the stream's payload numbers.
+    pub stdin_first_payload: usize,
     /// The OData service (`--metadata`) messages are resolved against, if any.
     pub service: Option<std::sync::Arc<crate::route_model::Service>>,
 }
@@ -120,6 +123,7 @@ impl Default for Options {
             shard: Shard::default(),
             stdin_name: None,
             stdin_first_line: 1,
+            stdin_first_payload: 0,
             service: None,
         }
     }

@@ -232,7 +232,11 @@ fn serial(found: Found, ctx: &Ctx<'_>, emit: &mut dyn FnMut(FileReport)) {
                 .stdin_name
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("-"));
-            check_stdin(path, ctx.options.stdin_first_line.max(1), ctx, emit);
+            let first = super::file::StreamStart {
+                line: ctx.options.stdin_first_line.max(1),
+                payload: ctx.options.stdin_first_payload,
+            };
+            check_stdin(path, first, ctx, emit);
         }
         Found::Unwalkable { path, why } => emit(unreadable(path, &why, &ctx.options.config)),
     }

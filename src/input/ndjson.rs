@@ -184,7 +184,6 @@ pub struct LineError {
 pub struct Lines<R> {
     reader: R,
     limit: usize,
-    first: usize,
     /// The number of the last line read.
     last: usize,
     done: bool,
@@ -196,7 +195,6 @@ impl<R: BufRead> Lines<R> {
         Lines {
             reader,
             limit,
-            first: first_line,
             last: first_line - 1,
             done: false,
         }
@@ -226,7 +224,8 @@ impl<R: BufRead> Iterator for Lines<R> {
             while matches!(buf.last(), Some(b'\n' | b'\r')) {
                 buf.pop();
             }
-            if self.last == self.first && buf.starts_with(b"\xEF\xBB\xBF") {
+            // A byte order mark opens a file, not a chunk of one that starts further down.
+            if self.last == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
                 buf.drain(..3);
             }
             if overlong || !buf.iter().all(u8::is_ascii_whitespace) {
@@ -354,13 +353,23 @@ mod tests {
 
     #[test]
     fn lines_skip_blank_ones_and_count_from_the_first_number() {
-        let got = lines(b"\xEF\xBB\xBF{}\r\n\n  \n{\"a\": 1}\n{}", 100, 10);
+        let got = lines(b"{}\r\n\n  \n{\"a\": 1}\n{}", 100, 10);
         let shown: Vec<(usize, &[u8])> = got.iter().map(|l| (l.number, &l.bytes[..])).collect();
         assert_eq!(
             shown,
             [(10, &b"{}"[..]), (13, &b"{\"a\": 1}"[..]), (14, &b"{}"[..])]
         );
         assert!(got.iter().all(|l| !l.overlong));
+    }
+
+    #[test]
+    fn a_bom_is_dropped_only_where_a_file_starts() {
+        let first = lines(b"\xEF\xBB\xBF{}\n", 100, 1);
+        assert_eq!(&first[0].bytes[..], b"{}");
+        // A chunk from the middle of a stream starts at line 10: a BOM there is a
+        // character of the line, which its JSON reader then reports.
+        let chunk = lines(b"\xEF\xBB\xBF{}\n", 100, 10);
+        assert_eq!(&chunk[0].bytes[..], b"\xEF\xBB\xBF{}");
     }
 
     #[test]
