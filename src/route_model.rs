@@ -25,8 +25,9 @@ impl Service {
         roots: &[String],
         options: &crate::odata::build::Options,
         cache: &crate::odata::cache::CacheDir,
+        descriptions: crate::odata::cache::Descriptions,
     ) -> Result<(Service, Vec<crate::odata::cache::Placed>), crate::odata::cache::LoadError> {
-        let loaded = crate::odata::cache::load(path, options, cache)?;
+        let loaded = crate::odata::cache::load(path, options, cache, descriptions)?;
         let service = Service {
             model: loaded.model,
             roots: Roots::parse(roots),

@@ -12,9 +12,14 @@ fn load(file: &str) -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(file);
-    cache::load(&path, &Options::default(), &cache::CacheDir::Off)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .model
+    cache::load(
+        &path,
+        &Options::default(),
+        &cache::CacheDir::Off,
+        cache::Descriptions::Wanted,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .model
 }
 
 fn graph() -> &'static Model {

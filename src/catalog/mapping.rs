@@ -421,7 +421,7 @@ fn navigation(n: &Navigation) -> Value {
         json!({"type": ["object", "null"]})
     };
     if let Some(d) = &n.description {
-        s["description"] = Value::String(d.clone());
+        s["description"] = Value::String(d.to_string());
     }
     s
 }

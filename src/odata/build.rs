@@ -462,10 +462,10 @@ impl<'d> Builder<'d> {
                 TypeId::Primitive(Primitive::Geography | Primitive::Geometry)
             );
             if family && definition.is_none() {
-                r.written = Some(inner.to_string());
+                r.written = Some(inner.into());
             }
             r.id = id;
-            r.definition = definition;
+            r.definition = definition.map(Into::into);
         }
         r
     }
@@ -855,7 +855,7 @@ impl<'d> Builder<'d> {
                         ty,
                         read_only,
                         description: description(&p.annotations, &self.aliases)
-                            .or_else(|| p.label.clone()),
+                            .or_else(|| p.label.as_deref().map(Into::into)),
                     });
                 }
                 let mut navigations = Vec::new();
@@ -1436,9 +1436,9 @@ fn term<'a>(
         .map(|a| &a.value)
 }
 
-fn description(annotations: &[Annotation], aliases: &HashMap<&str, &str>) -> Option<String> {
+fn description(annotations: &[Annotation], aliases: &HashMap<&str, &str>) -> Option<Box<str>> {
     match term(annotations, "Description", aliases)? {
-        AnnotationValue::String(s) => Some(s.clone()),
+        AnnotationValue::String(s) => Some(s.as_str().into()),
         _ => None,
     }
 }

@@ -14,7 +14,7 @@ use super::{csdl, Model, Position};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the model's shape or its compilation changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"PLMODEL\0";
 
 /// Documents larger than this are refused (Microsoft Graph's is 3.4 MB).
@@ -144,7 +144,12 @@ impl CacheDir {
 
 /// Reads, decodes and compiles the document at `path`, or takes its compiled model from the
 /// cache.
-pub fn load(path: &Path, options: &Options, cache: &CacheDir) -> Result<Loaded, LoadError> {
+pub fn load(
+    path: &Path,
+    options: &Options,
+    cache: &CacheDir,
+    descriptions: Descriptions,
+) -> Result<Loaded, LoadError> {
     let CacheDir::At(dir) = cache else {
         let bytes = read_capped(path)?;
         return compile(path, &decode(path, bytes)?, options);
@@ -153,22 +158,22 @@ pub fn load(path: &Path, options: &Options, cache: &CacheDir) -> Result<Loaded, 
     // read again to be hashed.
     let stamp = Stamp::of(path, options);
     if let Some(key) = stamp.as_ref().and_then(|s| s.known_key(dir)) {
-        if let Some(loaded) = read_entry(&dir.join(entry_name(key))) {
+        if let Some(loaded) = read_entry(&dir.join(entry_name(key)), descriptions) {
             return Ok(loaded);
         }
     }
     let bytes = read_capped(path)?;
     let key = key(&bytes, options);
-    if let Some(loaded) = read_entry(&dir.join(entry_name(key))) {
+    if let Some(loaded) = read_entry(&dir.join(entry_name(key)), descriptions) {
         if let Some(s) = &stamp {
             s.remember(dir, key);
         }
         return Ok(loaded);
     }
     let text = decode(path, bytes)?;
-    let loaded = compile(path, &text, options)?;
+    let mut loaded = compile(path, &text, options)?;
     // Best effort: a cache that cannot be written costs the next run a compile, no more.
-    if write_entry(dir, &entry_name(key), &loaded).is_ok() {
+    if write_entry(dir, &entry_name(key), &mut loaded).is_ok() {
         if let Some(s) = &stamp {
             s.remember(dir, key);
         }
@@ -365,35 +370,65 @@ fn entry_name(key: u128) -> String {
     format!("model-{key:032x}.bin")
 }
 
-/// An entry: magic, format, payload length, payload checksum, payload (the [`Loaded`] value).
-fn read_entry(path: &Path) -> Option<Loaded> {
-    let bytes = std::fs::read(path).ok()?;
-    let header = 8 + 4 + 8 + 16;
-    if bytes.len() < header || &bytes[..8] != MAGIC {
+/// Whether a load needs the model's descriptions (the editor's hovers and completions do; a lint
+/// run does not, and skipping them spares a third of the entry's bytes and thousands of strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Descriptions {
+    Wanted,
+    Skipped,
+}
+
+/// The bytes before an entry's sections: magic, format, then each section's length and checksum.
+const HEADER: usize = 8 + 4 + 2 * (8 + 16);
+
+/// An entry: magic, format, and two sections, each with its length and checksum: the
+/// [`Loaded`] value without descriptions, then the descriptions ([`Model::take_descriptions`]).
+fn read_entry(path: &Path, descriptions: Descriptions) -> Option<Loaded> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut header = [0u8; HEADER];
+    file.read_exact(&mut header).ok()?;
+    if &header[..8] != MAGIC || u32::from_le_bytes(header[8..12].try_into().ok()?) != FORMAT {
         return None;
     }
-    let format = u32::from_le_bytes(bytes[8..12].try_into().ok()?);
-    let len = u64::from_le_bytes(bytes[12..20].try_into().ok()?) as usize;
-    let sum = u128::from_le_bytes(bytes[20..36].try_into().ok()?);
-    let payload = bytes.get(header..)?;
-    if format != FORMAT || payload.len() != len || xxhash_rust::xxh3::xxh3_128(payload) != sum {
-        return None;
-    }
-    let loaded: Loaded = bitcode::decode(payload).ok()?;
+    let section = |at: usize| -> Option<(u64, u128)> {
+        let len = u64::from_le_bytes(header[at..at + 8].try_into().ok()?);
+        let sum = u128::from_le_bytes(header[at + 8..at + 24].try_into().ok()?);
+        Some((len, sum))
+    };
+    let mut read = |(len, sum): (u64, u128)| -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        (&mut file).take(len).read_to_end(&mut bytes).ok()?;
+        (bytes.len() as u64 == len && xxhash_rust::xxh3::xxh3_128(&bytes) == sum).then_some(bytes)
+    };
+    let mut loaded: Loaded = bitcode::decode(&read(section(12)?)?).ok()?;
     loaded.model.validate().ok()?;
+    if descriptions == Descriptions::Wanted {
+        let all: Vec<Option<Box<str>>> = bitcode::decode(&read(section(36)?)?).ok()?;
+        loaded.model.restore_descriptions(all).ok()?;
+    }
     Some(loaded)
 }
 
-fn write_entry(dir: &Path, name: &str, loaded: &Loaded) -> std::io::Result<()> {
+fn write_entry(dir: &Path, name: &str, loaded: &mut Loaded) -> std::io::Result<()> {
     use std::io::Write;
-    let payload = bitcode::encode(loaded);
+    let all = loaded.model.take_descriptions();
+    let model = bitcode::encode(&*loaded);
+    let descriptions = bitcode::encode(&all);
+    loaded
+        .model
+        .restore_descriptions(all)
+        .map_err(|e| std::io::Error::other(e.0))?;
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(MAGIC)?;
     tmp.write_all(&FORMAT.to_le_bytes())?;
-    tmp.write_all(&(payload.len() as u64).to_le_bytes())?;
-    tmp.write_all(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes())?;
-    tmp.write_all(&payload)?;
+    for section in [&model, &descriptions] {
+        tmp.write_all(&(section.len() as u64).to_le_bytes())?;
+        tmp.write_all(&xxhash_rust::xxh3::xxh3_128(section).to_le_bytes())?;
+    }
+    tmp.write_all(&model)?;
+    tmp.write_all(&descriptions)?;
     tmp.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())
 }
@@ -418,7 +453,7 @@ mod tests {
         let doc = dir.path().join("m.xml");
         std::fs::write(&doc, DOC).unwrap();
         let cache = CacheDir::At(dir.path().join("cache"));
-        let first = load(&doc, &Options::default(), &cache).unwrap();
+        let first = load(&doc, &Options::default(), &cache, Descriptions::Wanted).unwrap();
         let entries: Vec<PathBuf> = std::fs::read_dir(dir.path().join("cache"))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -431,26 +466,49 @@ mod tests {
             .collect();
         assert_eq!(entries.len(), 1);
         let entry = entries[0].clone();
-        let second = load(&doc, &Options::default(), &cache).unwrap();
+        let second = load(&doc, &Options::default(), &cache, Descriptions::Wanted).unwrap();
         assert_eq!(first.model.types.len(), second.model.types.len());
         // Corrupt the entry: it is ignored and rewritten.
         let mut bytes = std::fs::read(&entry).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0xFF;
         std::fs::write(&entry, &bytes).unwrap();
-        assert!(read_entry(&entry).is_none());
-        let third = load(&doc, &Options::default(), &cache).unwrap();
+        // The damage is in the descriptions: a lint run, which skips them, still reads it.
+        assert!(read_entry(&entry, Descriptions::Skipped).is_some());
+        assert!(read_entry(&entry, Descriptions::Wanted).is_none());
+        let third = load(&doc, &Options::default(), &cache, Descriptions::Wanted).unwrap();
         assert_eq!(third.model.entity_sets[0].name, "ts");
-        assert!(read_entry(&entry).is_some());
+        assert!(read_entry(&entry, Descriptions::Wanted).is_some());
         // A folder that cannot be written is no error.
         let blocked = dir.path().join("file");
         std::fs::write(&blocked, "x").unwrap();
         assert!(load(
             &doc,
             &Options::default(),
-            &CacheDir::At(blocked.join("sub"))
+            &CacheDir::At(blocked.join("sub")),
+            Descriptions::Wanted
         )
         .is_ok());
+    }
+
+    #[test]
+    fn descriptions_come_from_the_cache_only_when_wanted() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("m.xml");
+        let described = DOC.replace(
+            r#"<Property Name="id" Type="Edm.String" Nullable="false"/>"#,
+            r#"<Property Name="id" Type="Edm.String" Nullable="false"><Annotation Term="Org.OData.Core.V1.Description" String="The key."/></Property>"#,
+        );
+        std::fs::write(&doc, described).unwrap();
+        let cache = CacheDir::At(dir.path().join("cache"));
+        let described = |l: &Loaded| l.model.types[0].properties[0].description.clone();
+        let compiled = load(&doc, &Options::default(), &cache, Descriptions::Skipped).unwrap();
+        assert_eq!(described(&compiled).as_deref(), Some("The key."));
+        let skipped = load(&doc, &Options::default(), &cache, Descriptions::Skipped).unwrap();
+        assert_eq!(described(&skipped), None);
+        assert_eq!(skipped.model.types[0].properties[0].name, "id");
+        let wanted = load(&doc, &Options::default(), &cache, Descriptions::Wanted).unwrap();
+        assert_eq!(described(&wanted).as_deref(), Some("The key."));
     }
 
     #[test]
@@ -467,7 +525,7 @@ mod tests {
             .unwrap();
         let cache = CacheDir::At(dir.path().join("cache"));
         assert_eq!(
-            load(&doc, &Options::default(), &cache)
+            load(&doc, &Options::default(), &cache, Descriptions::Wanted)
                 .unwrap()
                 .model
                 .entity_sets[0]
@@ -476,7 +534,7 @@ mod tests {
         );
         // The stamp is trusted now (the file is older than it): same answer without a read.
         assert_eq!(
-            load(&doc, &Options::default(), &cache)
+            load(&doc, &Options::default(), &cache, Descriptions::Wanted)
                 .unwrap()
                 .model
                 .entity_sets[0]
@@ -492,7 +550,7 @@ mod tests {
             .set_modified(old)
             .unwrap();
         assert_eq!(
-            load(&doc, &Options::default(), &cache)
+            load(&doc, &Options::default(), &cache, Descriptions::Wanted)
                 .unwrap()
                 .model
                 .entity_sets[0]

@@ -139,10 +139,10 @@ pub struct TypeRef {
     pub nullable: bool,
     pub max_length: Option<u32>,
     /// The type definition it was declared with (`graph.percentage` for an `Edm.Int32`).
-    pub definition: Option<String>,
+    pub definition: Option<Box<str>>,
     /// The primitive type's name as written where [`Primitive`] stands for a family
     /// (`Edm.GeographyPoint` for [`Primitive::Geography`]).
-    pub written: Option<String>,
+    pub written: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
@@ -203,7 +203,7 @@ pub struct Property {
     pub name: String,
     pub ty: TypeRef,
     pub read_only: Option<ReadOnly>,
-    pub description: Option<String>,
+    pub description: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, bitcode::Encode, bitcode::Decode)]
@@ -214,7 +214,7 @@ pub struct Navigation {
     pub collection: bool,
     pub nullable: bool,
     pub contains_target: bool,
-    pub description: Option<String>,
+    pub description: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, bitcode::Encode, bitcode::Decode)]
@@ -243,7 +243,7 @@ pub struct StructuredType {
     /// Operations bound to this type, and to a collection of it.
     pub bound: Vec<u32>,
     pub bound_to_collection: Vec<u32>,
-    pub description: Option<String>,
+    pub description: Option<Box<str>>,
     /// What `Annotations Target="ThisType/prop"` blocks say of properties that a base type
     /// declares: it holds for this type and the types derived from it.
     pub inherited: Vec<InheritedAnnotation>,
@@ -256,7 +256,7 @@ pub struct InheritedAnnotation {
     /// The property's (or navigation property's) name.
     pub property: String,
     pub read_only: Option<ReadOnly>,
-    pub description: Option<String>,
+    pub description: Option<Box<str>>,
 }
 
 impl StructuredType {
@@ -300,7 +300,7 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     pub returns: Option<TypeRef>,
     pub composable: bool,
-    pub description: Option<String>,
+    pub description: Option<Box<str>>,
 }
 
 impl Operation {
@@ -354,6 +354,50 @@ pub struct Model {
     pub entity_sets: Vec<EntitySet>,
     pub singletons: Vec<Singleton>,
     pub imports: Vec<Import>,
+}
+
+impl Model {
+    /// Takes every description out of the model, in a fixed order (types with their
+    /// properties, navigation properties and inherited annotations, then operations), so the
+    /// cache can keep them apart from what a check needs.
+    pub fn take_descriptions(&mut self) -> Vec<Option<Box<str>>> {
+        let mut out = Vec::new();
+        for t in &mut self.types {
+            out.push(t.description.take());
+            out.extend(t.properties.iter_mut().map(|p| p.description.take()));
+            out.extend(t.navigations.iter_mut().map(|n| n.description.take()));
+            out.extend(t.inherited.iter_mut().map(|a| a.description.take()));
+        }
+        out.extend(self.operations.iter_mut().map(|o| o.description.take()));
+        out
+    }
+
+    /// Puts back what [`Model::take_descriptions`] took, or refuses a list that does not fit.
+    pub fn restore_descriptions(&mut self, all: Vec<Option<Box<str>>>) -> Result<(), Invalid> {
+        let slots: usize = self
+            .types
+            .iter()
+            .map(|t| 1 + t.properties.len() + t.navigations.len() + t.inherited.len())
+            .sum::<usize>()
+            + self.operations.len();
+        if slots != all.len() {
+            return Err(Invalid("descriptions that do not fit the model"));
+        }
+        let mut all = all.into_iter();
+        let mut next = || all.next().flatten();
+        for t in &mut self.types {
+            t.description = next();
+            t.properties.iter_mut().for_each(|p| p.description = next());
+            t.navigations
+                .iter_mut()
+                .for_each(|n| n.description = next());
+            t.inherited.iter_mut().for_each(|a| a.description = next());
+        }
+        self.operations
+            .iter_mut()
+            .for_each(|o| o.description = next());
+        Ok(())
+    }
 }
 
 /// Are the names strictly increasing?

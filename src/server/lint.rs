@@ -121,6 +121,8 @@ impl Engine {
                     &config.service_roots,
                     &crate::odata::build::Options::default(),
                     cache,
+                    // Hovers and completions show them.
+                    crate::odata::cache::Descriptions::Wanted,
                 )
                 .map_err(|e| format!("metadata {}: {e}", path.display()))?;
                 Some(Arc::new(service))
@@ -644,7 +646,7 @@ impl Model for Engine {
                     types.push(TypeInfo {
                         odata_type,
                         name: t.name.clone(),
-                        description: t.description.clone(),
+                        description: t.description.as_deref().map(str::to_string),
                     });
                 }
             }
@@ -907,7 +909,7 @@ impl BodyType for ModelBody<'_> {
                     read_only,
                     // A response carries the entity's key; nothing else is required by OData.
                     required: purpose == Purpose::Read && is_key && top,
-                    description: p.description.clone(),
+                    description: p.description.as_deref().map(str::to_string),
                 });
             }
             for n in &t.navigations {
@@ -922,7 +924,7 @@ impl BodyType for ModelBody<'_> {
                     nullable: n.nullable,
                     read_only: false,
                     required: false,
-                    description: n.description.clone(),
+                    description: n.description.as_deref().map(str::to_string),
                 });
             }
         }
