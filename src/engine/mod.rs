@@ -5,13 +5,15 @@
 //! - [`options`]: what a run checks and how; [`error`]: why it could not;
 //! - [`pipeline`]: walking, checking in parallel and reporting in order;
 //! - [`file`](mod@file): one file, from its path to its reports (streams, `--fix` write-back, placing);
-//! - [`read`]: a file's bytes, within the size limit.
+//! - [`read`]: a file's bytes, within the size limit;
+//! - [`rewrite`]: `--fix` on a stream, line by line, committed atomically.
 
 pub mod error;
 pub mod file;
 pub mod options;
 pub mod pipeline;
 pub mod read;
+pub mod rewrite;
 
 pub use error::RunError;
 pub use options::{FixMode, Options, Shard, ShardError};
@@ -185,7 +187,7 @@ mod tests {
         assert_eq!(r.payloads, 1);
         assert!(r.source.is_some() && r.lines.is_some());
         assert_eq!(
-            r.conformant.as_deref(),
+            r.conformant.as_ref().map(|c| c.text.as_str()),
             Some("{\n  \"groupId\": \"g\"\n}\n"),
             "the diff renames the near miss"
         );
@@ -221,7 +223,7 @@ mod tests {
         let text = br#"{"groupID": "g", "extra": 1}"#;
         let reports = check_text(catalog(), &options, Path::new("b.json"), text);
         assert_eq!(
-            reports[0].conformant.as_deref(),
+            reports[0].conformant.as_ref().map(|c| c.text.as_str()),
             Some(r#"{"groupId": "g", "extra": 1}"#),
             "the rename is safe, removing `extra` is not"
         );
