@@ -172,9 +172,10 @@ pub fn check_bytes(
     let edits = checked.edits;
     let writes = origin == Origin::File && ctx.options.fix == FixMode::Apply;
     // What --fix writes is what `--fix --diff` shows: the safe fixes, again on what they leave.
-    let safe = match writes && !edits.safe.is_empty() {
-        true => converge(ctx, reading, &source, edits.safe.clone(), Selection::Safe),
-        false => None,
+    let safe = if writes && !edits.safe.is_empty() {
+        converge(ctx, reading, &source, edits.safe.clone(), Selection::Safe)
+    } else {
+        None
     };
     if let Some(safe) = safe {
         match write_fixes(&source, &safe.source.text) {
@@ -233,10 +234,8 @@ fn converge(
             Selection::All => &checked.edits.all,
             Selection::Safe => &checked.edits.safe,
         };
-        let again = match pass < PASSES && !next.is_empty() {
-            true => Some(fix::apply(&fixed.text, &sorted(next.clone()))),
-            false => None,
-        };
+        let again = (pass < PASSES && !next.is_empty())
+            .then(|| fix::apply(&fixed.text, &sorted(next.clone())));
         match again {
             Some(again) if again != fixed.text => {
                 applied += next.len();
