@@ -229,6 +229,58 @@ mod tests {
         );
     }
 
+    /// `--fix --diff` shows what `--fix` writes, for every capture of the corpus: a whole file's
+    /// fixed text, or each stream line's at its line.
+    #[test]
+    fn fix_writes_what_fix_diff_shows_across_the_corpus() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let t = tempfile::TempDir::new().unwrap();
+        let mut compared = 0;
+        for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = entry.path().strip_prefix(&corpus).unwrap();
+            let captured = std::fs::read(entry.path()).unwrap();
+            let diff = Options {
+                fix: FixMode::Diff,
+                ..Options::default()
+            };
+            let reports = check_text(catalog(), &diff, name, &captured);
+            let text = String::from_utf8_lossy(&captured).into_owned();
+            let mut lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
+            let mut shown = text.clone();
+            for r in reports.iter().filter(|r| r.conformant.is_some()) {
+                let fixed = &r.conformant.as_ref().unwrap().text;
+                if r.continuation {
+                    let line = &mut lines[r.line_base];
+                    let end = &line[line.trim_end_matches(['\r', '\n']).len()..];
+                    *line = format!("{fixed}{end}");
+                    shown = lines.concat();
+                } else {
+                    shown = fixed.clone();
+                }
+            }
+            let copy = t.path().join(name);
+            std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+            std::fs::write(&copy, &captured).unwrap();
+            let apply = Options {
+                paths: vec![copy.clone()],
+                fix: FixMode::Apply,
+                ..Options::default()
+            };
+            Plan::new(&apply, catalog())
+                .unwrap()
+                .run(None, &mut |_| Ok(()))
+                .unwrap();
+            let written = String::from_utf8_lossy(&std::fs::read(&copy).unwrap()).into_owned();
+            assert_eq!(written, shown, "{}", name.display());
+            compared += 1;
+        }
+        assert!(compared > 20, "{compared}");
+    }
+
     #[test]
     fn a_plan_refuses_missing_paths_and_unknown_resources() {
         let options = Options {
