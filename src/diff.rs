@@ -4,9 +4,17 @@
 //! headers, a long run of removed (or added) lines shows only its first and last lines around a
 //! `~ N removed lines not shown ~` marker (no unified diff line starts with `~`), and the line
 //! matching is bounded, so a 5 MB body under an unknown field costs milliseconds, not minutes.
-//! The hunk headers count every line, shown or not.
+//! The hunk headers count every line, shown or not, and number lines as the file does (a
+//! stream's line is diffed alone, at its place in the stream).
+//!
+//! The `+++` label says what the new side is: `(conformant)` when checking it again finds
+//! nothing, else which fixes it has and what it still fails
+//! (`(after safe fixes; still failing: type-mismatch at /groupId)`).
 
+use crate::fix::Selection;
+use crate::report::{Conformant, Ending, FileReport, Left};
 use similar::{Algorithm, DiffOp, DiffableStr};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -24,28 +32,92 @@ const KEEP: usize = 5;
 /// output is the same on every machine.
 const MAX_EDITS: usize = 2_000;
 
+/// Findings left named in a label; more are counted.
+const LEFT_SHOWN: usize = 3;
+
+/// The diff of a whole file against a conformant text.
 pub fn unified(path: &str, captured: &str, conformant: &str) -> String {
+    diff(path, captured, conformant, "conformant", 0)
+}
+
+/// The diff a report shows (none without a conformant text): the file, or the stream's line, as
+/// captured against its fixed text, numbered by the lines of the file and labelled with what
+/// the fixed text still fails.
+pub fn of_report(path: &str, report: &FileReport) -> Option<String> {
+    let (source, conformant) = (report.source.as_ref()?, report.conformant.as_ref()?);
+    let (captured, fixed) = match conformant.ending {
+        Ending::AsIs => (
+            Cow::Borrowed(source.text.as_str()),
+            Cow::Borrowed(conformant.text.as_str()),
+        ),
+        Ending::Newline => (
+            Cow::Owned(format!("{}\n", source.text)),
+            Cow::Owned(format!("{}\n", conformant.text)),
+        ),
+    };
+    let label = label(conformant);
+    Some(diff(path, &captured, &fixed, &label, report.line_base))
+}
+
+/// What the new side of a diff is: `conformant`, or which fixes it has and what it still fails.
+pub fn label(conformant: &Conformant) -> String {
+    let after = match conformant.fixes {
+        Selection::All => "after fixes",
+        Selection::Safe => "after safe fixes",
+    };
+    let left = &conformant.left;
+    match (conformant.fixes, left.is_empty()) {
+        (Selection::All, true) => "conformant".to_string(),
+        (Selection::Safe, true) => format!("{after}; conformant"),
+        (_, false) => {
+            let mut named: Vec<String> = left.iter().take(LEFT_SHOWN).map(where_left).collect();
+            if left.len() > LEFT_SHOWN {
+                named.push(format!("{} more", left.len() - LEFT_SHOWN));
+            }
+            let list = match named.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => named.concat(),
+            };
+            format!("{after}; still failing: {list}")
+        }
+    }
+}
+
+/// `type-mismatch at /groupId`, `content-type at line 3`, `unknown-field at /x (line 7)`.
+fn where_left(left: &Left) -> String {
+    let rule = left.rule.id();
+    match (left.pointer.is_root(), left.line) {
+        (false, None) => format!("{rule} at {}", left.pointer),
+        (false, Some(line)) => format!("{rule} at {} (line {line})", left.pointer),
+        (true, Some(line)) => format!("{rule} at line {line}"),
+        (true, None) => format!("{rule} at the body"),
+    }
+}
+
+/// The diff of `captured` against `conformant`, its new side labelled `label`, its lines
+/// numbered from `line_base + 1`.
+fn diff(path: &str, captured: &str, conformant: &str, label: &str, line_base: usize) -> String {
     let old = captured.tokenize_lines();
     let new = conformant.tokenize_lines();
     let hunks = similar::group_diff_ops(line_ops(&old, &new), CONTEXT);
     if hunks.is_empty() {
         return String::new();
     }
-    let mut out = format!("--- {path} (as captured)\n+++ {path} (conformant)\n");
+    let mut out = format!("--- {path} (as captured)\n+++ {path} ({label})\n");
     for ops in &hunks {
-        hunk(&mut out, ops, &old, &new);
+        hunk(&mut out, ops, &old, &new, line_base);
     }
     out
 }
 
 /// One hunk: its header, then its lines, long runs of changes collapsed.
-fn hunk(out: &mut String, ops: &[DiffOp], old: &[&str], new: &[&str]) {
+fn hunk(out: &mut String, ops: &[DiffOp], old: &[&str], new: &[&str], base: usize) {
     let (first, last) = (&ops[0], &ops[ops.len() - 1]);
     let _ = writeln!(
         out,
         "@@ -{} +{} @@",
-        range(first.old_range().start, last.old_range().end),
-        range(first.new_range().start, last.new_range().end)
+        range(base + first.old_range().start, base + last.old_range().end),
+        range(base + first.new_range().start, base + last.new_range().end)
     );
     for op in ops {
         let (tag, old_range, new_range) = op.as_tag_tuple();
@@ -253,6 +325,7 @@ fn within_edits(a: &[&str], b: &[&str], max: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pointer::JsonPointer;
 
     #[test]
     fn shows_only_changed_lines_with_context() {
@@ -265,6 +338,51 @@ mod tests {
         );
         assert!(d.contains("-  \"groupID\": \"x\"\n+  \"groupId\": \"x\"\n"));
         assert_eq!(unified("p", a, a), "");
+    }
+
+    #[test]
+    fn the_label_says_what_the_fixed_text_still_fails() {
+        use crate::rule::Rule;
+        let left = |rule, pointer: &str, line| Left {
+            rule,
+            pointer: JsonPointer::parse(pointer).unwrap(),
+            line,
+        };
+        let mut c = Conformant {
+            text: String::new(),
+            fixes: Selection::All,
+            left: Vec::new(),
+            ending: Ending::AsIs,
+        };
+        assert_eq!(label(&c), "conformant");
+        c.fixes = Selection::Safe;
+        assert_eq!(label(&c), "after safe fixes; conformant");
+        c.left = vec![left(Rule::TypeMismatch, "/groupId", None)];
+        assert_eq!(
+            label(&c),
+            "after safe fixes; still failing: type-mismatch at /groupId"
+        );
+        c.fixes = Selection::All;
+        c.left.push(left(Rule::ContentType, "", Some(3)));
+        c.left.push(left(Rule::UnknownField, "/x", Some(7)));
+        assert_eq!(
+            label(&c),
+            "after fixes; still failing: type-mismatch at /groupId, content-type at line 3 \
+             and unknown-field at /x (line 7)"
+        );
+        c.left.push(left(Rule::UnknownField, "/y", Some(8)));
+        c.left.push(left(Rule::UnknownField, "/z", Some(9)));
+        assert!(label(&c).ends_with("unknown-field at /x (line 7) and 2 more"));
+    }
+
+    #[test]
+    fn a_streams_line_is_numbered_by_the_stream() {
+        let d = diff("s", "{\"a\": 1}\n", "{\"b\": 1}\n", "conformant", 41);
+        assert!(
+            d.contains("@@ -42 +42 @@\n-{\"a\": 1}\n+{\"b\": 1}\n"),
+            "{d}"
+        );
+        assert!(!d.contains("No newline"), "{d}");
     }
 
     /// What similar's own unified diff writes: the collapse aside, the output is the same.

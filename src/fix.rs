@@ -262,29 +262,58 @@ pub fn select<'a>(
 /// permissions, then a rename. A crash leaves either the old file or the new one, never half.
 pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    // Through a symbolic link, the file it points to is what the user means to fix.
-    let resolved;
-    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        resolved = std::fs::canonicalize(path)?;
-        resolved.as_path()
-    } else {
-        path
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".paylint-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
+    let mut file = AtomicFile::beside(path)?;
+    file.write_all(contents)?;
+    file.commit()
+}
+
+/// A file's new contents, written to a temporary file in the same folder and put in its place
+/// by [`AtomicFile::commit`] (with the original permissions); dropped uncommitted, it leaves the
+/// file as it was and no temporary file.
+pub struct AtomicFile {
+    target: std::path::PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    /// A temporary file beside `path` (beside the file it points to, through a symbolic link:
+    /// that is the file the user means to fix).
+    pub fn beside(path: &std::path::Path) -> std::io::Result<AtomicFile> {
+        let target = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::fs::canonicalize(path)?
+        } else {
+            path.to_path_buf()
+        };
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".paylint-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(AtomicFile { target, tmp })
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+
+    /// Puts the new contents in place of the file.
+    pub fn commit(self) -> std::io::Result<()> {
+        self.tmp.as_file().sync_all()?;
+        if let Ok(meta) = std::fs::metadata(&self.target) {
+            self.tmp.as_file().set_permissions(meta.permissions())?;
+        }
+        self.tmp.persist(&self.target).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl std::io::Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! run.
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::Selection;
+use crate::pointer::JsonPointer;
 use crate::rule::{Rule, Severity};
 use crate::source::{LineIndex, SourceFile};
 use std::path::PathBuf;
@@ -32,6 +34,40 @@ impl Bodies {
     }
 }
 
+/// A file (or a stream's line) with fixes applied, for the diff, and what the result still
+/// fails when it is checked again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conformant {
+    /// The text with the fixes applied, then the fixes of what that text still fails, until
+    /// nothing changes (a rename can uncover a value of the wrong type).
+    pub text: String,
+    /// Which fixes: all of them, or (`--fix --diff`, `--fix`) only the safe ones.
+    pub fixes: Selection,
+    /// What the fixed text still fails, in its order; empty when it is conformant.
+    pub left: Vec<Left>,
+    /// How the two texts end.
+    pub ending: Ending,
+}
+
+/// How the texts of a diff end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// As the file does: a whole file, or a stream's last line without a line end.
+    AsIs,
+    /// A stream's line: its line end follows it in the file.
+    Newline,
+}
+
+/// A finding the fixed text still has: its rule and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Left {
+    pub rule: Rule,
+    pub pointer: JsonPointer,
+    /// The line in the file of the fixed text, when the pointer alone does not say where (a file
+    /// of several payloads, a finding outside a body).
+    pub line: Option<usize>,
+}
+
 /// Everything found in one file.
 #[derive(Debug)]
 pub struct FileReport {
@@ -43,8 +79,8 @@ pub struct FileReport {
     pub payloads: usize,
     /// Sorted by payload, position and rule.
     pub diagnostics: Vec<Diagnostic>,
-    /// The file with every fix applied (safe and unsafe), when asked for and different.
-    pub conformant: Option<String>,
+    /// The file with the fixes applied, and what it still fails, when asked for and different.
+    pub conformant: Option<Conformant>,
     /// Lines before `source` in the file (an NDJSON stream is reported a line at a time).
     pub line_base: usize,
     /// More reports of the same file follow; only the last one counts the file.

@@ -1182,7 +1182,6 @@ fn fix_does_not_write_formats_whose_bodies_it_cannot_edit() {
         "caps/a.har",
         corpus("har/invalid-groupID-in-request.har"),
     );
-    write(t.path(), "caps/b.ndjson", corpus("ndjson/captures.ndjson"));
     age(t.path());
     let snap = snapshot(t.path());
     let r = json_in(t.path(), &["--fix", "caps"], 1);
@@ -1192,6 +1191,39 @@ fn fix_does_not_write_formats_whose_bodies_it_cannot_edit() {
         r.diags()
     );
     assert_eq!(snapshot(t.path()), snap);
+}
+
+/// `--fix` writes what `--fix --diff` shows of a stream: the safe fixes of its lines, every
+/// other byte as it was (CRLF, blank lines, the line a string body holds, the last line's
+/// missing line end).
+#[test]
+fn fix_writes_a_streams_lines_and_nothing_else() {
+    let t = TempDir::new().unwrap();
+    let captured = corpus_text("ndjson/captures.ndjson").replace('\n', "\r\n");
+    let captured = format!("{captured}{{\"groupID\": \"g\"}}");
+    write(t.path(), "caps/b.ndjson", &captured);
+    let shown = human_in(t.path(), &["--fix", "--diff", "caps"], 1);
+    assert_eq!(
+        shown.stdout.matches("+++ caps/b.ndjson").count(),
+        2,
+        "{}",
+        shown.stdout
+    );
+    let r = json_in(t.path(), &["--fix", "caps"], 1);
+    assert_eq!(r.report()["summary"]["fixes"], 2);
+    let want = captured.replacen("\"groupID\"", "\"groupId\"", 2);
+    let written = std::fs::read_to_string(t.path().join("caps/b.ndjson")).unwrap();
+    assert_eq!(written, want);
+    assert!(
+        r.diags().iter().all(|d| d.rule != "unknown-field"),
+        "{:?}",
+        r.diags()
+    );
+    // A second run has nothing left to write.
+    let again = json_in(t.path(), &["--fix", "caps"], 1);
+    assert!(again.report()["summary"].get("fixes").is_none());
+    let names: Vec<_> = std::fs::read_dir(t.path().join("caps")).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file is left");
 }
 
 #[test]

@@ -5,13 +5,15 @@
 //! - [`options`]: what a run checks and how; [`error`]: why it could not;
 //! - [`pipeline`]: walking, checking in parallel and reporting in order;
 //! - [`file`](mod@file): one file, from its path to its reports (streams, `--fix` write-back, placing);
-//! - [`read`]: a file's bytes, within the size limit.
+//! - [`read`]: a file's bytes, within the size limit;
+//! - [`rewrite`]: `--fix` on a stream, line by line, committed atomically.
 
 pub mod error;
 pub mod file;
 pub mod options;
 pub mod pipeline;
 pub mod read;
+pub mod rewrite;
 
 pub use error::RunError;
 pub use options::{FixMode, Options, Shard, ShardError};
@@ -185,7 +187,7 @@ mod tests {
         assert_eq!(r.payloads, 1);
         assert!(r.source.is_some() && r.lines.is_some());
         assert_eq!(
-            r.conformant.as_deref(),
+            r.conformant.as_ref().map(|c| c.text.as_str()),
             Some("{\n  \"groupId\": \"g\"\n}\n"),
             "the diff renames the near miss"
         );
@@ -221,10 +223,62 @@ mod tests {
         let text = br#"{"groupID": "g", "extra": 1}"#;
         let reports = check_text(catalog(), &options, Path::new("b.json"), text);
         assert_eq!(
-            reports[0].conformant.as_deref(),
+            reports[0].conformant.as_ref().map(|c| c.text.as_str()),
             Some(r#"{"groupId": "g", "extra": 1}"#),
             "the rename is safe, removing `extra` is not"
         );
+    }
+
+    /// `--fix --diff` shows what `--fix` writes, for every capture of the corpus: a whole file's
+    /// fixed text, or each stream line's at its line.
+    #[test]
+    fn fix_writes_what_fix_diff_shows_across_the_corpus() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let t = tempfile::TempDir::new().unwrap();
+        let mut compared = 0;
+        for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = entry.path().strip_prefix(&corpus).unwrap();
+            let captured = std::fs::read(entry.path()).unwrap();
+            let diff = Options {
+                fix: FixMode::Diff,
+                ..Options::default()
+            };
+            let reports = check_text(catalog(), &diff, name, &captured);
+            let text = String::from_utf8_lossy(&captured).into_owned();
+            let mut lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
+            let mut shown = text.clone();
+            for r in reports.iter().filter(|r| r.conformant.is_some()) {
+                let fixed = &r.conformant.as_ref().unwrap().text;
+                if r.continuation {
+                    let line = &mut lines[r.line_base];
+                    let end = &line[line.trim_end_matches(['\r', '\n']).len()..];
+                    *line = format!("{fixed}{end}");
+                    shown = lines.concat();
+                } else {
+                    shown = fixed.clone();
+                }
+            }
+            let copy = t.path().join(name);
+            std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+            std::fs::write(&copy, &captured).unwrap();
+            let apply = Options {
+                paths: vec![copy.clone()],
+                fix: FixMode::Apply,
+                ..Options::default()
+            };
+            Plan::new(&apply, catalog())
+                .unwrap()
+                .run(None, &mut |_| Ok(()))
+                .unwrap();
+            let written = String::from_utf8_lossy(&std::fs::read(&copy).unwrap()).into_owned();
+            assert_eq!(written, shown, "{}", name.display());
+            compared += 1;
+        }
+        assert!(compared > 20, "{compared}");
     }
 
     #[test]

@@ -170,6 +170,17 @@ pub struct Line {
     pub bytes: Vec<u8>,
     /// Longer than the limit: its bytes were read and dropped.
     pub overlong: bool,
+    /// A line end (`\n`, `\r\n`) follows it; only a stream's last line may have none.
+    pub ending: LineEnd,
+}
+
+/// What follows a line of a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnd {
+    /// `\n`, or `\r\n`.
+    Newline,
+    /// The end of the stream.
+    EndOfStream,
 }
 
 /// A line that could not be read, and its 1-based number; the stream ends there.
@@ -221,6 +232,10 @@ impl<R: BufRead> Iterator for Lines<R> {
                 break;
             }
             self.last += 1;
+            let ending = match buf.last() {
+                Some(b'\n') => LineEnd::Newline,
+                _ => LineEnd::EndOfStream,
+            };
             while matches!(buf.last(), Some(b'\n' | b'\r')) {
                 buf.pop();
             }
@@ -233,6 +248,7 @@ impl<R: BufRead> Iterator for Lines<R> {
                     number: self.last,
                     bytes: buf,
                     overlong,
+                    ending,
                 }));
             }
         }

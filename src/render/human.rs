@@ -114,14 +114,8 @@ impl Human {
         Ok(())
     }
 
-    fn diff(
-        &self,
-        out: &mut dyn Write,
-        path: &str,
-        captured: &str,
-        conformant: &str,
-    ) -> io::Result<()> {
-        let text = diff::unified(path, captured, conformant);
+    /// A diff made by [`diff::of_report`], coloured.
+    fn diff(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
         for line in text.lines() {
             let style = if line.starts_with("+++") || line.starts_with("---") {
                 Style::new().bold()
@@ -282,8 +276,8 @@ impl Renderer for Human {
             self.diagnostic(out, &path, report, d)?;
         }
         if self.show_diff {
-            if let (Some(src), Some(fixed)) = (&report.source, &report.conformant) {
-                self.diff(out, &path, &src.text, fixed)?;
+            if let Some(text) = diff::of_report(&path, report) {
+                self.diff(out, &text)?;
             }
         }
         Ok(())
