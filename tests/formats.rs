@@ -72,6 +72,12 @@ fn pos(text: &str, needle: &str) -> (u64, u64) {
     pos_nth(text, needle, 0)
 }
 
+/// `chars` characters into the `n`-th `text` string (past its opening quote).
+fn inside_text_field(text: &str, n: usize, chars: u64) -> (u64, u64) {
+    let (line, column) = text_field(text, n);
+    (line, column + chars)
+}
+
 /// Position of the string value after the `n`-th `"text": ` (a HAR body field).
 fn text_field(text: &str, n: usize) -> (u64, u64) {
     let (line, column) = pos_nth(text, "\"text\": ", n);
@@ -231,7 +237,7 @@ fn named_files_with_other_extensions_are_sniffed_by_content() {
     let run = lint(dir, "capture.data", &har, 1);
     assert_eq!(
         found(&run),
-        want(&[("type-mismatch", text_field(&har, 0), 0)])
+        want(&[("type-mismatch", inside_text_field(&har, 0, 2), 0)])
     );
     assert_eq!(payloads(&run), 2);
 
@@ -260,12 +266,11 @@ fn a_json_file_holding_a_har_is_read_as_har() {
     let as_json = lint(t.path(), "capture.json", &har, 1);
     assert_eq!(found(&as_json), found(&as_har));
     assert_eq!(payloads(&as_json), 2);
-    let text_at = text_field(&har, 0);
     assert_eq!(
         found(&as_json),
         want(&[
-            ("missing-required", text_at, 0),
-            ("unknown-field", text_at, 0)
+            ("missing-required", (47, 22), 0),
+            ("unknown-field", (47, 92), 0)
         ])
     );
     // The clean capture is clean as .json too.
@@ -1150,8 +1155,9 @@ fn har_corpus_files() {
     assert_eq!(
         found(&run),
         want(&[
-            ("missing-required", (47, 21), 0),
-            ("unknown-field", (47, 21), 0)
+            // At the body's `{` and at `\"groupID\"`, inside the `text` string.
+            ("missing-required", (47, 22), 0),
+            ("unknown-field", (47, 92), 0)
         ])
     );
     let d = run.diags();
@@ -1216,7 +1222,7 @@ fn har_entries_are_two_payloads_and_body_findings_point_at_the_text_field() {
                 pos(&text, "{\"name\": \"Content-Length\""),
                 2
             ),
-            ("read-only-field", text_field(&text, 1), 2),
+            ("read-only-field", pos(&text, "\\\"id\\\": \\\"a\\\""), 2),
             // base64 decoded, the finding at the encoded text.
             ("type-mismatch", text_field(&text, 2), 3),
             // An HTML error page: status checked, body not.
@@ -1395,7 +1401,7 @@ fn ndjson_corpus_stream_exactly() {
         want(&[
             ("missing-required", (2, 160), 1),
             ("unknown-field", (2, 161), 1),
-            ("type-mismatch", (3, 94), 2),
+            ("type-mismatch", (3, 112), 2),
             ("invalid-json", (5, 52), 3),
         ])
     );
@@ -1494,7 +1500,7 @@ fn ndjson_on_stdin_is_the_same_as_a_file() {
 }
 
 #[test]
-fn ndjson_bodies_held_in_strings_point_at_the_string() {
+fn ndjson_bodies_held_in_strings_point_inside_the_string() {
     let t = TempDir::new().unwrap();
     let text = fill(
         r#"{"method": "PATCH", "url": "%P%", "headers": {"Content-Type": "application/json"}, "body": "{\"groupId\": 5}"}
@@ -1503,7 +1509,8 @@ fn ndjson_bodies_held_in_strings_point_at_the_string() {
 {"method": "PATCH", "url": "%P%", "headers": {"Content-Type": "application/json"}, "body": null}
 "#,
     );
-    let col = |line: usize| text.lines().nth(line).unwrap().find("\"body\": ").unwrap() as u64 + 9;
+    // Past the string's `"` and the body's first character (`\"` of `groupId`, `n` of `not`).
+    let col = |line: usize| text.lines().nth(line).unwrap().find("\"body\": ").unwrap() as u64 + 11;
     let run = lint(t.path(), "strings.ndjson", &text, 1);
     assert_eq!(
         found(&run),

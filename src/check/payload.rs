@@ -254,14 +254,66 @@ pub fn check_payload(
             out.body = check_document(checker, &routed, &body, &doc, &source.path, &mut out);
         }
     }
-    // Findings inside an embedded body point at the string that holds it.
-    if let Some(anchor) = body.anchor {
-        for d in &mut out.findings[first..] {
-            d.span = anchor;
-            d.fix = None;
+    match body.place {
+        // Findings inside an embedded body point at the string that holds it.
+        Place::Anchor(anchor) => {
+            for d in &mut out.findings[first..] {
+                d.span = anchor;
+                d.fix = None;
+            }
         }
+        // Findings inside a derived body point at the file's bytes they come from; a
+        // placeholder stands for any value, so what its value would break is not reported.
+        Place::Mapped(mapped) => {
+            let own = out.findings.split_off(first);
+            out.findings.extend(
+                own.into_iter()
+                    .filter(|d| !at_placeholder(d, &mapped.placeholders))
+                    .map(|mut d| {
+                        d.span = mapped.map.span(d.span);
+                        d.fix = None;
+                        d
+                    }),
+            );
+            out.edits = map_edits(std::mem::take(&mut out.edits), mapped);
+        }
+        Place::InFile => {}
     }
     out
+}
+
+/// A finding about a value that an unresolved placeholder stands for (its type, its format, a
+/// type name it would carry).
+fn at_placeholder(d: &Finding, placeholders: &[Span]) -> bool {
+    use crate::rule::Rule;
+    matches!(
+        d.rule,
+        Rule::TypeMismatch | Rule::InvalidValue | Rule::WrongOdataType
+    ) && placeholders
+        .iter()
+        .any(|p| p.start <= d.span.start && d.span.end <= p.end)
+}
+
+/// The edits of a derived body, in the file: kept when their ends fall on bytes the file holds
+/// as they are (an edit inside a substitution, or of a body held in a string, is dropped).
+fn map_edits(edits: Edits, mapped: &crate::input::mapped::Mapped) -> Edits {
+    if mapped.held == crate::input::mapped::Held::JsonString {
+        return Edits::default();
+    }
+    let map = |list: Vec<Edit>| -> Vec<Edit> {
+        list.into_iter()
+            .filter_map(|e| {
+                Some(Edit {
+                    span: mapped.map.exact(e.span)?,
+                    text: e.text,
+                })
+            })
+            .collect()
+    };
+    Edits {
+        all: map(edits.all),
+        safe: map(edits.safe),
+    }
 }
 
 /// A body with a trailing comma or a comment (docs write them): its `invalid-json` finding is
@@ -284,7 +336,7 @@ fn recover(
     let text = BodyText {
         text: &blanked,
         range: body.range,
-        anchor: body.anchor,
+        place: body.place,
     };
     let mut inner = PayloadChecked::default();
     out.body = check_document(checker, &routed, &text, &doc, path, &mut inner);
@@ -303,12 +355,23 @@ fn labelled_not_json(payload: &Payload) -> bool {
         .is_some_and(|h| !is_json_media_type(&h.value))
 }
 
-/// A payload's body: the text that holds it (the file's, or a string embedded in the file),
-/// its range there, and what findings in it point at when it is embedded.
+/// A payload's body: the text that holds it (the file's, or a text derived from the file),
+/// its range there, and where findings in it are in the file.
 struct BodyText<'s> {
     text: &'s str,
     range: Span,
-    anchor: Option<Span>,
+    place: Place<'s>,
+}
+
+/// Where the findings of a body are in the file.
+#[derive(Clone, Copy)]
+enum Place<'s> {
+    /// The body is the file's text: where they are found.
+    InFile,
+    /// At the string that holds the body.
+    Anchor(Span),
+    /// Where the map takes them.
+    Mapped(&'s crate::input::mapped::Mapped),
 }
 
 impl<'s> BodyText<'s> {
@@ -317,12 +380,17 @@ impl<'s> BodyText<'s> {
             Body::InFile(span) => BodyText {
                 text: &source.text,
                 range: *span,
-                anchor: None,
+                place: Place::InFile,
             },
             Body::Embedded { text, anchor } => BodyText {
                 text,
                 range: Span::new(0, text.len()),
-                anchor: Some(*anchor),
+                place: Place::Anchor(*anchor),
+            },
+            Body::Mapped(mapped) => BodyText {
+                text: &mapped.text,
+                range: Span::new(0, mapped.text.len()),
+                place: Place::Mapped(mapped),
             },
         })
     }
@@ -391,7 +459,7 @@ fn check_document(
     let mut own = found.split_off(first);
     checker.config.apply_levels(path, &mut own);
     found.extend(own);
-    if body.anchor.is_none() {
+    if !matches!(body.place, Place::Anchor(_)) {
         out.edits = plan_edits(checker.plans, body.text, &doc.root, &out.findings[first..]);
     }
     checked
@@ -640,17 +708,23 @@ mod tests {
     }
 
     #[test]
-    fn findings_in_an_embedded_body_point_at_its_string_and_propose_no_fix() {
+    fn findings_in_a_body_held_in_a_string_point_inside_it_and_propose_no_fix() {
         let line = r#"{"method": "PATCH", "url": "/provisioningPolicies/p1/assignments/a1", "body": "{\"groupID\": \"g\"}"}"#;
         let (source, _) = input::decode("l.ndjson".into(), line.as_bytes().to_vec());
         let parsed = input::ndjson::read_line(&source.text, 0);
         let checked = check_parsed(&checker(&Config::default()), &source, parsed);
-        let anchor = line.find("\"{").unwrap();
-        assert!(!checked.findings.is_empty());
-        for d in &checked.findings {
-            assert_eq!(d.span.start, anchor, "{d:?}");
-            assert!(d.fix.is_none());
-        }
+        let key = line.find(r#"\"groupID\""#).unwrap();
+        let brace = line.find("\"{").unwrap() + 1;
+        let spans: Vec<(Rule, &str)> = checked
+            .findings
+            .iter()
+            .map(|d| (d.rule, &line[d.span.start..d.span.end]))
+            .collect();
+        assert_eq!(spans[0], (Rule::UnknownField, r#"\"groupID\""#));
+        assert_eq!(checked.findings[0].span.start, key);
+        assert_eq!(checked.findings[1].rule, Rule::MissingRequired);
+        assert_eq!(checked.findings[1].span.start, brace, "at the body's `{{`");
+        assert!(checked.findings.iter().all(|d| d.fix.is_none()));
         assert!(checked.edits.all.is_empty());
     }
 

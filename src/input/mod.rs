@@ -6,6 +6,7 @@ pub mod format;
 pub mod har;
 pub mod http;
 pub mod json_body;
+pub mod mapped;
 pub mod markdown;
 pub mod ndjson;
 pub mod payload;

@@ -1,5 +1,6 @@
 //! What a reader finds in a file: messages (payloads) with the positions of their parts.
 
+use super::mapped::Mapped;
 use super::problem::Problem;
 use crate::direction::Direction;
 use crate::source::Span;
@@ -68,9 +69,13 @@ impl Payload {
 pub enum Body {
     /// A range of the file's text: positions inside the body are positions in the file.
     InFile(Span),
-    /// Text held in a string of the file (a HAR `text` field, an NDJSON `"body": "..."`):
-    /// findings inside it point at `anchor`, the string in the file.
+    /// Text the file holds in another form (a base64 HAR `text`): findings inside it point at
+    /// `anchor`, the string in the file.
     Embedded { text: String, anchor: Span },
+    /// Text derived from the file's bytes (a JSON string's escapes decoded, `{{variables}}`
+    /// substituted, block-quote markers blanked), with the offsets of each of its bytes in the
+    /// file: findings inside it point at the bytes they come from.
+    Mapped(Mapped),
 }
 
 #[derive(Debug, Clone, PartialEq)]
