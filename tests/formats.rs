@@ -1766,3 +1766,93 @@ fn empty_and_blank_captures_are_clean_with_no_payloads() {
         assert_eq!(summary(&run.report()), (1, 0, 0, 0), "{name}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// .http files as editors write them (VS Code REST Client, JetBrains' HTTP client)
+// ---------------------------------------------------------------------------------------------
+
+/// Where `needle` is on `line` (1-based) of `file`, 1-based in characters.
+fn column_on(file: &str, line: usize, needle: &str) -> (u64, u64) {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let l = text.lines().nth(line - 1).unwrap();
+    let at = l
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} on line {line}: {l}"));
+    (line as u64, l[..at].chars().count() as u64 + 1)
+}
+
+#[test]
+fn a_rest_client_file_is_checked_with_its_variables_substituted() {
+    let file = "tests/data/http-clients/rest-client.http";
+    let run = json(&[file], 1);
+    assert_eq!(
+        found(&run),
+        want(&[
+            // After `{{group}}` (longer once substituted): the column of the file.
+            ("unknown-field", column_on(file, 46, "\"groupID\""), 4),
+            // `@odata.type` from a variable: the finding is the key's, as without one.
+            (
+                "wrong-odata-type",
+                column_on(file, 53, "\"@odata.type\""),
+                5
+            ),
+            ("read-only-field", column_on(file, 54, "\"id\""), 5),
+            ("missing-required", (61, 1), 6),
+            ("unknown-field", column_on(file, 61, "\"displayName\""), 6),
+        ])
+    );
+    // Every message is one, each with its body checked; `{{$guid}}`, `{{newGroup}}` (a whole
+    // value) and `{{reassign.response.body.$.id}}` are placeholders that fit any value.
+    assert_eq!(payloads(&run), 7);
+    let stats = run_in(&root(), &[file, "--statistics", "-q"]);
+    assert!(
+        stats.stdout.contains("bodies: 7 of 7 checked"),
+        "{}",
+        stats.stdout
+    );
+    // --fix writes no safe fix into a substituted value: the wrong `@odata.type` is the
+    // variable's, to be fixed where it is defined.
+    let t = TempDir::new().unwrap();
+    let copy = t.path().join("rest-client.http");
+    std::fs::copy(root().join(file), &copy).unwrap();
+    run_in(t.path(), &["--fix", "rest-client.http"]);
+    let fixed = std::fs::read_to_string(&copy).unwrap();
+    assert_eq!(fixed, std::fs::read_to_string(root().join(file)).unwrap());
+}
+
+#[test]
+fn a_jetbrains_file_reads_body_files_and_skips_scripts_and_redirects() {
+    let file = "tests/data/http-clients/jetbrains.http";
+    let run = json(&[file], 1);
+    let body_file = column_on(file, 46, "./bodies/misspelt.json");
+    assert_eq!(
+        found(&run),
+        want(&[
+            // Findings in a body file point at its name on the `<` line ...
+            ("missing-required", body_file, 3),
+            ("unknown-field", body_file, 3),
+            // ... a missing one is a finding there, not a crash.
+            (
+                "unreadable-file",
+                column_on(file, 54, "./bodies/missing.json"),
+                4
+            ),
+            ("unknown-field", column_on(file, 65, "\"count\""), 6),
+        ])
+    );
+    // ... and say where in the body file they are.
+    let d = run.diags();
+    assert!(
+        d[1].message.contains("(in ./bodies/misspelt.json at 3:3)"),
+        "{}",
+        d[1].message
+    );
+    assert!(d[2].message.contains("./bodies/missing.json"));
+    assert_eq!(payloads(&run), 7);
+    let stats = run_in(&root(), &[file, "--statistics", "-q"]);
+    assert!(
+        stats.stdout.contains("bodies: 6 of 6 checked"),
+        "{}",
+        stats.stdout
+    );
+}

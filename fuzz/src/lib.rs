@@ -229,6 +229,9 @@ pub fn check_parsed(text: &str, parsed: &Parsed) {
                     check_span(text, m.map.span(Span::new(0, i)), all, "mapped body");
                 }
             }
+            Some(Body::File { at, .. } | Body::Read { at, .. }) => {
+                check_span(text, *at, all, "body file name")
+            }
             None => {}
         }
         for h in p.headers.iter().flatten() {

@@ -252,6 +252,13 @@ pub fn check_payload(
                 named: &named,
             };
             out.body = check_document(checker, &routed, &body, &doc, &source.path, &mut out);
+            if let Place::Mapped(mapped) = body.place {
+                let own = out.findings.split_off(first);
+                out.findings.extend(
+                    own.into_iter()
+                        .filter(|d| !at_placeholder(d, &doc.root, &mapped.placeholders)),
+                );
+            }
         }
     }
     match body.place {
@@ -262,20 +269,24 @@ pub fn check_payload(
                 d.fix = None;
             }
         }
-        // Findings inside a derived body point at the file's bytes they come from; a
-        // placeholder stands for any value, so what its value would break is not reported.
+        // Findings inside a derived body point at the file's bytes they come from.
         Place::Mapped(mapped) => {
-            let own = out.findings.split_off(first);
-            out.findings.extend(
-                own.into_iter()
-                    .filter(|d| !at_placeholder(d, &mapped.placeholders))
-                    .map(|mut d| {
-                        d.span = mapped.map.span(d.span);
-                        d.fix = None;
-                        d
-                    }),
-            );
+            for d in &mut out.findings[first..] {
+                d.span = mapped.map.span(d.span);
+                d.fix = None;
+            }
             out.edits = map_edits(std::mem::take(&mut out.edits), mapped);
+        }
+        // Findings inside a body read from another file point at its name on the `<` line,
+        // and say where in that file they are.
+        Place::Read { path, at, text } => {
+            let lines = crate::source::LineIndex::new(text);
+            for d in &mut out.findings[first..] {
+                let p = lines.cursor(text).position(d.span.start);
+                d.message = format!("{} (in {path} at {}:{})", d.message, p.line, p.column);
+                d.span = at;
+                d.fix = None;
+            }
         }
         Place::InFile => {}
     }
@@ -283,36 +294,47 @@ pub fn check_payload(
 }
 
 /// A finding about a value that an unresolved placeholder stands for (its type, its format, a
-/// type name it would carry).
-fn at_placeholder(d: &Finding, placeholders: &[Span]) -> bool {
+/// type name it would carry): a placeholder may be any value, so it is not reported.
+fn at_placeholder(d: &Finding, root: &Node, placeholders: &[Span]) -> bool {
     use crate::rule::Rule;
-    matches!(
-        d.rule,
-        Rule::TypeMismatch | Rule::InvalidValue | Rule::WrongOdataType
-    ) && placeholders
+    if placeholders.is_empty()
+        || !matches!(
+            d.rule,
+            Rule::TypeMismatch | Rule::InvalidValue | Rule::WrongOdataType
+        )
+    {
+        return false;
+    }
+    let Some(node) = root.pointer(&d.pointer) else {
+        return false;
+    };
+    placeholders
         .iter()
-        .any(|p| p.start <= d.span.start && d.span.end <= p.end)
+        .any(|p| p.start < node.span.end && node.span.start < p.end)
 }
 
 /// The edits of a derived body, in the file: kept when their ends fall on bytes the file holds
-/// as they are (an edit inside a substitution, or of a body held in a string, is dropped).
+/// as they are (an edit inside a substitution, or of a body held in a string, is dropped); a
+/// safe one only when it changes no substituted text.
 fn map_edits(edits: Edits, mapped: &crate::input::mapped::Mapped) -> Edits {
     if mapped.held == crate::input::mapped::Held::JsonString {
         return Edits::default();
     }
-    let map = |list: Vec<Edit>| -> Vec<Edit> {
+    let map = |list: Vec<Edit>, place: &dyn Fn(Span) -> Option<Span>| -> Vec<Edit> {
         list.into_iter()
             .filter_map(|e| {
                 Some(Edit {
-                    span: mapped.map.exact(e.span)?,
+                    span: place(e.span)?,
                     text: e.text,
                 })
             })
             .collect()
     };
+    // The diff may show a substituted value replaced; --fix writes only into bytes the file
+    // holds as they are (a variable's value is fixed where it is defined, by a person).
     Edits {
-        all: map(edits.all),
-        safe: map(edits.safe),
+        all: map(edits.all, &|s| mapped.map.exact(s)),
+        safe: map(edits.safe, &|s| mapped.map.verbatim(s)),
     }
 }
 
@@ -372,6 +394,12 @@ enum Place<'s> {
     Anchor(Span),
     /// Where the map takes them.
     Mapped(&'s crate::input::mapped::Mapped),
+    /// At the name of the file the body was read from.
+    Read {
+        path: &'s str,
+        at: Span,
+        text: &'s str,
+    },
 }
 
 impl<'s> BodyText<'s> {
@@ -392,6 +420,17 @@ impl<'s> BodyText<'s> {
                 range: Span::new(0, mapped.text.len()),
                 place: Place::Mapped(mapped),
             },
+            // Not read (a language server's buffer): not checked.
+            Body::File { .. } => return None,
+            Body::Read { path, at, text } => BodyText {
+                text,
+                range: trimmed(text),
+                place: Place::Read {
+                    path,
+                    at: *at,
+                    text,
+                },
+            },
         })
     }
 
@@ -399,6 +438,12 @@ impl<'s> BodyText<'s> {
     fn as_written(&self) -> &'s str {
         &self.text[self.range.start..self.range.end]
     }
+}
+
+/// The span of `text` without the white space around it.
+fn trimmed(text: &str) -> Span {
+    let start = text.len() - text.trim_start().len();
+    Span::new(start, start + text.trim().len())
 }
 
 /// A payload and what its method and URL named.
@@ -459,7 +504,7 @@ fn check_document(
     let mut own = found.split_off(first);
     checker.config.apply_levels(path, &mut own);
     found.extend(own);
-    if !matches!(body.place, Place::Anchor(_)) {
+    if matches!(body.place, Place::InFile | Place::Mapped(_)) {
         out.edits = plan_edits(checker.plans, body.text, &doc.root, &out.findings[first..]);
     }
     checked

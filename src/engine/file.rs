@@ -145,11 +145,13 @@ pub fn check_bytes(
         let bytes = std::io::Cursor::new(source.text.into_bytes());
         return stream(&report.path, bytes, StreamStart::WHOLE, ctx, emit);
     }
-    let parsed = input::read(format, &source);
+    let mut parsed = input::read(format, &source);
+    let unread = read::body_files(&mut parsed, &report.path, ctx.options.max_file_size);
     let checked = check_parsed(&ctx.checker, &source, parsed);
     report.payloads += checked.payloads;
     report.bodies.add(checked.bodies);
     let mut findings = checked.findings;
+    findings.extend(unread);
     let edits = checked.edits;
     let writes = origin == Origin::File && ctx.options.fix == FixMode::Apply;
     if writes && !edits.safe.is_empty() {

@@ -139,6 +139,23 @@ impl OffsetMap {
     }
 }
 
+impl OffsetMap {
+    /// Where a span is in the file when every byte of it is copied from the file (so a fix
+    /// written there changes what the file says, not what a variable stands for); `None`
+    /// otherwise.
+    pub fn verbatim(&self, span: Span) -> Option<Span> {
+        let replaced = self.pieces.iter().any(|p| {
+            p.kind == PieceKind::Replaced
+                && p.at < span.end.max(span.start + 1)
+                && span.start < p.at + p.len
+        });
+        if replaced {
+            return None;
+        }
+        self.exact(span)
+    }
+}
+
 impl Mapped {
     /// The document held in the JSON string at `string` of `file` (quotes included), its
     /// escapes decoded: `None` when the span does not hold a well-formed JSON string.

@@ -76,6 +76,17 @@ pub enum Body {
     /// substituted, block-quote markers blanked), with the offsets of each of its bytes in the
     /// file: findings inside it point at the bytes they come from.
     Mapped(Mapped),
+    /// A body in another file, as the transcript names it (`< ./body.json`): `path` as
+    /// written (relative to the transcript's folder), `at` its span on the `<` line. The engine
+    /// reads it into [`Body::Read`].
+    File { path: String, at: Span },
+    /// A body read from the file `path` names: findings inside it point at `at`, and say where
+    /// in that file they are.
+    Read {
+        path: String,
+        at: Span,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
