@@ -1856,3 +1856,52 @@ fn a_jetbrains_file_reads_body_files_and_skips_scripts_and_redirects() {
         stats.stdout
     );
 }
+
+#[test]
+fn a_browser_har_reports_only_its_api_calls_and_counts_the_rest() {
+    let file = "tests/data/har-browser/portal.har";
+    let run = json(&[file], 1);
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    // The misspelt key of the second API call, inside its `text` string.
+    let key = pos(&text, r#"\"groupID\": \"b7a4"#);
+    assert_eq!(
+        found(&run),
+        want(&[
+            // Entry 27's request: payload numbers stay those of the file.
+            ("missing-required", (key.0, 22), 54),
+            ("unknown-field", key, 54),
+        ])
+    );
+    let summary = &run.report()["summary"];
+    assert_eq!(summary["skipped_entries"], 30, "{summary}");
+    assert_eq!(
+        summary["payloads"], 4,
+        "the two API calls' requests and responses"
+    );
+    let human = run_in(&root(), &[file, "--no-diff"]);
+    assert!(
+        human.stdout.ends_with(
+            "1 files, 4 payloads: 2 errors, 0 warnings; 30 HAR entries skipped (no API calls: images, scripts, styles, fonts, other hosts)\n"
+        ),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn a_broken_entry_of_a_browser_har_is_still_reported() {
+    let t = TempDir::new().unwrap();
+    let text = r#"{"log": {"entries": [
+  {"request": {"method": "PATCH", "url": "https://graph.microsoft.com/v1.0/provisioningPolicies/p1/assignments/a1", "headers": [{"name": "Content-Type", "value": "application/json"}], "postData": {"mimeType": "application/json", "text": "{\"groupId\": \"g\"}"}},
+   "response": {"status": 204, "headers": []}},
+  {"request": {"url": "https://cdn.example.com/app.js", "headers": []},
+   "response": {"status": 200, "headers": [], "content": {"mimeType": "application/javascript", "text": "x"}}},
+  {"request": {"method": "GET", "url": "https://cdn.example.com/logo.png", "headers": []},
+   "response": {"status": 200, "headers": [], "content": {"mimeType": "image/png"}}}
+]}}
+"#;
+    let run = lint(t.path(), "page.har", text, 1);
+    let rules = run.rules();
+    assert!(rules.contains(&"invalid-har".to_string()), "{rules:?}");
+    assert_eq!(run.report()["summary"]["skipped_entries"], 1);
+}

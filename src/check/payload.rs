@@ -65,8 +65,10 @@ impl Edits {
 pub struct Checked {
     /// The findings, each with the index of its payload.
     pub findings: Vec<Finding>,
-    /// How many payloads the file has.
+    /// How many payloads the file has (those of skipped entries not counted).
     pub payloads: usize,
+    /// Entries of a browser capture skipped as no API calls (images, scripts, other hosts).
+    pub skipped: usize,
     pub edits: Edits,
     pub bodies: Bodies,
 }
@@ -94,8 +96,21 @@ pub enum BodyCheck {
 
 /// Checks the payloads a reader found in `source`, and words what it could not read.
 pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) -> Checked {
+    let mut skipped = super::capture::skipped(checker, &parsed.payloads);
+    // A broken entry is reported, never skipped.
+    for problem in &parsed.problems {
+        let broken = problem
+            .payload
+            .and_then(|i| parsed.payloads.iter().find(|p| p.index == i))
+            .and_then(|p| p.entry);
+        if let Some(entry) = broken {
+            skipped.remove(&entry.index);
+        }
+    }
+    let kept = |p: &&Payload| p.entry.is_none_or(|e| !skipped.contains(&e.index));
     let mut checked = Checked {
-        payloads: parsed.payloads.len(),
+        payloads: parsed.payloads.iter().filter(kept).count(),
+        skipped: skipped.len(),
         ..Checked::default()
     };
     for problem in &parsed.problems {
@@ -103,7 +118,7 @@ pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) 
             .findings
             .push(reader_finding(problem, &parsed.payloads));
     }
-    for payload in &parsed.payloads {
+    for payload in parsed.payloads.iter().filter(kept) {
         let one = check_payload(checker, payload, source);
         checked
             .findings

@@ -149,6 +149,7 @@ pub fn check_bytes(
     let unread = read::body_files(&mut parsed, &report.path, ctx.options.max_file_size);
     let checked = check_parsed(&ctx.checker, &source, parsed);
     report.payloads += checked.payloads;
+    report.skipped_entries += checked.skipped;
     report.bodies.add(checked.bodies);
     let mut findings = checked.findings;
     findings.extend(unread);

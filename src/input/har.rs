@@ -12,7 +12,7 @@
 //! still counted. What HAR 1.2 requires but paylint does not need (`headers`, `content`) may be
 //! left out, as in captures trimmed by hand: the message then has no headers or no body.
 
-use super::payload::{is_json_media_type, Body, Header, Parsed, Payload};
+use super::payload::{is_json_media_type, Body, Content, Entry, Header, Parsed, Payload};
 use super::problem::{HarProblem, HarValue, Problem, ProblemKind};
 use crate::direction::Direction;
 use crate::json::{self, Kind, Member, Node};
@@ -187,7 +187,29 @@ fn read_entry(file: &str, entry: &Node, k: usize, problems: &mut Vec<Problem>) -
         }
         None => r.push(entry.span, base.child("response"), HarProblem::NoResponse),
     }
+    let content = if carries_json(&request) || carries_json(&response) {
+        Content::Json
+    } else {
+        Content::Other
+    };
+    let entry = Some(Entry { index: k, content });
+    request.entry = entry;
+    response.entry = entry;
     [request, response]
+}
+
+/// Is a message JSON, by its Content-Type or its body? (A body is only read when its `mimeType`
+/// is JSON or absent.)
+fn carries_json(p: &Payload) -> bool {
+    let typed = p
+        .header("content-type")
+        .is_some_and(|h| is_json_media_type(&h.value));
+    let text = match &p.body {
+        Some(Body::Mapped(m)) => m.text.as_str(),
+        Some(Body::Embedded { text, .. }) => text.as_str(),
+        _ => "",
+    };
+    typed || text.trim_start().starts_with(['{', '['])
 }
 
 fn read_request(m: &Member, pointer: &JsonPointer, p: &mut Payload, r: &mut Reporter<'_>) {

@@ -13,7 +13,9 @@ pub mod payload;
 pub mod problem;
 
 pub use format::{file_name, Format};
-pub use payload::{is_json_media_type, Body, Header, NamedType, Parsed, Payload, PayloadKind};
+pub use payload::{
+    is_json_media_type, Body, Content, Entry, Header, NamedType, Parsed, Payload, PayloadKind,
+};
 pub use problem::{Problem, ProblemKind};
 
 use crate::source::SourceFile;

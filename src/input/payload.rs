@@ -30,6 +30,26 @@ pub struct Payload {
     pub named_type: Option<NamedType>,
     /// A message, or a type's declaration.
     pub kind: PayloadKind,
+    /// The HAR entry the message is part of, in a capture.
+    pub entry: Option<Entry>,
+}
+
+/// A HAR entry, as far as the reader can tell what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Its index in `log.entries`.
+    pub index: usize,
+    pub content: Content,
+}
+
+/// What an entry's messages carry, by their Content-Type, `mimeType` and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// The request or the response is JSON.
+    Json,
+    /// Neither is (an image, a script, a stylesheet, a font, a page): no API call, unless its
+    /// method and URL name an operation.
+    Other,
 }
 
 /// What a payload is.
