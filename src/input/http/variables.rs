@@ -19,6 +19,14 @@ use std::collections::HashMap;
 /// `@a = {{b}}` and `@b = {{a}}`, stops here).
 const MAX_DEPTH: usize = 16;
 
+/// How long a variable's value may grow by expansion (`@a = {{b}}{{b}}`, `@b = {{c}}{{c}}`, ...
+/// doubles at each level): past this, what is left stays unexpanded.
+const MAX_VALUE: usize = 64 * 1024;
+
+/// How much longer than as written a text may grow by substitution (many uses of a long value):
+/// past this, the rest of its variables stay placeholders.
+const MAX_TEXT: usize = 1024 * 1024;
+
 /// The file variables, each expanded as far as the file defines it.
 #[derive(Debug, Default)]
 pub struct Resolved {
@@ -33,7 +41,13 @@ impl Resolved {
             .collect();
         let values = raw
             .keys()
-            .map(|name| (name.to_string(), expand_with(&raw, raw[name], 0)))
+            .map(|name| {
+                let mut budget = MAX_VALUE;
+                (
+                    name.to_string(),
+                    expand_with(&raw, raw[name], 0, &mut budget),
+                )
+            })
             .collect();
         Resolved { values }
     }
@@ -45,8 +59,8 @@ impl Resolved {
         while let Some((before, name, raw, after)) = next_variable(rest) {
             out.push_str(before);
             match self.values.get(name) {
-                Some(v) => out.push_str(v),
-                None => out.push_str(raw),
+                Some(v) if out.len() + v.len() <= text.len() + MAX_TEXT => out.push_str(v),
+                _ => out.push_str(raw),
             }
             rest = after;
         }
@@ -74,7 +88,8 @@ impl Resolved {
             let start = at + before.len();
             let file = Span::new(span.start + start, span.start + start + raw.len());
             let derived = out.len();
-            match self.values.get(name) {
+            let fits = |v: &String| out.len() + v.len() <= body.len() + MAX_TEXT;
+            match self.values.get(name).filter(|v| fits(v)) {
                 Some(value) => {
                     out.push_str(value);
                     map.replaced(derived, value.len(), file);
@@ -110,13 +125,17 @@ impl Resolved {
     }
 }
 
-fn expand_with(raw: &HashMap<&str, &str>, text: &str, depth: usize) -> String {
-    let mut out = String::with_capacity(text.len());
+fn expand_with(raw: &HashMap<&str, &str>, text: &str, depth: usize, budget: &mut usize) -> String {
+    let mut out = String::with_capacity(text.len().min(*budget));
     let mut rest = text;
     while let Some((before, name, whole, after)) = next_variable(rest) {
         out.push_str(before);
         match raw.get(name) {
-            Some(value) if depth < MAX_DEPTH => out.push_str(&expand_with(raw, value, depth + 1)),
+            Some(value) if depth < MAX_DEPTH && value.len() <= *budget => {
+                let expanded = expand_with(raw, value, depth + 1, budget);
+                *budget = budget.saturating_sub(expanded.len());
+                out.push_str(&expanded);
+            }
             _ => out.push_str(whole),
         }
         rest = after;
@@ -128,19 +147,24 @@ fn expand_with(raw: &HashMap<&str, &str>, text: &str, depth: usize) -> String {
 /// The next `{{name}}` of `text` (on one line): the text before it, its name (trimmed), the
 /// whole `{{...}}`, and the text after it.
 fn next_variable(text: &str) -> Option<(&str, &str, &str, &str)> {
-    let open = text.find("{{")?;
-    let inner = &text[open + 2..];
-    let close = inner.find("}}")?;
-    if inner[..close].contains('\n') {
-        return None;
+    let mut from = 0;
+    loop {
+        let open = from + text[from..].find("{{")?;
+        let inner = &text[open + 2..];
+        let close = inner.find("}}")?;
+        // A `{{` not closed on its line is text; look on after it.
+        if let Some(nl) = inner[..close].find('\n') {
+            from = open + 2 + nl;
+            continue;
+        }
+        let end = open + 2 + close + 2;
+        return Some((
+            &text[..open],
+            inner[..close].trim(),
+            &text[open..end],
+            &text[end..],
+        ));
     }
-    let end = open + 2 + close + 2;
-    Some((
-        &text[..open],
-        inner[..close].trim(),
-        &text[open..end],
-        &text[end..],
-    ))
 }
 
 /// Whether the scan so far is inside a JSON string.
@@ -191,8 +215,25 @@ mod tests {
             v.expand("{{baseUrl}}/users/{{ $guid }}?x={{token}}"),
             "https://graph.microsoft.com/v1.0/users/{{ $guid }}?x={{token}}"
         );
-        // A cycle ends as a placeholder, not a hang.
+        // A cycle ends as a placeholder, not a hang; nor does a value that doubles each level.
         assert!(v.expand("{{a}}").contains("{{"));
+        let doubling: Vec<(String, String)> = (0..40)
+            .map(|i| {
+                (
+                    format!("v{i}"),
+                    format!("{{{{v{}}}}}{{{{v{}}}}}", i + 1, i + 1),
+                )
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = doubling
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert!(vars(&pairs).expand("{{v0}}").len() <= 2 * MAX_VALUE);
+        assert_eq!(
+            vars(&[("x", "1")]).expand("{{ not closed\n{{x}}"),
+            "{{ not closed\n1"
+        );
     }
 
     #[test]
