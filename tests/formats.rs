@@ -1905,3 +1905,35 @@ fn a_broken_entry_of_a_browser_har_is_still_reported() {
     assert!(rules.contains(&"invalid-har".to_string()), "{rules:?}");
     assert_eq!(run.report()["summary"]["skipped_entries"], 1);
 }
+
+#[test]
+fn a_key_in_a_har_string_is_placed_alike_in_every_format() {
+    let file = "tests/cases/unknown-field/fires-in-har-string.in/capture.har";
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let key = pos(&text, r#"\"groupID\""#);
+    let d = json(&[file], 1).diags();
+    assert_eq!(
+        (d[1].rule.as_str(), d[1].line, d[1].column),
+        ("unknown-field", key.0, key.1)
+    );
+    let human = run(&[file, "--no-diff"]).stdout;
+    let at = format!("capture.har:{}:{}: error[unknown-field]", key.0, key.1);
+    assert!(human.contains(&at), "{human}");
+    // The caret covers `\"groupID\"`, 11 characters.
+    assert!(human.contains(&format!("{}\n", "^".repeat(11))), "{human}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(&[file, "--format", "sarif"]).stdout).unwrap();
+    let region = &sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(key.0), Some(key.1))
+    );
+    let github = run(&[file, "--format", "github"]).stdout;
+    assert!(
+        github.contains(&format!(
+            "line={},col={},title=paylint unknown-field",
+            key.0, key.1
+        )),
+        "{github}"
+    );
+}

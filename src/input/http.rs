@@ -249,7 +249,7 @@ fn is_comment(line: &str) -> bool {
 }
 
 /// A file variable's definition: `@name = value` (REST Client, JetBrains).
-fn variable(line: &str) -> Option<Variable> {
+pub fn variable(line: &str) -> Option<Variable> {
     let rest = line.trim().strip_prefix('@')?;
     let (name, value) = rest.split_once('=')?;
     let name = name.trim();
