@@ -312,20 +312,19 @@ pub fn check_payload(
 /// type name it would carry): a placeholder may be any value, so it is not reported.
 fn at_placeholder(d: &Finding, root: &Node, placeholders: &[Span]) -> bool {
     use crate::rule::Rule;
-    if placeholders.is_empty()
-        || !matches!(
-            d.rule,
-            Rule::TypeMismatch | Rule::InvalidValue | Rule::WrongOdataType
-        )
-    {
-        return false;
-    }
-    let Some(node) = root.pointer(&d.pointer) else {
-        return false;
+    let overlaps = |s: Span| {
+        placeholders
+            .iter()
+            .any(|p| p.start < s.end && s.start < p.end)
     };
-    placeholders
-        .iter()
-        .any(|p| p.start < node.span.end && node.span.start < p.end)
+    match d.rule {
+        // A key that is a placeholder (`"{{field}}": 1`) may name any property.
+        Rule::UnknownField => overlaps(d.span),
+        Rule::TypeMismatch | Rule::InvalidValue | Rule::WrongOdataType => root
+            .pointer(&d.pointer)
+            .is_some_and(|node| overlaps(node.span)),
+        _ => false,
+    }
 }
 
 /// The edits of a derived body, in the file: kept when their ends fall on bytes the file holds
@@ -786,6 +785,16 @@ mod tests {
         assert_eq!(checked.findings[1].span.start, brace, "at the body's `{{`");
         assert!(checked.findings.iter().all(|d| d.fix.is_none()));
         assert!(checked.edits.all.is_empty());
+    }
+
+    #[test]
+    fn an_http_placeholder_fits_any_value_and_any_key() {
+        let text = format!(
+            "@g = b7a4\n\n{PATCH}\nContent-Type: application/json\n\n{{\"groupId\": {{{{n}}}}, \"{{{{extra}}}}\": 1, \"@odata.type\": \"{{{{t}}}}\", \"x\": \"{{{{g}}}}\"}}\n"
+        );
+        let (found, _) = check("t.http", &text, &Config::default());
+        // Only the real unknown key is reported.
+        assert_eq!(found, [(Rule::UnknownField, "/x".into(), Some(0))]);
     }
 
     #[test]
