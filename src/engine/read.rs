@@ -1,6 +1,7 @@
 //! Reading a file's bytes: a named path must be a regular file (a FIFO would block), a file
 //! over the size limit is not read, and a small file costs one `read`. What goes wrong is an
-//! [`Unreadable`] for the `unreadable-file` rule.
+//! [`Unreadable`] for the `unreadable-file` rule. Also the body files a transcript names
+//! (`< ./body.json`), and only those.
 
 use crate::diagnostic::Finding;
 use crate::discover::Reached;

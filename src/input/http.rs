@@ -6,6 +6,12 @@
 //! paths, LF line ends, blank lines between a status line and its headers, a body with no blank
 //! line before it, `###` separators (the REST Client convention). This reader keeps byte spans
 //! so that every finding points at its line in the file.
+//!
+//! Files written for VS Code REST Client and JetBrains' HTTP client add file variables
+//! (`@name = value`, substituted by [`variables`]), JetBrains' `< ./body.json` body files (read
+//! by the engine, which does the file system's work), and pre-request and response handler
+//! scripts and output redirects (`< {% %}`, `> {% %}`, `> handler.js`, `>> out.json`), which
+//! are skipped.
 
 pub mod variables;
 
