@@ -92,6 +92,8 @@ pub struct FileReport {
     pub suppressed: Vec<Diagnostic>,
     /// The file's JSON bodies, checked or not.
     pub bodies: Bodies,
+    /// Entries of a browser capture skipped as no API calls.
+    pub skipped_entries: usize,
 }
 
 impl FileReport {
@@ -109,6 +111,7 @@ impl FileReport {
             fixes: 0,
             suppressed: Vec::new(),
             bodies: Bodies::default(),
+            skipped_entries: 0,
         }
     }
 
@@ -136,6 +139,8 @@ pub struct Summary {
     pub fixes: usize,
     pub files_fixed: usize,
     pub bodies: Bodies,
+    /// Entries of browser captures skipped as no API calls (images, scripts, other hosts).
+    pub skipped_entries: usize,
 }
 
 impl Summary {
@@ -148,6 +153,7 @@ impl Summary {
         self.files_fixed += usize::from(report.fixes > 0);
         self.payloads += report.payloads;
         self.bodies.add(report.bodies);
+        self.skipped_entries += report.skipped_entries;
         for d in &report.diagnostics {
             match d.severity {
                 Severity::Error => self.errors += 1,

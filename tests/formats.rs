@@ -72,6 +72,12 @@ fn pos(text: &str, needle: &str) -> (u64, u64) {
     pos_nth(text, needle, 0)
 }
 
+/// `chars` characters into the `n`-th `text` string (past its opening quote).
+fn inside_text_field(text: &str, n: usize, chars: u64) -> (u64, u64) {
+    let (line, column) = text_field(text, n);
+    (line, column + chars)
+}
+
 /// Position of the string value after the `n`-th `"text": ` (a HAR body field).
 fn text_field(text: &str, n: usize) -> (u64, u64) {
     let (line, column) = pos_nth(text, "\"text\": ", n);
@@ -231,7 +237,7 @@ fn named_files_with_other_extensions_are_sniffed_by_content() {
     let run = lint(dir, "capture.data", &har, 1);
     assert_eq!(
         found(&run),
-        want(&[("type-mismatch", text_field(&har, 0), 0)])
+        want(&[("type-mismatch", inside_text_field(&har, 0, 2), 0)])
     );
     assert_eq!(payloads(&run), 2);
 
@@ -260,12 +266,11 @@ fn a_json_file_holding_a_har_is_read_as_har() {
     let as_json = lint(t.path(), "capture.json", &har, 1);
     assert_eq!(found(&as_json), found(&as_har));
     assert_eq!(payloads(&as_json), 2);
-    let text_at = text_field(&har, 0);
     assert_eq!(
         found(&as_json),
         want(&[
-            ("missing-required", text_at, 0),
-            ("unknown-field", text_at, 0)
+            ("missing-required", (47, 22), 0),
+            ("unknown-field", (47, 92), 0)
         ])
     );
     // The clean capture is clean as .json too.
@@ -1150,8 +1155,9 @@ fn har_corpus_files() {
     assert_eq!(
         found(&run),
         want(&[
-            ("missing-required", (47, 21), 0),
-            ("unknown-field", (47, 21), 0)
+            // At the body's `{` and at `\"groupID\"`, inside the `text` string.
+            ("missing-required", (47, 22), 0),
+            ("unknown-field", (47, 92), 0)
         ])
     );
     let d = run.diags();
@@ -1216,7 +1222,7 @@ fn har_entries_are_two_payloads_and_body_findings_point_at_the_text_field() {
                 pos(&text, "{\"name\": \"Content-Length\""),
                 2
             ),
-            ("read-only-field", text_field(&text, 1), 2),
+            ("read-only-field", pos(&text, "\\\"id\\\": \\\"a\\\""), 2),
             // base64 decoded, the finding at the encoded text.
             ("type-mismatch", text_field(&text, 2), 3),
             // An HTML error page: status checked, body not.
@@ -1395,7 +1401,7 @@ fn ndjson_corpus_stream_exactly() {
         want(&[
             ("missing-required", (2, 160), 1),
             ("unknown-field", (2, 161), 1),
-            ("type-mismatch", (3, 94), 2),
+            ("type-mismatch", (3, 112), 2),
             ("invalid-json", (5, 52), 3),
         ])
     );
@@ -1494,7 +1500,7 @@ fn ndjson_on_stdin_is_the_same_as_a_file() {
 }
 
 #[test]
-fn ndjson_bodies_held_in_strings_point_at_the_string() {
+fn ndjson_bodies_held_in_strings_point_inside_the_string() {
     let t = TempDir::new().unwrap();
     let text = fill(
         r#"{"method": "PATCH", "url": "%P%", "headers": {"Content-Type": "application/json"}, "body": "{\"groupId\": 5}"}
@@ -1503,7 +1509,8 @@ fn ndjson_bodies_held_in_strings_point_at_the_string() {
 {"method": "PATCH", "url": "%P%", "headers": {"Content-Type": "application/json"}, "body": null}
 "#,
     );
-    let col = |line: usize| text.lines().nth(line).unwrap().find("\"body\": ").unwrap() as u64 + 9;
+    // Past the string's `"` and the body's first character (`\"` of `groupId`, `n` of `not`).
+    let col = |line: usize| text.lines().nth(line).unwrap().find("\"body\": ").unwrap() as u64 + 11;
     let run = lint(t.path(), "strings.ndjson", &text, 1);
     assert_eq!(
         found(&run),
@@ -1758,4 +1765,175 @@ fn empty_and_blank_captures_are_clean_with_no_payloads() {
         let run = lint(t.path(), name, text, 0);
         assert_eq!(summary(&run.report()), (1, 0, 0, 0), "{name}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// .http files as editors write them (VS Code REST Client, JetBrains' HTTP client)
+// ---------------------------------------------------------------------------------------------
+
+/// Where `needle` is on `line` (1-based) of `file`, 1-based in characters.
+fn column_on(file: &str, line: usize, needle: &str) -> (u64, u64) {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let l = text.lines().nth(line - 1).unwrap();
+    let at = l
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} on line {line}: {l}"));
+    (line as u64, l[..at].chars().count() as u64 + 1)
+}
+
+#[test]
+fn a_rest_client_file_is_checked_with_its_variables_substituted() {
+    let file = "tests/data/http-clients/rest-client.http";
+    let run = json(&[file], 1);
+    assert_eq!(
+        found(&run),
+        want(&[
+            // After `{{group}}` (longer once substituted): the column of the file.
+            ("unknown-field", column_on(file, 46, "\"groupID\""), 4),
+            // `@odata.type` from a variable: the finding is the key's, as without one.
+            (
+                "wrong-odata-type",
+                column_on(file, 53, "\"@odata.type\""),
+                5
+            ),
+            ("read-only-field", column_on(file, 54, "\"id\""), 5),
+            ("missing-required", (61, 1), 6),
+            ("unknown-field", column_on(file, 61, "\"displayName\""), 6),
+        ])
+    );
+    // Every message is one, each with its body checked; `{{$guid}}`, `{{newGroup}}` (a whole
+    // value) and `{{reassign.response.body.$.id}}` are placeholders that fit any value.
+    assert_eq!(payloads(&run), 7);
+    let stats = run_in(&root(), &[file, "--statistics", "-q"]);
+    assert!(
+        stats.stdout.contains("bodies: 7 of 7 checked"),
+        "{}",
+        stats.stdout
+    );
+    // --fix writes no safe fix into a substituted value: the wrong `@odata.type` is the
+    // variable's, to be fixed where it is defined.
+    let t = TempDir::new().unwrap();
+    let copy = t.path().join("rest-client.http");
+    std::fs::copy(root().join(file), &copy).unwrap();
+    run_in(t.path(), &["--fix", "rest-client.http"]);
+    let fixed = std::fs::read_to_string(&copy).unwrap();
+    assert_eq!(fixed, std::fs::read_to_string(root().join(file)).unwrap());
+}
+
+#[test]
+fn a_jetbrains_file_reads_body_files_and_skips_scripts_and_redirects() {
+    let file = "tests/data/http-clients/jetbrains.http";
+    let run = json(&[file], 1);
+    let body_file = column_on(file, 46, "./bodies/misspelt.json");
+    assert_eq!(
+        found(&run),
+        want(&[
+            // Findings in a body file point at its name on the `<` line ...
+            ("missing-required", body_file, 3),
+            ("unknown-field", body_file, 3),
+            // ... a missing one is a finding there, not a crash.
+            (
+                "unreadable-file",
+                column_on(file, 54, "./bodies/missing.json"),
+                4
+            ),
+            ("unknown-field", column_on(file, 65, "\"count\""), 6),
+        ])
+    );
+    // ... and say where in the body file they are.
+    let d = run.diags();
+    assert!(
+        d[1].message.contains("(in ./bodies/misspelt.json at 3:3)"),
+        "{}",
+        d[1].message
+    );
+    assert!(d[2].message.contains("./bodies/missing.json"));
+    assert_eq!(payloads(&run), 7);
+    let stats = run_in(&root(), &[file, "--statistics", "-q"]);
+    assert!(
+        stats.stdout.contains("bodies: 6 of 6 checked"),
+        "{}",
+        stats.stdout
+    );
+}
+
+#[test]
+fn a_browser_har_reports_only_its_api_calls_and_counts_the_rest() {
+    let file = "tests/data/har-browser/portal.har";
+    let run = json(&[file], 1);
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    // The misspelt key of the second API call, inside its `text` string.
+    let key = pos(&text, r#"\"groupID\": \"b7a4"#);
+    assert_eq!(
+        found(&run),
+        want(&[
+            // Entry 27's request: payload numbers stay those of the file.
+            ("missing-required", (key.0, 22), 54),
+            ("unknown-field", key, 54),
+        ])
+    );
+    let summary = &run.report()["summary"];
+    assert_eq!(summary["skipped_entries"], 30, "{summary}");
+    assert_eq!(
+        summary["payloads"], 4,
+        "the two API calls' requests and responses"
+    );
+    let human = run_in(&root(), &[file, "--no-diff"]);
+    assert!(
+        human.stdout.ends_with(
+            "1 files, 4 payloads: 2 errors, 0 warnings; 30 HAR entries skipped (no API calls: images, scripts, styles, fonts, other hosts)\n"
+        ),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn a_broken_entry_of_a_browser_har_is_still_reported() {
+    let t = TempDir::new().unwrap();
+    let text = r#"{"log": {"entries": [
+  {"request": {"method": "PATCH", "url": "https://graph.microsoft.com/v1.0/provisioningPolicies/p1/assignments/a1", "headers": [{"name": "Content-Type", "value": "application/json"}], "postData": {"mimeType": "application/json", "text": "{\"groupId\": \"g\"}"}},
+   "response": {"status": 204, "headers": []}},
+  {"request": {"url": "https://cdn.example.com/app.js", "headers": []},
+   "response": {"status": 200, "headers": [], "content": {"mimeType": "application/javascript", "text": "x"}}},
+  {"request": {"method": "GET", "url": "https://cdn.example.com/logo.png", "headers": []},
+   "response": {"status": 200, "headers": [], "content": {"mimeType": "image/png"}}}
+]}}
+"#;
+    let run = lint(t.path(), "page.har", text, 1);
+    let rules = run.rules();
+    assert!(rules.contains(&"invalid-har".to_string()), "{rules:?}");
+    assert_eq!(run.report()["summary"]["skipped_entries"], 1);
+}
+
+#[test]
+fn a_key_in_a_har_string_is_placed_alike_in_every_format() {
+    let file = "tests/cases/unknown-field/fires-in-har-string.in/capture.har";
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let key = pos(&text, r#"\"groupID\""#);
+    let d = json(&[file], 1).diags();
+    assert_eq!(
+        (d[1].rule.as_str(), d[1].line, d[1].column),
+        ("unknown-field", key.0, key.1)
+    );
+    let human = run(&[file, "--no-diff"]).stdout;
+    let at = format!("capture.har:{}:{}: error[unknown-field]", key.0, key.1);
+    assert!(human.contains(&at), "{human}");
+    // The caret covers `\"groupID\"`, 11 characters.
+    assert!(human.contains(&format!("{}\n", "^".repeat(11))), "{human}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(&[file, "--format", "sarif"]).stdout).unwrap();
+    let region = &sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(key.0), Some(key.1))
+    );
+    let github = run(&[file, "--format", "github"]).stdout;
+    assert!(
+        github.contains(&format!(
+            "line={},col={},title=paylint unknown-field",
+            key.0, key.1
+        )),
+        "{github}"
+    );
 }

@@ -216,6 +216,22 @@ pub fn check_parsed(text: &str, parsed: &Parsed) {
         match &p.body {
             Some(Body::InFile(span)) => check_span(text, *span, all, "body"),
             Some(Body::Embedded { anchor, .. }) => check_span(text, *anchor, all, "body anchor"),
+            Some(Body::Mapped(m)) => {
+                // Every offset of a derived body maps to a range of the file on char boundaries.
+                let ends = m.text.char_indices().map(|(i, _)| i).chain([m.text.len()]);
+                for i in ends {
+                    check_span(
+                        text,
+                        m.map.span(Span::new(i, m.text.len())),
+                        all,
+                        "mapped body",
+                    );
+                    check_span(text, m.map.span(Span::new(0, i)), all, "mapped body");
+                }
+            }
+            Some(Body::File { at, .. } | Body::Read { at, .. }) => {
+                check_span(text, *at, all, "body file name")
+            }
             None => {}
         }
         for h in p.headers.iter().flatten() {

@@ -185,6 +185,16 @@ pub fn request_path(url: &str) -> &str {
         p = &p[i + 3..];
         p = p.find('/').map_or("", |j| &p[j..]);
     }
+    // An `.http` file's unresolved `{{baseUrl}}` stands for scheme, host and prefix.
+    if let Some(rest) = p
+        .strip_prefix("{{")
+        .and_then(|r| r.split_once("}}"))
+        .map(|(_, r)| r)
+    {
+        if rest.is_empty() || rest.starts_with('/') {
+            p = rest;
+        }
+    }
     p = p.split(['?', '#']).next().unwrap_or("");
     for prefix in ["/v1.0", "/beta"] {
         if let Some(rest) = p.strip_prefix(prefix) {
@@ -221,6 +231,7 @@ mod tests {
             "https://graph.microsoft.com/beta/provisioningPolicies/{provisioningPoliciesId}/assignments/{ProvisionPolicyAssignmentItemId}",
             "/beta/provisioningPolicies/p1/assignments/a1?$select=groupId",
             "/v1.0/provisioningPolicies/p1/assignments/a1/",
+            "{{baseUrl}}/provisioningPolicies/{{policy}}/assignments/{{$guid}}",
         ] {
             assert!(op.matches("PATCH", url), "{url}");
             assert!(op.matches("patch", url), "{url}");

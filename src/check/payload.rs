@@ -65,8 +65,10 @@ impl Edits {
 pub struct Checked {
     /// The findings, each with the index of its payload.
     pub findings: Vec<Finding>,
-    /// How many payloads the file has.
+    /// How many payloads the file has (those of skipped entries not counted).
     pub payloads: usize,
+    /// Entries of a browser capture skipped as no API calls (images, scripts, other hosts).
+    pub skipped: usize,
     pub edits: Edits,
     pub bodies: Bodies,
 }
@@ -94,8 +96,21 @@ pub enum BodyCheck {
 
 /// Checks the payloads a reader found in `source`, and words what it could not read.
 pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) -> Checked {
+    let mut skipped = super::capture::skipped(checker, &parsed.payloads);
+    // A broken entry is reported, never skipped.
+    for problem in &parsed.problems {
+        let broken = problem
+            .payload
+            .and_then(|i| parsed.payloads.iter().find(|p| p.index == i))
+            .and_then(|p| p.entry);
+        if let Some(entry) = broken {
+            skipped.remove(&entry.index);
+        }
+    }
+    let kept = |p: &&Payload| p.entry.is_none_or(|e| !skipped.contains(&e.index));
     let mut checked = Checked {
-        payloads: parsed.payloads.len(),
+        payloads: parsed.payloads.iter().filter(kept).count(),
+        skipped: skipped.len(),
         ..Checked::default()
     };
     for problem in &parsed.problems {
@@ -103,7 +118,7 @@ pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) 
             .findings
             .push(reader_finding(problem, &parsed.payloads));
     }
-    for payload in &parsed.payloads {
+    for payload in parsed.payloads.iter().filter(kept) {
         let one = check_payload(checker, payload, source);
         checked
             .findings
@@ -252,16 +267,89 @@ pub fn check_payload(
                 named: &named,
             };
             out.body = check_document(checker, &routed, &body, &doc, &source.path, &mut out);
+            if let Place::Mapped(mapped) = body.place {
+                let own = out.findings.split_off(first);
+                out.findings.extend(
+                    own.into_iter()
+                        .filter(|d| !at_placeholder(d, &doc.root, &mapped.placeholders)),
+                );
+            }
         }
     }
-    // Findings inside an embedded body point at the string that holds it.
-    if let Some(anchor) = body.anchor {
-        for d in &mut out.findings[first..] {
-            d.span = anchor;
-            d.fix = None;
+    match body.place {
+        // Findings inside an embedded body point at the string that holds it.
+        Place::Anchor(anchor) => {
+            for d in &mut out.findings[first..] {
+                d.span = anchor;
+                d.fix = None;
+            }
         }
+        // Findings inside a derived body point at the file's bytes they come from.
+        Place::Mapped(mapped) => {
+            for d in &mut out.findings[first..] {
+                d.span = mapped.map.span(d.span);
+                d.fix = None;
+            }
+            out.edits = map_edits(std::mem::take(&mut out.edits), mapped);
+        }
+        // Findings inside a body read from another file point at its name on the `<` line,
+        // and say where in that file they are.
+        Place::Read { path, at, text } => {
+            let lines = crate::source::LineIndex::new(text);
+            for d in &mut out.findings[first..] {
+                let p = lines.cursor(text).position(d.span.start);
+                d.message = format!("{} (in {path} at {}:{})", d.message, p.line, p.column);
+                d.span = at;
+                d.fix = None;
+            }
+        }
+        Place::InFile => {}
     }
     out
+}
+
+/// A finding about a value that an unresolved placeholder stands for (its type, its format, a
+/// type name it would carry): a placeholder may be any value, so it is not reported.
+fn at_placeholder(d: &Finding, root: &Node, placeholders: &[Span]) -> bool {
+    use crate::rule::Rule;
+    let overlaps = |s: Span| {
+        placeholders
+            .iter()
+            .any(|p| p.start < s.end && s.start < p.end)
+    };
+    match d.rule {
+        // A key that is a placeholder (`"{{field}}": 1`) may name any property.
+        Rule::UnknownField => overlaps(d.span),
+        Rule::TypeMismatch | Rule::InvalidValue | Rule::WrongOdataType => root
+            .pointer(&d.pointer)
+            .is_some_and(|node| overlaps(node.span)),
+        _ => false,
+    }
+}
+
+/// The edits of a derived body, in the file: kept when their ends fall on bytes the file holds
+/// as they are (an edit inside a substitution, or of a body held in a string, is dropped); a
+/// safe one only when it changes no substituted text.
+fn map_edits(edits: Edits, mapped: &crate::input::mapped::Mapped) -> Edits {
+    if mapped.held == crate::input::mapped::Held::JsonString {
+        return Edits::default();
+    }
+    let map = |list: Vec<Edit>, place: &dyn Fn(Span) -> Option<Span>| -> Vec<Edit> {
+        list.into_iter()
+            .filter_map(|e| {
+                Some(Edit {
+                    span: place(e.span)?,
+                    text: e.text,
+                })
+            })
+            .collect()
+    };
+    // The diff may show a substituted value replaced; --fix writes only into bytes the file
+    // holds as they are (a variable's value is fixed where it is defined, by a person).
+    Edits {
+        all: map(edits.all, &|s| mapped.map.exact(s)),
+        safe: map(edits.safe, &|s| mapped.map.verbatim(s)),
+    }
 }
 
 /// A body with a trailing comma or a comment (docs write them): its `invalid-json` finding is
@@ -284,7 +372,7 @@ fn recover(
     let text = BodyText {
         text: &blanked,
         range: body.range,
-        anchor: body.anchor,
+        place: body.place,
     };
     let mut inner = PayloadChecked::default();
     out.body = check_document(checker, &routed, &text, &doc, path, &mut inner);
@@ -303,12 +391,29 @@ fn labelled_not_json(payload: &Payload) -> bool {
         .is_some_and(|h| !is_json_media_type(&h.value))
 }
 
-/// A payload's body: the text that holds it (the file's, or a string embedded in the file),
-/// its range there, and what findings in it point at when it is embedded.
+/// A payload's body: the text that holds it (the file's, or a text derived from the file),
+/// its range there, and where findings in it are in the file.
 struct BodyText<'s> {
     text: &'s str,
     range: Span,
-    anchor: Option<Span>,
+    place: Place<'s>,
+}
+
+/// Where the findings of a body are in the file.
+#[derive(Clone, Copy)]
+enum Place<'s> {
+    /// The body is the file's text: where they are found.
+    InFile,
+    /// At the string that holds the body.
+    Anchor(Span),
+    /// Where the map takes them.
+    Mapped(&'s crate::input::mapped::Mapped),
+    /// At the name of the file the body was read from.
+    Read {
+        path: &'s str,
+        at: Span,
+        text: &'s str,
+    },
 }
 
 impl<'s> BodyText<'s> {
@@ -317,12 +422,28 @@ impl<'s> BodyText<'s> {
             Body::InFile(span) => BodyText {
                 text: &source.text,
                 range: *span,
-                anchor: None,
+                place: Place::InFile,
             },
             Body::Embedded { text, anchor } => BodyText {
                 text,
                 range: Span::new(0, text.len()),
-                anchor: Some(*anchor),
+                place: Place::Anchor(*anchor),
+            },
+            Body::Mapped(mapped) => BodyText {
+                text: &mapped.text,
+                range: Span::new(0, mapped.text.len()),
+                place: Place::Mapped(mapped),
+            },
+            // Not read (a language server's buffer): not checked.
+            Body::File { .. } => return None,
+            Body::Read { path, at, text } => BodyText {
+                text,
+                range: trimmed(text),
+                place: Place::Read {
+                    path,
+                    at: *at,
+                    text,
+                },
             },
         })
     }
@@ -331,6 +452,12 @@ impl<'s> BodyText<'s> {
     fn as_written(&self) -> &'s str {
         &self.text[self.range.start..self.range.end]
     }
+}
+
+/// The span of `text` without the white space around it.
+fn trimmed(text: &str) -> Span {
+    let start = text.len() - text.trim_start().len();
+    Span::new(start, start + text.trim().len())
 }
 
 /// A payload and what its method and URL named.
@@ -391,7 +518,7 @@ fn check_document(
     let mut own = found.split_off(first);
     checker.config.apply_levels(path, &mut own);
     found.extend(own);
-    if body.anchor.is_none() {
+    if matches!(body.place, Place::InFile | Place::Mapped(_)) {
         out.edits = plan_edits(checker.plans, body.text, &doc.root, &out.findings[first..]);
     }
     checked
@@ -640,18 +767,34 @@ mod tests {
     }
 
     #[test]
-    fn findings_in_an_embedded_body_point_at_its_string_and_propose_no_fix() {
+    fn findings_in_a_body_held_in_a_string_point_inside_it_and_propose_no_fix() {
         let line = r#"{"method": "PATCH", "url": "/provisioningPolicies/p1/assignments/a1", "body": "{\"groupID\": \"g\"}"}"#;
         let (source, _) = input::decode("l.ndjson".into(), line.as_bytes().to_vec());
         let parsed = input::ndjson::read_line(&source.text, 0);
         let checked = check_parsed(&checker(&Config::default()), &source, parsed);
-        let anchor = line.find("\"{").unwrap();
-        assert!(!checked.findings.is_empty());
-        for d in &checked.findings {
-            assert_eq!(d.span.start, anchor, "{d:?}");
-            assert!(d.fix.is_none());
-        }
+        let key = line.find(r#"\"groupID\""#).unwrap();
+        let brace = line.find("\"{").unwrap() + 1;
+        let spans: Vec<(Rule, &str)> = checked
+            .findings
+            .iter()
+            .map(|d| (d.rule, &line[d.span.start..d.span.end]))
+            .collect();
+        assert_eq!(spans[0], (Rule::UnknownField, r#"\"groupID\""#));
+        assert_eq!(checked.findings[0].span.start, key);
+        assert_eq!(checked.findings[1].rule, Rule::MissingRequired);
+        assert_eq!(checked.findings[1].span.start, brace, "at the body's `{{`");
+        assert!(checked.findings.iter().all(|d| d.fix.is_none()));
         assert!(checked.edits.all.is_empty());
+    }
+
+    #[test]
+    fn an_http_placeholder_fits_any_value_and_any_key() {
+        let text = format!(
+            "@g = b7a4\n\n{PATCH}\nContent-Type: application/json\n\n{{\"groupId\": {{{{n}}}}, \"{{{{extra}}}}\": 1, \"@odata.type\": \"{{{{t}}}}\", \"x\": \"{{{{g}}}}\"}}\n"
+        );
+        let (found, _) = check("t.http", &text, &Config::default());
+        // Only the real unknown key is reported.
+        assert_eq!(found, [(Rule::UnknownField, "/x".into(), Some(0))]);
     }
 
     #[test]

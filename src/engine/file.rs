@@ -167,6 +167,7 @@ pub fn check_bytes(
     let reading = Reading::File(format);
     let checked = read_checked(ctx, reading, &source);
     report.payloads += checked.payloads;
+    report.skipped_entries += checked.skipped;
     report.bodies.add(checked.bodies);
     let mut findings = checked.findings;
     let edits = checked.edits;
@@ -200,11 +201,18 @@ pub fn check_bytes(
 
 /// Reads `source` into payloads and checks them.
 fn read_checked(ctx: &Ctx<'_>, reading: Reading, source: &SourceFile) -> Checked {
-    let parsed = match reading {
-        Reading::File(format) => input::read(format, source),
-        Reading::Line { index, .. } => ndjson::read_line(&source.text, index),
+    let (parsed, unread) = match reading {
+        Reading::File(format) => {
+            let mut parsed = input::read(format, source);
+            // The body files a transcript names (`< ./body.json`), read beside it.
+            let unread = read::body_files(&mut parsed, &source.path, ctx.options.max_file_size);
+            (parsed, unread)
+        }
+        Reading::Line { index, .. } => (ndjson::read_line(&source.text, index), Vec::new()),
     };
-    check_parsed(&ctx.checker, source, parsed)
+    let mut checked = check_parsed(&ctx.checker, source, parsed);
+    checked.findings.extend(unread);
+    checked
 }
 
 /// `source` with `first` (fixes of the `selection`) applied, then the same selection of fixes of

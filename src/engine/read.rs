@@ -1,12 +1,54 @@
 //! Reading a file's bytes: a named path must be a regular file (a FIFO would block), a file
 //! over the size limit is not read, and a small file costs one `read`. What goes wrong is an
-//! [`Unreadable`] for the `unreadable-file` rule.
+//! [`Unreadable`] for the `unreadable-file` rule. Also the body files a transcript names
+//! (`< ./body.json`), and only those.
 
+use crate::diagnostic::Finding;
 use crate::discover::Reached;
 use crate::input::problem::{IoFailure, Unreadable};
+use crate::rules;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+
+/// Reads the body files a transcript names (`< ./body.json`, relative to the transcript's
+/// folder): only those, each at most `limit` bytes. One that cannot be read is an
+/// `unreadable-file` finding at its name, and its message has no body.
+pub fn body_files(
+    parsed: &mut crate::input::Parsed,
+    transcript: &Path,
+    limit: u64,
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for p in &mut parsed.payloads {
+        let Some(crate::input::Body::File { path, at }) = &p.body else {
+            continue;
+        };
+        let (path, at) = (path.clone(), *at);
+        let file = transcript.parent().unwrap_or(Path::new("")).join(&path);
+        let read = open(&file, Reached::Named)
+            .and_then(|(f, size)| read_bytes(f, size, limit))
+            .map_err(|e| Some(Box::new(e)))
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| None));
+        match read {
+            Ok(text) => {
+                let text = text
+                    .strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text);
+                p.body = Some(crate::input::Body::Read { path, at, text });
+            }
+            Err(cause) => {
+                p.body = None;
+                let mut d = rules::unreadable_file::diagnose(&Unreadable::BodyFile { path, cause });
+                d.span = at;
+                d.payload = Some(p.index);
+                found.push(d);
+            }
+        }
+    }
+    found
+}
 
 /// Bytes of the first read of a file (most payload files are smaller).
 const FIRST_READ: usize = 16 * 1024;

@@ -62,7 +62,10 @@ impl Format {
             }
             return Format::JsonBody;
         }
-        if super::http::start_line(first_line).is_some() || first_line.starts_with("###") {
+        if super::http::start_line(first_line).is_some()
+            || first_line.starts_with("###")
+            || super::http::variable(first_line).is_some()
+        {
             return Format::Http;
         }
         if head.contains("```")
@@ -85,5 +88,18 @@ pub fn file_name(path: &std::path::Path) -> &[u8] {
     match memchr::memrchr(b'/', trimmed) {
         Some(slash) => &trimmed[slash + 1..],
         None => trimmed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_editor_http_file_is_sniffed_by_its_variables_too() {
+        let text = "@baseUrl = https://graph.microsoft.com/v1.0\n\nGET {{baseUrl}}/me\n";
+        assert_eq!(Format::sniff(text), Format::Http);
+        assert_eq!(Format::sniff("### Get me\nGET /me\n"), Format::Http);
+        assert_eq!(Format::sniff("{\"a\": 1}"), Format::JsonBody);
     }
 }

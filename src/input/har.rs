@@ -12,7 +12,7 @@
 //! still counted. What HAR 1.2 requires but paylint does not need (`headers`, `content`) may be
 //! left out, as in captures trimmed by hand: the message then has no headers or no body.
 
-use super::payload::{is_json_media_type, Body, Header, Parsed, Payload};
+use super::payload::{is_json_media_type, Body, Content, Entry, Header, Parsed, Payload};
 use super::problem::{HarProblem, HarValue, Problem, ProblemKind};
 use crate::direction::Direction;
 use crate::json::{self, Kind, Member, Node};
@@ -54,7 +54,7 @@ pub fn read_capture(source: &SourceFile) -> Result<Parsed, Problem> {
         }
     };
     for (k, entry) in entries(&doc.root)?.iter().enumerate() {
-        let [request, response] = read_entry(entry, k, &mut parsed.problems);
+        let [request, response] = read_entry(&source.text, entry, k, &mut parsed.problems);
         parsed.payloads.push(request);
         parsed.payloads.push(response);
     }
@@ -112,6 +112,8 @@ fn field<'n>(members: &'n [Member], key: &str) -> Option<&'n Member> {
 
 /// Problems of one message, tagged with its payload index and direction.
 struct Reporter<'a> {
+    /// The capture's text (a body's escapes are mapped back into it).
+    file: &'a str,
     problems: &'a mut Vec<Problem>,
     payload: usize,
     direction: Direction,
@@ -139,7 +141,7 @@ impl Reporter<'_> {
     }
 }
 
-fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Problem>) -> [Payload; 2] {
+fn read_entry(file: &str, entry: &Node, k: usize, problems: &mut Vec<Problem>) -> [Payload; 2] {
     let mut base = JsonPointer::from_tokens(["log", "entries"]);
     base.push_index(k);
     let mut request = Payload {
@@ -155,6 +157,7 @@ fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Problem>) -> [Payload; 
         ..Payload::default()
     };
     let mut r = Reporter {
+        file,
         problems,
         payload: request.index,
         direction: Direction::Request,
@@ -184,7 +187,29 @@ fn read_entry(entry: &Node, k: usize, problems: &mut Vec<Problem>) -> [Payload; 
         }
         None => r.push(entry.span, base.child("response"), HarProblem::NoResponse),
     }
+    let content = if carries_json(&request) || carries_json(&response) {
+        Content::Json
+    } else {
+        Content::Other
+    };
+    let entry = Some(Entry { index: k, content });
+    request.entry = entry;
+    response.entry = entry;
     [request, response]
+}
+
+/// Is a message JSON, by its Content-Type or its body? (A body is only read when its `mimeType`
+/// is JSON or absent.)
+fn carries_json(p: &Payload) -> bool {
+    let typed = p
+        .header("content-type")
+        .is_some_and(|h| is_json_media_type(&h.value));
+    let text = match &p.body {
+        Some(Body::Mapped(m)) => m.text.as_str(),
+        Some(Body::Embedded { text, .. }) => text.as_str(),
+        _ => "",
+    };
+    typed || text.trim_start().starts_with(['{', '['])
 }
 
 fn read_request(m: &Member, pointer: &JsonPointer, p: &mut Payload, r: &mut Reporter<'_>) {
@@ -327,9 +352,9 @@ fn body(members: &[Member], pointer: &JsonPointer, r: &mut Reporter<'_>) -> Opti
         return None;
     };
     let decoded = match field(members, "encoding") {
-        None => raw.clone(),
+        None => return in_string(r.file, raw, text.value.span),
         Some(e) => match &e.value.kind {
-            Kind::String(enc) if enc.is_empty() => raw.clone(),
+            Kind::String(enc) if enc.is_empty() => return in_string(r.file, raw, text.value.span),
             Kind::String(enc) if enc.eq_ignore_ascii_case("base64") => match decode_base64(raw) {
                 Ok(decoded) => decoded,
                 Err(problem) => {
@@ -356,6 +381,21 @@ fn body(members: &[Member], pointer: &JsonPointer, r: &mut Reporter<'_>) -> Opti
     Some(Body::Embedded {
         text: decoded,
         anchor: text.value.span,
+    })
+}
+
+/// A body held as a JSON string of the capture: its escapes mapped, so findings inside it point
+/// at the bytes of the capture they come from.
+fn in_string(file: &str, raw: &str, string: Span) -> Option<Body> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    Some(match super::mapped::Mapped::json_string(file, string) {
+        Some(mapped) => Body::Mapped(mapped),
+        None => Body::Embedded {
+            text: raw.to_string(),
+            anchor: string,
+        },
     })
 }
 
@@ -401,9 +441,14 @@ mod tests {
         Span::new(start, i + 1)
     }
 
+    /// The body's text, and the string that holds it (quotes included).
     fn embedded(p: &Payload) -> (&str, Span) {
         match &p.body {
             Some(Body::Embedded { text, anchor }) => (text.as_str(), *anchor),
+            Some(Body::Mapped(m)) => {
+                let inner = m.map.span(Span::new(0, m.text.len()));
+                (m.text.as_str(), Span::new(inner.start - 1, inner.end + 1))
+            }
             other => panic!("expected an embedded body, got {other:?}"),
         }
     }
@@ -516,6 +561,16 @@ mod tests {
         assert_eq!(body, r#"{"groupId": "g"}"#);
         assert_eq!(anchor, nth_text_value(text, 0));
         assert_eq!(slice(text, anchor), r#""{\"groupId\": \"g\"}""#);
+        // The body's bytes map to the capture's: `groupId` is where it is written.
+        let Some(Body::Mapped(m)) = &p[0].body else {
+            panic!("a body held in a string is mapped")
+        };
+        let key = m.map.span(Span::new(1, 10));
+        assert_eq!(slice(text, key), r#"\"groupId\""#);
+        assert!(
+            matches!(p[3].body, Some(Body::Embedded { .. })),
+            "base64 is not"
+        );
         let (body, anchor) = embedded(&p[1]);
         assert_eq!(body, r#"{"id": "1", "groupId": "g"}"#);
         assert_eq!(anchor, nth_text_value(text, 1));

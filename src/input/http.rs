@@ -6,6 +6,14 @@
 //! paths, LF line ends, blank lines between a status line and its headers, a body with no blank
 //! line before it, `###` separators (the REST Client convention). This reader keeps byte spans
 //! so that every finding points at its line in the file.
+//!
+//! Files written for VS Code REST Client and JetBrains' HTTP client add file variables
+//! (`@name = value`, substituted by [`variables`]), JetBrains' `< ./body.json` body files (read
+//! by the engine, which does the file system's work), and pre-request and response handler
+//! scripts and output redirects (`< {% %}`, `> {% %}`, `> handler.js`, `>> out.json`), which
+//! are skipped.
+
+pub mod variables;
 
 use super::payload::{Body, Header, Parsed, Payload};
 use super::problem::{HttpProblem, Problem, ProblemKind};
@@ -32,20 +40,55 @@ pub struct Message {
     pub headers: Vec<Header>,
     /// From the first to the last non-blank character of the body, if any.
     pub body: Option<Span>,
+    /// A body read from another file (JetBrains' `< ./body.json`): the path as written, and
+    /// its span on the `<` line.
+    pub body_file: Option<(String, Span)>,
 }
 
-/// Reads a whole `.http` file.
+/// A file variable (`@baseUrl = https://graph.microsoft.com/v1.0`): its name and value as
+/// written (the value may use other variables).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    pub name: String,
+    pub value: String,
+}
+
+/// What a transcript holds: its messages and its file variables.
+#[derive(Debug, Default)]
+pub struct Transcript {
+    pub messages: Vec<Message>,
+    pub variables: Vec<Variable>,
+}
+
+/// Reads a whole `.http` file: its variables are substituted in targets, headers and bodies
+/// (see [`variables`]).
 pub fn read(source: &SourceFile) -> Parsed {
     let mut parsed = Parsed::default();
-    let messages = parse(
-        &source.text,
-        Span::new(0, source.text.len()),
-        &mut parsed.problems,
-    );
+    let text = &source.text;
+    let transcript = parse_transcript(text, Span::new(0, text.len()), &mut parsed.problems);
+    let vars = variables::Resolved::new(&transcript.variables);
     let mut linker = Linker::default();
-    for m in messages {
+    for mut m in transcript.messages {
+        if let StartLine::Request { target, .. } = &mut m.line {
+            *target = vars.expand(target);
+        }
+        for h in &mut m.headers {
+            h.value = vars.expand(&h.value);
+        }
+        let body_file = m.body_file.take();
+        let body = m.body.and_then(|b| vars.body(text, b));
         let index = parsed.payloads.len();
-        parsed.payloads.push(linker.payload(index, m));
+        let mut p = linker.payload(index, m);
+        if let Some(body) = body {
+            p.body = Some(body);
+        }
+        if let Some((path, at)) = body_file {
+            p.body = Some(Body::File {
+                path: vars.expand(&path),
+                at,
+            });
+        }
+        parsed.payloads.push(p);
     }
     parsed
 }
@@ -211,17 +254,76 @@ fn is_comment(line: &str) -> bool {
     t.starts_with('#') || t.starts_with("//")
 }
 
+/// A file variable's definition: `@name = value` (REST Client, JetBrains).
+pub fn variable(line: &str) -> Option<Variable> {
+    let rest = line.trim().strip_prefix('@')?;
+    let (name, value) = rest.split_once('=')?;
+    let name = name.trim();
+    let ident = |c: char| c.is_alphanumeric() || "_-.$".contains(c);
+    (!name.is_empty() && name.chars().all(ident)).then(|| Variable {
+        name: name.to_string(),
+        value: value.trim().to_string(),
+    })
+}
+
+/// What a line after a request's headers or body is, when it is not body: JetBrains' `< file`
+/// body, or a response handler or output redirect (`> {% ... %}`, `> ./handler.js`,
+/// `>> out.json`, `>>! out.json`, `<> previous.json`), which paylint skips.
+enum Directive<'t> {
+    BodyFile(&'t str),
+    /// A handler script that goes on until `%}`.
+    Script,
+    Skipped,
+}
+
+fn directive(line: &str) -> Option<Directive<'_>> {
+    let t = line.trim();
+    if let Some(rest) = t.strip_prefix("<>") {
+        return (rest.is_empty() || rest.starts_with(char::is_whitespace))
+            .then_some(Directive::Skipped);
+    }
+    let script = |rest: &str| match rest.find("{%") {
+        Some(open) if !rest[open..].contains("%}") => Directive::Script,
+        _ => Directive::Skipped,
+    };
+    if let Some(rest) = t.strip_prefix('<') {
+        let path = rest.trim();
+        if !rest.starts_with(char::is_whitespace) || path.is_empty() {
+            return None;
+        }
+        // `< {% ... %}` is a pre-request script; `< ./file` a body file.
+        return Some(if path.starts_with("{%") {
+            script(path)
+        } else {
+            Directive::BodyFile(path)
+        });
+    }
+    let rest = t.strip_prefix('>')?;
+    let rest = rest.trim_start_matches(['>', '!']).trim();
+    (!rest.is_empty()).then(|| script(rest))
+}
+
 #[derive(PartialEq)]
 enum State {
     Seeking,
     Skipping,
-    Headers { seen: bool },
+    Headers {
+        seen: bool,
+    },
     Body,
+    /// Inside a response handler script, until `%}`.
+    Script,
 }
 
 /// Parses the messages in `range` of `text`. What cannot be read as HTTP becomes one
 /// problem per block in `problems`.
 pub fn parse(text: &str, range: Span, problems: &mut Vec<Problem>) -> Vec<Message> {
+    parse_transcript(text, range, problems).messages
+}
+
+/// Parses the messages and the file variables in `range` of `text`.
+pub fn parse_transcript(text: &str, range: Span, problems: &mut Vec<Problem>) -> Transcript {
+    let mut variables = Vec::new();
     let mut r = Reader {
         text,
         lines: lines(text, range),
@@ -240,9 +342,48 @@ pub fn parse(text: &str, range: Span, problems: &mut Vec<Problem>) -> Vec<Messag
             r.state = State::Seeking;
             continue;
         }
+        if r.state == State::Script {
+            if s.contains("%}") {
+                r.state = State::Skipping;
+            }
+            continue;
+        }
         let blank = s.trim().is_empty();
         if !blank && r.starts_message(line, s) {
             continue;
+        }
+        let outside = matches!(r.state, State::Seeking | State::Skipping)
+            || (r.state == State::Body && body_may_end(text, r.body, &mut r.scan));
+        if let (true, Some(v)) = (outside, variable(s)) {
+            r.finish();
+            variables.push(v);
+            r.state = State::Seeking;
+            continue;
+        }
+        let after_start = matches!(r.state, State::Headers { .. } | State::Body);
+        if let (true, Some(d)) = (after_start || outside, directive(s)) {
+            match d {
+                Directive::BodyFile(path) if after_start && r.body.is_none() => {
+                    let lead = s.len() - s.trim_start().len();
+                    let at = line.start + lead + s.trim_start().find(path).unwrap_or(0);
+                    if let Some(m) = r.current.as_mut() {
+                        m.body_file = Some((path.to_string(), Span::new(at, at + path.len())));
+                    }
+                    r.state = State::Body;
+                    continue;
+                }
+                Directive::Script if body_may_end(text, r.body, &mut r.scan) => {
+                    r.finish();
+                    r.state = State::Script;
+                    continue;
+                }
+                Directive::Skipped if body_may_end(text, r.body, &mut r.scan) => {
+                    r.finish();
+                    r.state = State::Skipping;
+                    continue;
+                }
+                _ => {}
+            }
         }
         match r.state {
             State::Seeking if blank || is_comment(s) => {}
@@ -259,10 +400,14 @@ pub fn parse(text: &str, range: Span, problems: &mut Vec<Problem>) -> Vec<Messag
             State::Headers { seen } => r.in_headers(i, line, s, seen),
             State::Body if blank => {}
             State::Body => extend(&mut r.body, text, line),
+            State::Script => {}
         }
     }
     r.finish();
-    r.out
+    Transcript {
+        messages: r.out,
+        variables,
+    }
 }
 
 /// The transcript as it is read, line by line.
@@ -304,6 +449,7 @@ impl Reader<'_> {
             line: start,
             headers: Vec::new(),
             body: None,
+            body_file: None,
         });
         self.state = State::Headers { seen: false };
         true
@@ -530,5 +676,83 @@ mod tests {
         assert!(start_line("GET x").is_none());
         assert!(start_line("HTTP/1.1 99 Bad").is_none());
         assert!(start_line("Content-Type: x").is_none());
+    }
+
+    #[test]
+    fn editor_files_variables_names_handlers_and_body_files() {
+        let text = concat!(
+            "@base = https://h/v1.0\n",
+            "@policy = p1\n",
+            "\n",
+            "### Update the group\n",
+            "# @name update\n",
+            "< {%\n",
+            "    request.variables.set(\"a\", \"1\");\n",
+            "%}\n",
+            "PATCH {{base}}/x/{{policy}}\n",
+            "Content-Type: application/json\n",
+            "\n",
+            "< ./body.json\n",
+            "\n",
+            "> {%\n",
+            "    client.test(\"ok\", function () {});\n",
+            "%}\n",
+            "\n",
+            "### Another\n",
+            "// @name other\n",
+            "PATCH {{base}}/y\n",
+            "\n",
+            "{\"a\": {{n}}}\n",
+            "\n",
+            "> ./handler.js\n",
+            ">> out.json\n",
+            ">>! out.json\n",
+            "<> previous.json\n",
+        );
+        let mut problems = Vec::new();
+        let t = parse_transcript(text, Span::new(0, text.len()), &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            t.variables,
+            [
+                Variable {
+                    name: "base".into(),
+                    value: "https://h/v1.0".into()
+                },
+                Variable {
+                    name: "policy".into(),
+                    value: "p1".into()
+                }
+            ]
+        );
+        assert_eq!(t.messages.len(), 2);
+        let (path, at) = t.messages[0].body_file.clone().unwrap();
+        assert_eq!(path, "./body.json");
+        assert_eq!(&text[at.start..at.end], "./body.json");
+        assert!(t.messages[0].body.is_none());
+        assert_eq!(body(text, &t.messages[1]), "{\"a\": {{n}}}");
+
+        let p = read(&SourceFile {
+            path: "t.http".into(),
+            text: text.into(),
+            bom: false,
+        });
+        assert_eq!(p.payloads[0].url.as_deref(), Some("https://h/v1.0/x/p1"));
+        assert!(
+            matches!(&p.payloads[0].body, Some(Body::File { path, .. }) if path == "./body.json")
+        );
+        let Some(Body::Mapped(m)) = &p.payloads[1].body else {
+            panic!("{:?}", p.payloads[1].body)
+        };
+        assert_eq!(m.text, "{\"a\": \"{{n}}\"}");
+    }
+
+    #[test]
+    fn an_html_body_is_not_a_body_file() {
+        let text = "GET /x\n\nHTTP/1.1 500 Internal Server Error\nContent-Type: text/html\n\n<html>\n< b\n";
+        let (m, p) = parse_all(text);
+        assert!(p.is_empty());
+        assert_eq!(body(text, &m[1]), "<html>\n< b");
+        assert!(m[1].body_file.is_none());
     }
 }

@@ -6,13 +6,16 @@ pub mod format;
 pub mod har;
 pub mod http;
 pub mod json_body;
+pub mod mapped;
 pub mod markdown;
 pub mod ndjson;
 pub mod payload;
 pub mod problem;
 
 pub use format::{file_name, Format};
-pub use payload::{is_json_media_type, Body, Header, NamedType, Parsed, Payload, PayloadKind};
+pub use payload::{
+    is_json_media_type, Body, Content, Entry, Header, NamedType, Parsed, Payload, PayloadKind,
+};
 pub use problem::{Problem, ProblemKind};
 
 use crate::source::SourceFile;

@@ -44,7 +44,7 @@ pub fn read_line(text: &str, index: usize) -> Parsed {
     };
     match doc.root.members() {
         Some(members) if is_exchange(members) => {
-            let payload = exchange(&doc.root, members, index, &mut parsed);
+            let payload = exchange(text, &doc.root, members, index, &mut parsed);
             parsed.payloads.push(payload);
         }
         _ => parsed.payloads.push(bare),
@@ -61,7 +61,13 @@ fn is_exchange(members: &[Member]) -> bool {
             .any(|m| matches!(m.key.as_str(), "method" | "url" | "status"))
 }
 
-fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) -> Payload {
+fn exchange(
+    line: &str,
+    root: &Node,
+    members: &[Member],
+    index: usize,
+    parsed: &mut Parsed,
+) -> Payload {
     let mut p = Payload {
         index,
         start: root.span,
@@ -93,10 +99,15 @@ fn exchange(root: &Node, members: &[Member], index: usize, parsed: &mut Parsed) 
             ("body", Kind::Null) => {}
             ("body", Kind::String(s)) if s.trim().is_empty() => {}
             ("body", Kind::String(s)) => {
-                p.body = Some(Body::Embedded {
-                    text: s.clone(),
-                    anchor: m.value.span,
-                })
+                p.body = Some(
+                    match super::mapped::Mapped::json_string(line, m.value.span) {
+                        Some(mapped) => Body::Mapped(mapped),
+                        None => Body::Embedded {
+                            text: s.clone(),
+                            anchor: m.value.span,
+                        },
+                    },
+                )
             }
             ("body", _) => p.body = Some(Body::InFile(m.value.span)),
             ("direction", Kind::String(s)) if s == "request" => {
@@ -338,11 +349,12 @@ mod tests {
         assert_eq!(m.status, Some(200));
         assert!(m.truncated);
         assert_eq!(m.headers.as_ref().unwrap().len(), 1);
-        let Some(Body::Embedded { text, anchor }) = &m.body else {
+        let Some(Body::Mapped(mapped)) = &m.body else {
             panic!()
         };
-        assert_eq!(text, "{\"id\": \"1\"}");
-        assert!(line[anchor.start..].starts_with("\"{\\\"id"));
+        assert_eq!(mapped.text, "{\"id\": \"1\"}");
+        let key = mapped.map.span(Span::new(1, 5));
+        assert_eq!(&line[key.start..key.end], "\\\"id\\\"");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What a reader finds in a file: messages (payloads) with the positions of their parts.
 
+use super::mapped::Mapped;
 use super::problem::Problem;
 use crate::direction::Direction;
 use crate::source::Span;
@@ -29,6 +30,26 @@ pub struct Payload {
     pub named_type: Option<NamedType>,
     /// A message, or a type's declaration.
     pub kind: PayloadKind,
+    /// The HAR entry the message is part of, in a capture.
+    pub entry: Option<Entry>,
+}
+
+/// A HAR entry, as far as the reader can tell what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Its index in `log.entries`.
+    pub index: usize,
+    pub content: Content,
+}
+
+/// What an entry's messages carry, by their Content-Type, `mimeType` and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// The request or the response is JSON.
+    Json,
+    /// Neither is (an image, a script, a stylesheet, a font, a page): no API call, unless its
+    /// method and URL name an operation.
+    Other,
 }
 
 /// What a payload is.
@@ -68,9 +89,24 @@ impl Payload {
 pub enum Body {
     /// A range of the file's text: positions inside the body are positions in the file.
     InFile(Span),
-    /// Text held in a string of the file (a HAR `text` field, an NDJSON `"body": "..."`):
-    /// findings inside it point at `anchor`, the string in the file.
+    /// Text the file holds in another form (a base64 HAR `text`): findings inside it point at
+    /// `anchor`, the string in the file.
     Embedded { text: String, anchor: Span },
+    /// Text derived from the file's bytes (a JSON string's escapes decoded, `{{variables}}`
+    /// substituted, block-quote markers blanked), with the offsets of each of its bytes in the
+    /// file: findings inside it point at the bytes they come from.
+    Mapped(Mapped),
+    /// A body in another file, as the transcript names it (`< ./body.json`): `path` as
+    /// written (relative to the transcript's folder), `at` its span on the `<` line. The engine
+    /// reads it into [`Body::Read`].
+    File { path: String, at: Span },
+    /// A body read from the file `path` names: findings inside it point at `at`, and say where
+    /// in that file they are.
+    Read {
+        path: String,
+        at: Span,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

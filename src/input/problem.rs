@@ -213,6 +213,12 @@ pub enum Unreadable {
     Walk { message: String },
     /// `--fix` could not write the fixed file (it is unchanged).
     FixesNotWritten(IoFailure),
+    /// The body file a transcript names (`< ./body.json`) could not be read (`cause`), or is
+    /// not UTF-8 text (`cause` is `None`).
+    BodyFile {
+        path: String,
+        cause: Option<Box<Unreadable>>,
+    },
 }
 
 /// An I/O error as data: its kind, which decides what to advise, and the system's words.

@@ -96,14 +96,18 @@ pub struct Unresolved {
 #[derive(Debug, Clone, Default)]
 pub struct Roots {
     pub roots: Vec<Vec<String>>,
+    /// The hosts of the roots given as absolute URLs (lowercase).
+    pub hosts: Vec<String>,
 }
 
 impl Roots {
     pub fn parse(roots: &[String]) -> Roots {
+        let parsed: Vec<_> = roots.iter().map(|r| url::parse(r)).collect();
         Roots {
-            roots: roots
-                .iter()
-                .map(|r| url::parse(r).segments.into_iter().map(|s| s.raw).collect())
+            hosts: parsed.iter().filter_map(|t| t.host.clone()).collect(),
+            roots: parsed
+                .into_iter()
+                .map(|t| t.segments.into_iter().map(|s| s.raw).collect())
                 .collect(),
         }
     }

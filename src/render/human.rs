@@ -329,10 +329,16 @@ impl Renderer for Human {
                 s.fixes, s.files_fixed
             )?;
         }
-        let line = format!(
+        let mut line = format!(
             "{} files, {} payloads: {} errors, {} warnings",
             s.files, s.payloads, s.errors, s.warnings
         );
+        if s.skipped_entries > 0 {
+            line.push_str(&format!(
+                "; {} HAR entries skipped (no API calls: images, scripts, styles, fonts, other hosts)",
+                s.skipped_entries
+            ));
+        }
         let style = if s.errors > 0 {
             Style::new().bold().fg_color(Some(AnsiColor::Red.into()))
         } else if s.warnings > 0 {

@@ -181,6 +181,9 @@ impl Renderer for Json {
         if s.fixes > 0 {
             extra.insert("fixes".into(), s.fixes.into());
         }
+        if s.skipped_entries > 0 {
+            extra.insert("skipped_entries".into(), s.skipped_entries.into());
+        }
         if self.statistics {
             extra.insert("statistics".into(), serde_json::to_value(&s.by_rule)?);
             extra.insert(

@@ -79,6 +79,17 @@ pub fn diagnose(why: &Unreadable) -> Finding {
             format!("cannot write the fixes (the file is unchanged): {e}"),
             "check that the folder is writable",
         ),
+        Unreadable::BodyFile { path, cause } => {
+            let why = match cause.as_deref() {
+                None => "it is not UTF-8 text".to_string(),
+                Some(cause) => diagnose(cause).message,
+            };
+            return INFO
+                .finding(Span::new(0, 0), JsonPointer::root(), format!(
+                    "cannot read the body file `{path}`: {why}; the body is not checked"
+                ))
+                .with_hint("the path is relative to the .http file's folder");
+        }
     };
     INFO.finding(Span::new(0, 0), JsonPointer::root(), message)
         .with_hint(hint)

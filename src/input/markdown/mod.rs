@@ -18,6 +18,7 @@
 pub mod annotation;
 
 use super::http::{self, Linker, StartLine};
+use super::mapped::Mapped;
 use super::payload::{Body, NamedType, Parsed, Payload, PayloadKind};
 use super::problem::{MarkdownProblem, Problem, ProblemKind};
 use crate::direction::Direction;
@@ -67,12 +68,16 @@ struct Pending {
 }
 
 pub fn read(source: &SourceFile) -> Parsed {
-    let text = source.text.as_str();
+    let original = source.text.as_str();
+    // Inside block quotes, the examples are read from a copy without the `>` markers (same
+    // offsets), and their bodies are held as that copy's text.
+    let dequoted = dequote(original);
+    let text = dequoted.as_deref().unwrap_or(original);
     let mut parsed = Parsed::default();
     let mut pending: Option<Pending> = None;
     let mut html: Option<Span> = None;
     let mut linker = Linker::default();
-    for (event, range) in Parser::new(text).into_offset_iter() {
+    for (event, range) in Parser::new(original).into_offset_iter() {
         match event {
             Event::Start(Tag::HtmlBlock) => html = Some(Span::new(range.start, range.end)),
             Event::End(TagEnd::HtmlBlock) => {
@@ -103,7 +108,71 @@ pub fn read(source: &SourceFile) -> Parsed {
             _ => {}
         }
     }
+    if dequoted.is_some() {
+        hold_dequoted(original, text, &mut parsed);
+    }
     parsed
+}
+
+/// The text with the markers of its block quotes (`>`, and the space after it, at each level
+/// of nesting) blanked, so that what is inside reads as it would outside, at the same offsets
+/// (and columns); `None` when the doc has no block quote.
+fn dequote(text: &str) -> Option<String> {
+    let quotes: Vec<(usize, usize)> = Parser::new(text)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::BlockQuote(_)) => Some((range.start, range.end)),
+            _ => None,
+        })
+        .collect();
+    if quotes.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut at = 0;
+    while at < text.len() {
+        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i);
+        // The quotes this line is in: one marker each, outermost first.
+        let levels = quotes
+            .iter()
+            .filter(|(s, e)| *s < end.max(at + 1) && *e > at)
+            .count();
+        let mut i = at;
+        for _ in 0..levels {
+            let mut j = i;
+            while j < end && j - i < 3 && bytes[j] == b' ' {
+                j += 1;
+            }
+            if j >= end || bytes[j] != b'>' {
+                break; // a lazy continuation line
+            }
+            bytes[j] = b' ';
+            j += 1;
+            if j < end && bytes[j] == b' ' {
+                j += 1;
+            }
+            i = j;
+        }
+        at = end + 1;
+    }
+    // Only ASCII `>` became ASCII spaces: still UTF-8.
+    String::from_utf8(bytes).ok()
+}
+
+/// Bodies read inside block quotes: the file's bytes there hold the markers, so such a body is
+/// held as the dequoted copy's text, at the same offsets.
+fn hold_dequoted(original: &str, dequoted: &str, parsed: &mut Parsed) {
+    for p in &mut parsed.payloads {
+        if let Some(Body::InFile(span)) = p.body {
+            let (was, now) = (
+                &original[span.start..span.end],
+                &dequoted[span.start..span.end],
+            );
+            if was != now {
+                p.body = Some(Body::Mapped(Mapped::copy(now.to_string(), span.start)));
+            }
+        }
+    }
 }
 
 /// An HTML block: an annotation if it is a comment holding a JSON object with `blockType`.
@@ -469,5 +538,62 @@ mod tests {
             panic!()
         };
         assert_eq!(&text[b.start..b.end], "{\"id\": \"1\"}");
+    }
+
+    #[test]
+    fn examples_in_block_quotes_are_read_at_their_place() {
+        let text = concat!(
+            "> <!-- { \"blockType\": \"request\" } -->\n",
+            "> ```http\n",
+            "> PATCH /a\n",
+            ">\n",
+            "> {\"groupID\": \"g\"}\n",
+            "> ```\n",
+            ">\n",
+            "> > <!-- {\n",
+            "> >   \"blockType\": \"response\"\n",
+            "> > } -->\n",
+            "> > ```json\n",
+            "> > {\"id\": 1}\n",
+            "> > ```\n",
+        );
+        let p = read_text(text);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.payloads.len(), 2);
+        assert_eq!(p.payloads[0].url.as_deref(), Some("/a"));
+        assert_eq!(p.payloads[1].direction, Some(Direction::Response));
+        // A one-line body is the file's bytes; one over several lines is held without markers.
+        for (payload, body) in p
+            .payloads
+            .iter()
+            .zip([r#"{"groupID": "g"}"#, r#"{"id": 1}"#])
+        {
+            let Some(Body::InFile(b)) = &payload.body else {
+                panic!("{:?}", payload.body)
+            };
+            assert_eq!(&text[b.start..b.end], body);
+        }
+        let multi = text.replace(r#"{"groupID": "g"}"#, "{\n>   \"groupID\": \"g\"\n> }");
+        let p = read_text(&multi);
+        let Some(Body::Mapped(m)) = &p.payloads[0].body else {
+            panic!("{:?}", p.payloads[0].body)
+        };
+        assert_eq!(m.text, "{\n    \"groupID\": \"g\"\n  }");
+        // Same offsets as the file: `groupID` is where the file has it.
+        let key = m.text.find("\"groupID\"").unwrap();
+        let at = m.map.span(Span::new(key, key + 9));
+        assert_eq!(&multi[at.start..at.end], "\"groupID\"");
+        // A doc without block quotes keeps its bodies in the file.
+        let plain =
+            read_text("<!-- { \"blockType\": \"request\" } -->\n```http\nPATCH /a\n\n{}\n```\n");
+        assert!(matches!(plain.payloads[0].body, Some(Body::InFile(_))));
+    }
+
+    #[test]
+    fn dequote_blanks_only_the_markers() {
+        let text = "> a > b\n> > c\nlazy\n>\n\nd > e\n";
+        let out = dequote(text).unwrap();
+        assert_eq!(out, "  a > b\n    c\nlazy\n \n\nd > e\n");
+        assert!(dequote("no quotes > here\n").is_none());
     }
 }
