@@ -97,6 +97,20 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOnArg>,
 
+    /// Exit 0 even with findings (`--fail-on never`); 2 still means paylint could not do its
+    /// job.
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
+
+    /// A run that finds no payload at all exits 0, not 2 (for callers that may run on nothing:
+    /// a hook on files without payloads, a chunk of blank lines).
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Read no configuration file: the defaults and the command line only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+
     /// Report and fail only on findings not recorded in this baseline.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -227,6 +241,8 @@ impl From<DirectionArg> for Direction {
 pub enum FailOnArg {
     Error,
     Warning,
+    // No finding makes the exit status 1 (as `--exit-zero`).
+    Never,
 }
 
 impl From<FailOnArg> for FailOn {
@@ -234,6 +250,7 @@ impl From<FailOnArg> for FailOn {
         match arg {
             FailOnArg::Error => FailOn::Error,
             FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Never => FailOn::Never,
         }
     }
 }
@@ -323,6 +340,13 @@ pub enum CliError {
         name: String,
         message: String,
     },
+    /// The run found no payload at all (and no finding) in `paths`, which held `files` files
+    /// of a format paylint reads: a gate pointed at the wrong folder. `--allow-empty` lets it
+    /// pass.
+    NothingChecked {
+        paths: Vec<PathBuf>,
+        files: usize,
+    },
     /// A subcommand's output cannot be written.
     Write(std::io::Error),
     Manpage(std::io::Error),
@@ -354,6 +378,36 @@ impl fmt::Display for CliError {
             CliError::Report(e) => write!(f, "cannot write the report: {e}"),
             CliError::Open { path, error } => write!(f, "cannot open {}: {error}", path.display()),
             CliError::Import { name, message } => write!(f, "cannot import {name}: {message}"),
+            CliError::NothingChecked { paths, files } => {
+                let mut shown: Vec<String> = paths
+                    .iter()
+                    .take(3)
+                    .map(|p| match p.to_str() {
+                        Some("-") => "standard input".to_string(),
+                        _ => p.display().to_string(),
+                    })
+                    .collect();
+                if paths.len() > 3 {
+                    shown.push(format!("{} more", paths.len() - 3));
+                }
+                let found = match files {
+                    0 => "no file of a format paylint reads".to_string(),
+                    n => format!(
+                        "{}, no payload in {}",
+                        crate::render::human::count(*n, "file"),
+                        if *n == 1 { "it" } else { "them" }
+                    ),
+                };
+                write!(
+                    f,
+                    "nothing checked in {}: {found} (folders are walked for {}, hidden entries \
+                     skipped; a named file is read whatever its name; `-` reads NDJSON from \
+                     standard input); check the paths, or pass --allow-empty where a run on \
+                     nothing is expected",
+                    shown.join(", "),
+                    READ_EXTENSIONS.join(" ")
+                )
+            }
             CliError::Write(e) => write!(f, "cannot write: {e}"),
             CliError::Manpage(e) => write!(f, "cannot write the manual page: {e}"),
         }
@@ -530,16 +584,36 @@ fn list(catalog: &Catalog, filter: Option<&str>, out: &mut dyn Write) -> std::io
     Ok(())
 }
 
-/// The configuration, with the command line's levels, excludes and `--fail-on` merged in.
+/// The extensions a walk takes (`Format::for_walked`), as the user is told them.
+pub const READ_EXTENSIONS: &[&str] = &[
+    ".json",
+    ".http",
+    ".rest",
+    ".md",
+    ".markdown",
+    ".har",
+    ".ndjson",
+    ".jsonl",
+];
+
+/// The configuration (none with `--isolated`), with the command line's levels, excludes and
+/// `--fail-on` (or `--exit-zero`) merged in.
 fn config(args: &Args) -> Result<Config, CliError> {
     let cwd = std::env::current_dir().map_err(CliError::WorkingDirectory)?;
-    let mut config = Config::discover(args.config.as_deref(), &cwd)?;
+    let mut config = if args.isolated {
+        Config::isolated(&cwd)
+    } else {
+        Config::discover(args.config.as_deref(), &cwd)?
+    };
     for spec in &args.rules {
         config.set_rule(spec)?;
     }
     config.add_excludes(&args.excludes)?;
     if let Some(f) = args.fail_on {
         config.fail_on = f.into();
+    }
+    if args.exit_zero {
+        config.fail_on = FailOn::Never;
     }
     Ok(config)
 }
@@ -635,6 +709,13 @@ fn lint_with(
         .finish(out, &summary)
         .and_then(|_| out.flush())
         .map_err(CliError::Report)?;
+    let nothing = summary.payloads == 0 && summary.errors == 0 && summary.warnings == 0;
+    if nothing && !args.allow_empty {
+        return Err(CliError::NothingChecked {
+            paths: args.paths.clone(),
+            files: summary.files,
+        });
+    }
     if let Some(path) = &args.write_baseline {
         baseline::write(path, recorded)?;
         if summary.internal_errors == 0 {
@@ -643,7 +724,7 @@ fn lint_with(
     }
     Ok(if summary.internal_errors > 0 {
         Status::Trouble
-    } else if summary.errors > 0 || (fail_on == FailOn::Warning && summary.warnings > 0) {
+    } else if fail_on.fails(summary.errors, summary.warnings) {
         Status::Findings
     } else {
         Status::Clean
@@ -790,6 +871,63 @@ mod tests {
             outcome.unwrap_err(),
             CliError::Run(RunError::UnknownResource { .. })
         ));
+    }
+
+    #[test]
+    fn the_extensions_named_are_those_a_walk_takes() {
+        for ext in READ_EXTENSIONS {
+            let name = format!("a{ext}");
+            assert!(
+                crate::input::Format::for_walked(Path::new(&name)).is_some(),
+                "{name}"
+            );
+        }
+        assert!(crate::input::Format::for_walked(Path::new("a.txt")).is_none());
+    }
+
+    #[test]
+    fn exit_zero_passes_findings_and_conflicts_with_fail_on() {
+        let file = "corpus/invalid/unknown-field-groupID.json";
+        let (outcome, _) = run_here(&[file, "--exit-zero", "--format", "jsonl"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        let (outcome, _) = run_here(&[file, "--fail-on", "never", "--format", "jsonl"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        assert!(
+            Args::try_parse_from(["paylint", "x", "--exit-zero", "--fail-on", "error"]).is_err()
+        );
+        assert!(Args::try_parse_from(["paylint", "x", "--isolated", "--config", "c"]).is_err());
+    }
+
+    #[test]
+    fn a_run_on_nothing_is_an_error_unless_allowed() {
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "no payload").unwrap();
+        std::fs::write(dir.path().join("blank.ndjson"), "\n\n").unwrap();
+        let d = dir.path().to_str().unwrap();
+        let (outcome, _) = run_here(&[d, "--format", "jsonl"]);
+        let e = outcome.unwrap_err();
+        assert!(
+            matches!(e, CliError::NothingChecked { files: 1, .. }),
+            "{e:?}"
+        );
+        assert_eq!(exit_status(&Err(e)), 2);
+        let (outcome, _) = run_here(&[d, "--format", "jsonl", "--allow-empty"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        let e = CliError::NothingChecked {
+            paths: vec!["captures".into(), "-".into()],
+            files: 0,
+        }
+        .to_string();
+        assert!(
+            e.starts_with(
+                "nothing checked in captures, standard input: no file of a format paylint reads ("
+            ),
+            "{e}"
+        );
+        assert!(
+            e.contains(".json .http .rest") && e.contains("--allow-empty"),
+            "{e}"
+        );
     }
 
     #[test]

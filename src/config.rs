@@ -24,19 +24,75 @@ pub struct ConfigError {
 pub enum ConfigProblem {
     /// It cannot be read.
     Read(std::io::Error),
-    /// It is not paylint's TOML (toml's words, which name the key and its line).
-    Toml(String),
+    /// It is not paylint's TOML: toml's words (which name the key), and where (1-based line
+    /// and column, with the line's text and how many characters the problem spans).
+    Toml { message: String, at: Option<Place> },
     /// A setting in it cannot be used.
     Setting(SettingError),
 }
 
+/// Where in a configuration file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub line: usize,
+    pub column: usize,
+    /// The line's text, and the problem's width on it in characters (at least 1).
+    pub text: String,
+    pub width: usize,
+}
+
+impl Place {
+    /// The place of the byte range `span` in `text`.
+    fn of(text: &str, span: std::ops::Range<usize>) -> Place {
+        let start = floor_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let end = floor_boundary(text, span.end.clamp(start, line_end));
+        Place {
+            line: text[..line_start].matches('\n').count() + 1,
+            column: text[line_start..start].chars().count() + 1,
+            text: line_text.to_string(),
+            width: text[start..end].chars().count().max(1),
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `bad configuration in FILE: ...` on one line, or for a problem with a place
+/// `bad configuration: FILE:LINE:COLUMN: message`, then the line with a caret under the
+/// problem, each on its own line (as the human report shows findings).
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "bad configuration in {}: ", self.file.display())?;
+        let file = self.file.display();
         match &self.problem {
-            ConfigProblem::Read(e) => write!(f, "cannot read it: {e}"),
-            ConfigProblem::Toml(message) => f.write_str(message),
-            ConfigProblem::Setting(e) => write!(f, "{e}"),
+            ConfigProblem::Read(e) => write!(f, "bad configuration in {file}: cannot read it: {e}"),
+            ConfigProblem::Toml {
+                message,
+                at: Some(at),
+            } => {
+                let number = at.line.to_string();
+                let gutter = " ".repeat(number.len());
+                write!(
+                    f,
+                    "bad configuration: {file}:{}:{}: {message}\n{gutter} |\n{number} | {}\n{gutter} | {}{}",
+                    at.line,
+                    at.column,
+                    at.text,
+                    " ".repeat(at.column - 1),
+                    "^".repeat(at.width)
+                )
+            }
+            ConfigProblem::Toml { message, at: None } => {
+                write!(f, "bad configuration in {file}: {message}")
+            }
+            ConfigProblem::Setting(e) => write!(f, "bad configuration in {file}: {e}"),
         }
     }
 }
@@ -125,6 +181,20 @@ pub enum FailOn {
     #[default]
     Error,
     Warning,
+    /// None: the run exits 0 with findings (`--exit-zero`); 2 still means paylint could not
+    /// do its job.
+    Never,
+}
+
+impl FailOn {
+    /// Do findings with these counts fail the run?
+    pub fn fails(self, errors: usize, warnings: usize) -> bool {
+        match self {
+            FailOn::Error => errors > 0,
+            FailOn::Warning => errors + warnings > 0,
+            FailOn::Never => false,
+        }
+    }
 }
 
 /// The file as written.
@@ -177,6 +247,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The defaults, no file read (`--isolated`): globs are relative to `cwd`.
+    pub fn isolated(cwd: &Path) -> Config {
+        Config {
+            root: cwd.to_path_buf(),
+            ..Config::default()
+        }
+    }
+
     /// `--config FILE`, else `paylint.toml` in the working directory or the nearest folder above
     /// it, else the defaults.
     pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Config, ConfigError> {
@@ -189,10 +267,7 @@ impl Config {
                 return Config::load(&candidate);
             }
         }
-        Ok(Config {
-            root: cwd.to_path_buf(),
-            ..Config::default()
-        })
+        Ok(Config::isolated(cwd))
     }
 
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
@@ -209,8 +284,12 @@ impl Config {
             problem,
         };
         let setting = |e: SettingError| err(ConfigProblem::Setting(e));
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| err(ConfigProblem::Toml(describe_toml_error(&e))))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            err(ConfigProblem::Toml {
+                message: e.message().trim().replace('\n', "; "),
+                at: e.span().map(|span| Place::of(text, span)),
+            })
+        })?;
         let root = file
             .parent()
             .map(|p| {
@@ -417,14 +496,6 @@ fn unknown_rule(id: &str, key: &str) -> SettingError {
 }
 
 /// toml's message, which names the key and its line, on one line.
-fn describe_toml_error(e: &toml::de::Error) -> String {
-    e.to_string()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,9 +590,9 @@ mod tests {
         );
         assert!(msg("surprise = 1\n").contains("surprise"));
         assert!(parse("").is_ok(), "an empty file is the defaults");
-        let e = parse("fail-on = \"never\"\n").unwrap_err();
-        assert!(matches!(e.problem, ConfigProblem::Toml(_)), "{e:?}");
-        assert!(e.to_string().starts_with("bad configuration in "), "{e}");
+        let e = parse("fail-on = \"always\"\n").unwrap_err();
+        assert!(matches!(e.problem, ConfigProblem::Toml { .. }), "{e:?}");
+        assert!(e.to_string().starts_with("bad configuration: "), "{e}");
         let mut c = Config::default();
         assert_eq!(
             c.set_rule("unknown-field").unwrap_err().to_string(),
@@ -534,6 +605,22 @@ mod tests {
     }
 
     #[test]
+    fn a_toml_problem_is_shown_on_its_own_lines_at_its_place() {
+        let e = parse("fail-on = \"error\"\n[rules]\n  unknown-fieldd = \"off\"\nbad = é\n")
+            .unwrap_err();
+        let text = e.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(
+            lines[0].starts_with("bad configuration: ") && lines[0].contains("paylint.toml:4:7: "),
+            "{text}"
+        );
+        assert_eq!(&lines[1..], ["  |", "4 | bad = é", "  |       ^"], "{text}");
+        let e = parse("x = [\n").unwrap_err().to_string();
+        assert!(e.lines().count() >= 4, "{e}");
+    }
+
+    #[test]
     fn discovery_finds_the_nearest_file_above() {
         let t = tempfile::TempDir::new().unwrap();
         let deep = t.path().join("a/b");
@@ -542,6 +629,14 @@ mod tests {
         let c = Config::discover(None, &deep).unwrap();
         assert_eq!(c.file.as_deref(), Some(t.path().join(FILE_NAME).as_path()));
         assert_eq!(c.fail_on, FailOn::Warning);
+        let alone = Config::isolated(&deep);
+        assert_eq!((alone.file, alone.fail_on), (None, FailOn::Error));
+        assert_eq!(
+            parse("fail-on = \"never\"\n").unwrap().fail_on,
+            FailOn::Never
+        );
+        assert!(!FailOn::Never.fails(3, 4));
+        assert!(FailOn::Warning.fails(0, 1) && !FailOn::Error.fails(0, 1));
         let e = Config::discover(Some(&t.path().join("none.toml")), &deep).unwrap_err();
         assert!(matches!(e.problem, ConfigProblem::Read(_)));
     }
