@@ -709,6 +709,9 @@ fn lint_with(
         .finish(out, &summary)
         .and_then(|_| out.flush())
         .map_err(CliError::Report)?;
+    for note in renderer.notes() {
+        let _ = writeln!(notes, "paylint: {note}");
+    }
     let nothing = summary.payloads == 0 && summary.errors == 0 && summary.warnings == 0;
     if nothing && !args.allow_empty {
         return Err(CliError::NothingChecked {

@@ -85,6 +85,93 @@ fn sarif_of_the_corpus_is_valid_sarif_2_1_0() {
     );
 }
 
+/// GitHub code scanning rejects a run with more than 25,000 results: the log keeps 25,000, the
+/// errors first, says what it left out (in the log and on standard error), and stays valid.
+#[test]
+fn sarif_keeps_within_githubs_results_limit_with_the_most_severe() {
+    let dir = TempDir::new().unwrap();
+    // 16,000 warnings (type-mismatch, demoted), then 11,000 errors (unknown-field).
+    let mut text = String::new();
+    for _ in 0..16_000 {
+        text.push_str("{\"groupId\": 1}\n");
+    }
+    for _ in 0..11_000 {
+        text.push_str(&format!("{{\"groupId\": \"{GROUP}\", \"x\": 1}}\n"));
+    }
+    write(dir.path(), "many.ndjson", text);
+    let args = [
+        "many.ndjson",
+        "--rule",
+        "type-mismatch=warning",
+        "--format",
+        "sarif",
+    ];
+    let r = run_in(dir.path(), &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let log: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let kept = results(&log);
+    assert_eq!(kept.len(), 25_000);
+    assert!(kept
+        .iter()
+        .all(|r| r["locations"].as_array().unwrap().len() == 1));
+    let errors = kept.iter().filter(|r| r["level"] == "error").count();
+    assert_eq!(errors, 11_000, "every error is kept");
+    // The warnings kept are the first ones, in report order.
+    let lines: Vec<u64> = kept
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(lines[13_999], 14_000);
+    assert_eq!(lines[14_000], 16_001);
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "warning");
+    assert_eq!(
+        notification["properties"]["resultsLeftOut"],
+        serde_json::json!({"errors": 0, "warnings": 2000})
+    );
+    let note =
+        "paylint: SARIF: 27000 results, more than the 25000 GitHub code scanning accepts in a \
+                run: kept the 25000 most severe (11000 of 11000 errors, 14000 of 16000 warnings), \
+                left out 0 errors and 2000 warnings; --format json or --format jsonl reports every \
+                finding\n";
+    assert_eq!(r.stderr, note);
+    assert_eq!(
+        notification["message"]["text"],
+        note["paylint: ".len()..note.len() - 1]
+    );
+    // Under the limit nothing is said.
+    let r = run_in(
+        dir.path(),
+        &[
+            "many.ndjson",
+            "--format",
+            "sarif",
+            "--rule",
+            "type-mismatch=off",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn sarif_names_the_home_page_and_every_rules_help() {
+    let log = sarif_in(&root(), &["corpus/invalid"], 1);
+    let driver = &log["runs"][0]["tool"]["driver"];
+    let home = driver["informationUri"].as_str().unwrap();
+    assert!(home.starts_with("https://"), "{home}");
+    for rule in driver["rules"].as_array().unwrap() {
+        let help = rule["helpUri"].as_str().unwrap();
+        assert!(help.starts_with(home), "{help}");
+    }
+}
+
 /// The check has teeth: the schema rejects what a code-scanning service would.
 #[test]
 fn the_schema_check_rejects_broken_sarif() {
