@@ -446,11 +446,14 @@ impl From<RunError> for CliError {
     }
 }
 
-/// The environment the run sees: whether stdout is a terminal and whether NO_COLOR is set.
-#[derive(Debug, Clone, Copy, Default)]
+/// The environment the run sees: whether stdout is a terminal, whether NO_COLOR is set, and
+/// the job summary file GitHub Actions gives the step (`GITHUB_STEP_SUMMARY`).
+#[derive(Debug, Clone, Default)]
 pub struct Terminal {
     pub stdout_is_tty: bool,
     pub no_color: bool,
+    /// With `--format github`, a Markdown summary of the run is appended to it.
+    pub github_step_summary: Option<PathBuf>,
 }
 
 /// Runs paylint with parsed arguments, writing its output to `out` and nothing else.
@@ -637,7 +640,9 @@ fn renderer(args: &Args, term: Terminal) -> Box<dyn Renderer> {
         OutputFormat::Jsonl => Box::new(crate::render::jsonl::JsonLines),
         OutputFormat::Sarif => Box::new(crate::render::sarif::Sarif::new()),
         OutputFormat::Junit => Box::new(crate::render::junit::Junit::new()),
-        OutputFormat::Github => Box::new(crate::render::github::Github::new()),
+        OutputFormat::Github => Box::new(
+            crate::render::github::Github::new().with_step_summary(term.github_step_summary),
+        ),
     }
 }
 

@@ -901,3 +901,104 @@ fn github_names_no_file_for_stdin() {
         assert_eq!(c.properties.keys().collect::<Vec<_>>(), ["title"], "{line}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// GitHub Actions job summary
+
+/// With `--format github` and `$GITHUB_STEP_SUMMARY` set, a Markdown summary is appended to
+/// that file (what the step wrote before stays): counts by rule and severity that are the JSON
+/// report's, and the files with the most findings. The annotations on stdout do not change.
+#[test]
+fn github_appends_a_job_summary_to_the_steps_summary_file() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("step-summary.md");
+    std::fs::write(&file, "earlier step\n").unwrap();
+    let env = [("GITHUB_STEP_SUMMARY", file.to_str().unwrap())];
+    let r = run_env(&root(), &["corpus", "--format", "github"], &env);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    let plain = run_in(&root(), &["corpus", "--format", "github"]);
+    assert_eq!(r.stdout, plain.stdout, "the annotations are the same");
+    let md = std::fs::read_to_string(&file).unwrap();
+    let ours = md
+        .strip_prefix("earlier step\n### paylint\n\n")
+        .unwrap_or_else(|| panic!("appended after the earlier step's part:\n{md}"));
+    let report = json(&["corpus"], 1);
+    let (files, payloads, errors, warnings) = summary(&report.report());
+    let failed: BTreeSet<String> = report.diags().iter().map(|d| d.file.clone()).collect();
+    assert!(
+        ours.starts_with(&format!(
+            "{errors} errors, {warnings} warnings in {} of {files} files ({payloads} payloads).\n",
+            failed.len()
+        )),
+        "{ours}"
+    );
+    let mut by_rule: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, usize> = BTreeMap::new();
+    for d in report.diags() {
+        let e = by_rule.entry(d.rule.clone()).or_default();
+        if d.severity == "error" {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+        *by_file.entry(d.file.clone()).or_default() += 1;
+    }
+    for (rule, (e, w)) in &by_rule {
+        assert!(
+            ours.contains(&format!("| `{rule}` | {e} | {w} |\n")),
+            "{rule}:\n{ours}"
+        );
+    }
+    let most = by_file.values().max().unwrap();
+    let rows: Vec<&str> = ours
+        .split("| file | errors | warnings |\n|---|---:|---:|\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(rows.len(), 10.min(by_file.len()));
+    let first: usize = rows[0]
+        .split('|')
+        .skip(2)
+        .take(2)
+        .map(|n| n.trim().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(
+        first, *most,
+        "the first file is one with the most findings: {}",
+        rows[0]
+    );
+
+    // Appended again by a second step; without the variable nothing is written.
+    run_env(&root(), &["corpus/valid", "--format", "github"], &env);
+    let md = std::fs::read_to_string(&file).unwrap();
+    let (files, payloads, _, _) = summary(&json(&["corpus/valid"], 0).report());
+    let clean = format!("### paylint\n\nNo findings in {files} files ({payloads} payloads).\n");
+    assert!(md.ends_with(&clean), "{md}");
+    assert_eq!(md.matches("### paylint").count(), 2);
+    let r = run_env(&root(), &["corpus/valid", "--format", "json"], &env);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        md,
+        "only --format github writes it"
+    );
+}
+
+/// A summary file that cannot be written is said on stderr; the run's outcome stands.
+#[test]
+fn github_says_when_the_job_summary_cannot_be_written() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("no/such/dir/summary.md");
+    let env = [("GITHUB_STEP_SUMMARY", file.to_str().unwrap())];
+    let r = run_env(&root(), &["corpus/valid", "--format", "github"], &env);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr
+            .starts_with("paylint: cannot append the job summary to "),
+        "{}",
+        r.stderr
+    );
+}
