@@ -13,6 +13,37 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// What each exit status means: `--help` and the manual page's EXIT STATUS.
+macro_rules! exit_status_text {
+    () => {
+        "  0  nothing fails the run: no error finding (with --fail-on warning no warning either;
+     with --exit-zero findings of any severity)
+  1  at least one finding fails the run
+  2  paylint could not do its job: bad arguments, a bad configuration, a path that does not
+     exist, a bad catalog or metadata, an internal-error on some file, or no payload found at
+     all (a gate pointed at the wrong folder; --allow-empty where that is expected)
+"
+    };
+}
+
+/// Typical runs: `--help` and the manual page's EXAMPLES.
+macro_rules! examples_text {
+    () => {
+        "  paylint captures/                          lint a folder (exit 1 on error findings)
+  paylint body.json --resource ProvisionPolicyAssignmentItem --direction request
+  paylint captures/ --statistics             the findings, then counts by rule
+  paylint - --format jsonl < captures.ndjson NDJSON on standard input, a finding per line
+  paylint captures/ --format github          annotations, and a job summary in GitHub Actions
+  paylint captures/ --format sarif > paylint.sarif || [ $? -eq 1 ]
+                                             SARIF for code scanning: findings pass, 2 fails
+  paylint captures/ --format junit > paylint-junit.xml
+  paylint captures/ --write-baseline base.json, then paylint captures/ --baseline base.json
+                                             fail only on findings not in the baseline
+  paylint --fix --diff captures/             show the safe fixes; --fix alone writes them
+"
+    };
+}
+
 /// Lint captured API payloads against their resource schemas and operations.
 #[derive(Debug, Parser)]
 #[command(
@@ -20,6 +51,12 @@ use std::path::{Path, PathBuf};
     version,
     about,
     long_about = None,
+    after_long_help = concat!(
+        "Exit status:\n",
+        exit_status_text!(),
+        "\nExamples:\n",
+        examples_text!()
+    ),
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -476,10 +513,7 @@ pub fn run_noting(
             Ok(Status::Clean)
         }
         Some(Command::Manpage) => {
-            let cmd = <Args as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(out)
-                .map_err(CliError::Manpage)?;
+            manpage(out).map_err(CliError::Manpage)?;
             Ok(Status::Clean)
         }
         // LSP's exit status: 0 after a `shutdown` request, 1 when the client exits without one.
@@ -493,6 +527,36 @@ pub fn run_noting(
         }
         None => lint_with(args, term, out, notes),
     }
+}
+
+/// The manual page: clap_mangen's sections, with EXIT STATUS and EXAMPLES (the text `--help`
+/// ends with) in place of its EXTRA section.
+fn manpage(out: &mut dyn Write) -> std::io::Result<()> {
+    let man = clap_mangen::Man::new(<Args as clap::CommandFactory>::command());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    man.render_subcommands_section(out)?;
+    out.write_all(roff_section("EXIT STATUS", exit_status_text!()).as_bytes())?;
+    out.write_all(roff_section("EXAMPLES", examples_text!()).as_bytes())?;
+    man.render_version_section(out)
+}
+
+/// A manual page section holding `text` as written (no filling), escaped for roff.
+fn roff_section(title: &str, text: &str) -> String {
+    let mut roff = format!(".SH \"{title}\"\n.nf\n");
+    for line in text.lines() {
+        let line = line.replace('\\', "\\e").replace('-', "\\-");
+        if line.starts_with('.') || line.starts_with('\'') {
+            roff.push_str("\\&");
+        }
+        roff.push_str(&line);
+        roff.push('\n');
+    }
+    roff.push_str(".fi\n");
+    roff
 }
 
 fn catalog_command(
@@ -945,6 +1009,22 @@ mod tests {
         assert!(out.contains("paylint"), "{out}");
         let (_, out) = run_here(&["manpage"]);
         assert!(out.starts_with(".ie"), "{}", &out[..out.len().min(40)]);
+        let status = out.find(".SH \"EXIT STATUS\"\n.nf\n  0  nothing fails the run");
+        let examples = out.find(".SH \"EXAMPLES\"\n.nf\n  paylint captures/ ");
+        assert!(status.is_some() && examples.is_some(), "{out}");
+        assert!(
+            out.contains("\\-\\-allow\\-empty"),
+            "dashes are escaped for roff"
+        );
+        assert!(!out.contains(".SH EXTRA"), "{out}");
+        assert!(out.find(".SH OPTIONS") < status && status < out.find(".SH VERSION"));
+        let help = <Args as clap::CommandFactory>::command()
+            .render_long_help()
+            .to_string();
+        assert!(
+            help.contains("Exit status:\n  0  ") && help.contains("\nExamples:\n"),
+            "{help}"
+        );
         let (_, out) = run_here(&["catalog", "list", "--filter", "provision"]);
         assert!(
             out.starts_with(
