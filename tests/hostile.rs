@@ -876,7 +876,12 @@ fn a_panic_on_one_file_is_an_internal_error_for_it_and_the_rest_is_checked() {
         .expect("a suite for the file that panicked");
     assert!(suite
         .descendants()
-        .any(|n| n.has_tag_name("failure") && n.attribute("type") == Some("internal-error")));
+        .any(|n| n.has_tag_name("error") && n.attribute("type") == Some("internal-error")));
+    assert_eq!(
+        suite.attribute("errors"),
+        Some("1"),
+        "paylint failing is a JUnit error"
+    );
     assert!(doc
         .descendants()
         .any(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("d/zz-after.json")));
