@@ -13,7 +13,8 @@
 # - over one stream (`--pipe -N`): the findings, in stream order, are those of
 #   `paylint - --format jsonl --stdin-name` but for `payload` (counted within each chunk, as the
 #   README says), including a chunk that starts on a line holding only a byte order mark; with
-#   `--block` parallel prints nothing on stderr, without it it warns; a bad flag makes it fail.
+#   `--block` parallel prints nothing on stderr, without it it warns; a bad flag makes it fail;
+#   a chunk of blank lines passes with the recipe's --allow-empty and fails without it.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -126,6 +127,26 @@ if run_pipe 500 "${pipe_recipe/--format jsonl/--format jsonl --no-such-flag}" 2>
   fail "over a stream: parallel succeeded although paylint exited 2"
 else
   ok "over a stream: a bad flag (paylint exits 2) fails parallel"
+fi
+
+# A chunk of blank lines only holds no payload: the recipe's --allow-empty lets it pass, and
+# without the flag that chunk's paylint exits 2 and fails parallel. The lines hold a space:
+# `--pipe -N` merges an empty line into the chunk after it (`printf '1\n2\n\n\n5\n6\n' | parallel
+# --pipe -N 2 -k cat` gives chunks of 2, 3 and 1 lines), which would shift the chunks' first lines.
+python3 - <<'EOF'
+lines = open("stream.ndjson", "rb").read().split(b"\n")
+open("captures.ndjson", "wb").write(b"\n".join(lines[:500] + [b" "] * 500 + lines[500:1000]) + b"\n")
+EOF
+single - --format jsonl --stdin-name captures.ndjson < captures.ndjson > blank-expected.jsonl
+if run_pipe 500 "$pipe_recipe" 2> blank.err && cmp -s <(no_payload findings.jsonl) <(no_payload blank-expected.jsonl); then
+  ok "over a stream: a chunk of 500 blank lines passes (--allow-empty), the findings those of one run"
+else
+  fail "over a stream: a chunk of blank lines failed the recipe"; head -5 blank.err
+fi
+if run_pipe 500 "${pipe_recipe/ --allow-empty/}" 2> /dev/null > /dev/null; then
+  fail "over a stream: without --allow-empty the blank chunk passed; is this test still telling anything?"
+else
+  ok "over a stream: without --allow-empty the blank chunk (exit 2) fails parallel"
 fi
 
 # Chunks larger than parallel's default 1 MiB block: 40,000 lines in chunks of 10,000 (~1.3 MB).

@@ -12,6 +12,8 @@
 #   stably sorted by line, and load with the job's SCHEMA into a DataFrame, every row whole;
 # - on a folder of 4 files, packed several splits to a partition, each file's findings are those
 #   of one run on that file, named by the file's URI;
+# - a file of blank lines passes (the job runs paylint with --allow-empty), and a paylint.toml in
+#   the executors' scratch folder applies only when named (the job passes --isolated otherwise);
 # - paylint exiting 2 (a bad flag) fails the job, and so does a missing binary (no --files).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -165,6 +167,30 @@ then
   ok "spark.read.schema(SCHEMA).json(OUTPUT): $(tail -1 load.log)"
 else
   fail "the findings do not load with SCHEMA"; tail -20 load.log
+fi
+
+# A split of blank lines only (no payload: paylint would exit 2 without --allow-empty), and a
+# paylint.toml in the executors' scratch folder that turns a rule off: read only when named.
+mkdir blanks
+python3 -c 'import sys; sys.stdout.write("\n" * 20000)' > blanks/blank.ndjson
+head -400 captures.ndjson > blanks/some.ndjson
+printf '[rules]\nunknown-field = "off"\n' > paylint.toml
+uri="file://$work/blanks/some.ndjson"
+"$PAYLINT" - --format jsonl --isolated --stdin-name "$uri" < blanks/some.ndjson > blanks-expected.jsonl || true
+(cd blanks && "$PAYLINT" - --format jsonl --config ../paylint.toml --stdin-name "$uri" < some.ndjson > ../blanks-config.jsonl) || true
+cmp -s blanks-expected.jsonl blanks-config.jsonl && fail "the paylint.toml changes nothing: is this test still telling anything?"
+if submit --files "$PAYLINT,paylint.toml" "$job" blanks blanks-out > blanks.log 2>&1 &&
+  cat blanks-out/part-* > blanks.jsonl &&
+  result=$(compare blanks-expected.jsonl blanks.jsonl "blanks/some.ndjson=$uri"); then
+  ok "a file of blank lines passes (--allow-empty) and a shipped paylint.toml is not read unnamed (--isolated): $result"
+else
+  fail "blank lines or an unnamed paylint.toml: the job failed or its findings differ"; echo "${result:-}"; tail -20 blanks.log
+fi
+if submit --files "$PAYLINT,paylint.toml" "$job" blanks/some.ndjson config-out --name "$uri" -- --config paylint.toml > config.log 2>&1 &&
+  cat config-out/part-* > config.jsonl && result=$(compare blanks-config.jsonl config.jsonl "blanks/some.ndjson=$uri"); then
+  ok "a shipped paylint.toml named with -- --config paylint.toml applies: $result"
+else
+  fail "-- --config paylint.toml: the job failed or its findings differ"; echo "${result:-}"; tail -20 config.log
 fi
 
 if submit --files "$PAYLINT" "$job" captures.ndjson bad-flag -- --no-such-flag > bad-flag.log 2>&1; then

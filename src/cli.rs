@@ -13,6 +13,37 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// What each exit status means: `--help` and the manual page's EXIT STATUS.
+macro_rules! exit_status_text {
+    () => {
+        "  0  nothing fails the run: no error finding (with --fail-on warning no warning either;
+     with --exit-zero findings of any severity)
+  1  at least one finding fails the run
+  2  paylint could not do its job: bad arguments, a bad configuration, a path that does not
+     exist, a bad catalog or metadata, an internal-error on some file, or no payload found at
+     all (a gate pointed at the wrong folder; --allow-empty where that is expected)
+"
+    };
+}
+
+/// Typical runs: `--help` and the manual page's EXAMPLES.
+macro_rules! examples_text {
+    () => {
+        "  paylint captures/                          lint a folder (exit 1 on error findings)
+  paylint body.json --resource ProvisionPolicyAssignmentItem --direction request
+  paylint captures/ --statistics             the findings, then counts by rule
+  paylint - --format jsonl < captures.ndjson NDJSON on standard input, a finding per line
+  paylint captures/ --format github          annotations, and a job summary in GitHub Actions
+  paylint captures/ --format sarif > paylint.sarif || [ $? -eq 1 ]
+                                             SARIF for code scanning: findings pass, 2 fails
+  paylint captures/ --format junit > paylint-junit.xml
+  paylint captures/ --write-baseline base.json, then paylint captures/ --baseline base.json
+                                             fail only on findings not in the baseline
+  paylint --fix --diff captures/             show the safe fixes; --fix alone writes them
+"
+    };
+}
+
 /// Lint captured API payloads against their resource schemas and operations.
 #[derive(Debug, Parser)]
 #[command(
@@ -20,6 +51,12 @@ use std::path::{Path, PathBuf};
     version,
     about,
     long_about = None,
+    after_long_help = concat!(
+        "Exit status:\n",
+        exit_status_text!(),
+        "\nExamples:\n",
+        examples_text!()
+    ),
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -96,6 +133,20 @@ pub struct Args {
     /// Which findings make the exit status 1 (default: error, or the configuration's).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOnArg>,
+
+    /// Exit 0 even with findings (`--fail-on never`); 2 still means paylint could not do its
+    /// job.
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
+
+    /// A run that finds no payload at all exits 0, not 2 (for callers that may run on nothing:
+    /// a hook on files without payloads, a chunk of blank lines).
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Read no configuration file: the defaults and the command line only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 
     /// Report and fail only on findings not recorded in this baseline.
     #[arg(long, value_name = "FILE")]
@@ -227,6 +278,8 @@ impl From<DirectionArg> for Direction {
 pub enum FailOnArg {
     Error,
     Warning,
+    // No finding makes the exit status 1 (as `--exit-zero`).
+    Never,
 }
 
 impl From<FailOnArg> for FailOn {
@@ -234,6 +287,7 @@ impl From<FailOnArg> for FailOn {
         match arg {
             FailOnArg::Error => FailOn::Error,
             FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Never => FailOn::Never,
         }
     }
 }
@@ -323,6 +377,13 @@ pub enum CliError {
         name: String,
         message: String,
     },
+    /// The run found no payload at all (and no finding) in `paths`, which held `files` files
+    /// of a format paylint reads: a gate pointed at the wrong folder. `--allow-empty` lets it
+    /// pass.
+    NothingChecked {
+        paths: Vec<PathBuf>,
+        files: usize,
+    },
     /// A subcommand's output cannot be written.
     Write(std::io::Error),
     Manpage(std::io::Error),
@@ -354,6 +415,36 @@ impl fmt::Display for CliError {
             CliError::Report(e) => write!(f, "cannot write the report: {e}"),
             CliError::Open { path, error } => write!(f, "cannot open {}: {error}", path.display()),
             CliError::Import { name, message } => write!(f, "cannot import {name}: {message}"),
+            CliError::NothingChecked { paths, files } => {
+                let mut shown: Vec<String> = paths
+                    .iter()
+                    .take(3)
+                    .map(|p| match p.to_str() {
+                        Some("-") => "standard input".to_string(),
+                        _ => p.display().to_string(),
+                    })
+                    .collect();
+                if paths.len() > 3 {
+                    shown.push(format!("{} more", paths.len() - 3));
+                }
+                let found = match files {
+                    0 => "no file of a format paylint reads".to_string(),
+                    n => format!(
+                        "{}, no payload in {}",
+                        crate::render::human::count(*n, "file"),
+                        if *n == 1 { "it" } else { "them" }
+                    ),
+                };
+                write!(
+                    f,
+                    "nothing checked in {}: {found} (folders are walked for {}, hidden entries \
+                     skipped; a named file is read whatever its name; `-` reads NDJSON from \
+                     standard input); check the paths, or pass --allow-empty where a run on \
+                     nothing is expected",
+                    shown.join(", "),
+                    READ_EXTENSIONS.join(" ")
+                )
+            }
             CliError::Write(e) => write!(f, "cannot write: {e}"),
             CliError::Manpage(e) => write!(f, "cannot write the manual page: {e}"),
         }
@@ -392,11 +483,14 @@ impl From<RunError> for CliError {
     }
 }
 
-/// The environment the run sees: whether stdout is a terminal and whether NO_COLOR is set.
-#[derive(Debug, Clone, Copy, Default)]
+/// The environment the run sees: whether stdout is a terminal, whether NO_COLOR is set, and
+/// the job summary file GitHub Actions gives the step (`GITHUB_STEP_SUMMARY`).
+#[derive(Debug, Clone, Default)]
 pub struct Terminal {
     pub stdout_is_tty: bool,
     pub no_color: bool,
+    /// With `--format github`, a Markdown summary of the run is appended to it.
+    pub github_step_summary: Option<PathBuf>,
 }
 
 /// Runs paylint with parsed arguments, writing its output to `out` and nothing else.
@@ -419,10 +513,7 @@ pub fn run_noting(
             Ok(Status::Clean)
         }
         Some(Command::Manpage) => {
-            let cmd = <Args as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(out)
-                .map_err(CliError::Manpage)?;
+            manpage(out).map_err(CliError::Manpage)?;
             Ok(Status::Clean)
         }
         // LSP's exit status: 0 after a `shutdown` request, 1 when the client exits without one.
@@ -436,6 +527,36 @@ pub fn run_noting(
         }
         None => lint_with(args, term, out, notes),
     }
+}
+
+/// The manual page: clap_mangen's sections, with EXIT STATUS and EXAMPLES (the text `--help`
+/// ends with) in place of its EXTRA section.
+fn manpage(out: &mut dyn Write) -> std::io::Result<()> {
+    let man = clap_mangen::Man::new(<Args as clap::CommandFactory>::command());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    man.render_subcommands_section(out)?;
+    out.write_all(roff_section("EXIT STATUS", exit_status_text!()).as_bytes())?;
+    out.write_all(roff_section("EXAMPLES", examples_text!()).as_bytes())?;
+    man.render_version_section(out)
+}
+
+/// A manual page section holding `text` as written (no filling), escaped for roff.
+fn roff_section(title: &str, text: &str) -> String {
+    let mut roff = format!(".SH \"{title}\"\n.nf\n");
+    for line in text.lines() {
+        let line = line.replace('\\', "\\e").replace('-', "\\-");
+        if line.starts_with('.') || line.starts_with('\'') {
+            roff.push_str("\\&");
+        }
+        roff.push_str(&line);
+        roff.push('\n');
+    }
+    roff.push_str(".fi\n");
+    roff
 }
 
 fn catalog_command(
@@ -530,16 +651,36 @@ fn list(catalog: &Catalog, filter: Option<&str>, out: &mut dyn Write) -> std::io
     Ok(())
 }
 
-/// The configuration, with the command line's levels, excludes and `--fail-on` merged in.
+/// The extensions a walk takes (`Format::for_walked`), as the user is told them.
+pub const READ_EXTENSIONS: &[&str] = &[
+    ".json",
+    ".http",
+    ".rest",
+    ".md",
+    ".markdown",
+    ".har",
+    ".ndjson",
+    ".jsonl",
+];
+
+/// The configuration (none with `--isolated`), with the command line's levels, excludes and
+/// `--fail-on` (or `--exit-zero`) merged in.
 fn config(args: &Args) -> Result<Config, CliError> {
     let cwd = std::env::current_dir().map_err(CliError::WorkingDirectory)?;
-    let mut config = Config::discover(args.config.as_deref(), &cwd)?;
+    let mut config = if args.isolated {
+        Config::isolated(&cwd)
+    } else {
+        Config::discover(args.config.as_deref(), &cwd)?
+    };
     for spec in &args.rules {
         config.set_rule(spec)?;
     }
     config.add_excludes(&args.excludes)?;
     if let Some(f) = args.fail_on {
         config.fail_on = f.into();
+    }
+    if args.exit_zero {
+        config.fail_on = FailOn::Never;
     }
     Ok(config)
 }
@@ -563,7 +704,9 @@ fn renderer(args: &Args, term: Terminal) -> Box<dyn Renderer> {
         OutputFormat::Jsonl => Box::new(crate::render::jsonl::JsonLines),
         OutputFormat::Sarif => Box::new(crate::render::sarif::Sarif::new()),
         OutputFormat::Junit => Box::new(crate::render::junit::Junit::new()),
-        OutputFormat::Github => Box::new(crate::render::github::Github::new()),
+        OutputFormat::Github => Box::new(
+            crate::render::github::Github::new().with_step_summary(term.github_step_summary),
+        ),
     }
 }
 
@@ -646,6 +789,16 @@ fn lint_with(
         .finish(out, &summary)
         .and_then(|_| out.flush())
         .map_err(CliError::Report)?;
+    for note in renderer.notes() {
+        let _ = writeln!(notes, "paylint: {note}");
+    }
+    let nothing = summary.payloads == 0 && summary.errors == 0 && summary.warnings == 0;
+    if nothing && !args.allow_empty {
+        return Err(CliError::NothingChecked {
+            paths: args.paths.clone(),
+            files: summary.files,
+        });
+    }
     if let Some(path) = &args.write_baseline {
         baseline::write(path, recorded)?;
         if summary.internal_errors == 0 {
@@ -654,7 +807,7 @@ fn lint_with(
     }
     Ok(if summary.internal_errors > 0 {
         Status::Trouble
-    } else if summary.errors > 0 || (fail_on == FailOn::Warning && summary.warnings > 0) {
+    } else if fail_on.fails(summary.errors, summary.warnings) {
         Status::Findings
     } else {
         Status::Clean
@@ -804,12 +957,85 @@ mod tests {
     }
 
     #[test]
+    fn the_extensions_named_are_those_a_walk_takes() {
+        for ext in READ_EXTENSIONS {
+            let name = format!("a{ext}");
+            assert!(
+                crate::input::Format::for_walked(Path::new(&name)).is_some(),
+                "{name}"
+            );
+        }
+        assert!(crate::input::Format::for_walked(Path::new("a.txt")).is_none());
+    }
+
+    #[test]
+    fn exit_zero_passes_findings_and_conflicts_with_fail_on() {
+        let file = "corpus/invalid/unknown-field-groupID.json";
+        let (outcome, _) = run_here(&[file, "--exit-zero", "--format", "jsonl"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        let (outcome, _) = run_here(&[file, "--fail-on", "never", "--format", "jsonl"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        assert!(
+            Args::try_parse_from(["paylint", "x", "--exit-zero", "--fail-on", "error"]).is_err()
+        );
+        assert!(Args::try_parse_from(["paylint", "x", "--isolated", "--config", "c"]).is_err());
+    }
+
+    #[test]
+    fn a_run_on_nothing_is_an_error_unless_allowed() {
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "no payload").unwrap();
+        std::fs::write(dir.path().join("blank.ndjson"), "\n\n").unwrap();
+        let d = dir.path().to_str().unwrap();
+        let (outcome, _) = run_here(&[d, "--format", "jsonl"]);
+        let e = outcome.unwrap_err();
+        assert!(
+            matches!(e, CliError::NothingChecked { files: 1, .. }),
+            "{e:?}"
+        );
+        assert_eq!(exit_status(&Err(e)), 2);
+        let (outcome, _) = run_here(&[d, "--format", "jsonl", "--allow-empty"]);
+        assert_eq!(outcome.unwrap(), Status::Clean);
+        let e = CliError::NothingChecked {
+            paths: vec!["captures".into(), "-".into()],
+            files: 0,
+        }
+        .to_string();
+        assert!(
+            e.starts_with(
+                "nothing checked in captures, standard input: no file of a format paylint reads ("
+            ),
+            "{e}"
+        );
+        assert!(
+            e.contains(".json .http .rest") && e.contains("--allow-empty"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn subcommands_write_their_output() {
         let (outcome, out) = run_here(&["completions", "bash"]);
         assert_eq!(outcome.unwrap(), Status::Clean);
         assert!(out.contains("paylint"), "{out}");
         let (_, out) = run_here(&["manpage"]);
         assert!(out.starts_with(".ie"), "{}", &out[..out.len().min(40)]);
+        let status = out.find(".SH \"EXIT STATUS\"\n.nf\n  0  nothing fails the run");
+        let examples = out.find(".SH \"EXAMPLES\"\n.nf\n  paylint captures/ ");
+        assert!(status.is_some() && examples.is_some(), "{out}");
+        assert!(
+            out.contains("\\-\\-allow\\-empty"),
+            "dashes are escaped for roff"
+        );
+        assert!(!out.contains(".SH EXTRA"), "{out}");
+        assert!(out.find(".SH OPTIONS") < status && status < out.find(".SH VERSION"));
+        let help = <Args as clap::CommandFactory>::command()
+            .render_long_help()
+            .to_string();
+        assert!(
+            help.contains("Exit status:\n  0  ") && help.contains("\nExamples:\n"),
+            "{help}"
+        );
         let (_, out) = run_here(&["catalog", "list", "--filter", "provision"]);
         assert!(
             out.starts_with(

@@ -24,21 +24,128 @@ pub struct ConfigError {
 pub enum ConfigProblem {
     /// It cannot be read.
     Read(std::io::Error),
-    /// It is not paylint's TOML (toml's words, which name the key and its line).
-    Toml(String),
-    /// A setting in it cannot be used.
-    Setting(SettingError),
+    /// It is not paylint's TOML: toml's words (which name the key), and where (1-based line
+    /// and column, with the line's text and how many characters the problem spans).
+    Toml { message: String, at: Option<Place> },
+    /// Settings in it that cannot be used: every one, each where it is written when it can be
+    /// found in the text.
+    Settings(Vec<(SettingError, Option<Place>)>),
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "bad configuration in {}: ", self.file.display())?;
-        match &self.problem {
-            ConfigProblem::Read(e) => write!(f, "cannot read it: {e}"),
-            ConfigProblem::Toml(message) => f.write_str(message),
-            ConfigProblem::Setting(e) => write!(f, "{e}"),
+/// Where in a configuration file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub line: usize,
+    pub column: usize,
+    /// The line's text, and the problem's width on it in characters (at least 1).
+    pub text: String,
+    pub width: usize,
+}
+
+impl Place {
+    /// The place of the byte range `span` in `text`.
+    fn of(text: &str, span: std::ops::Range<usize>) -> Place {
+        let start = floor_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let end = floor_boundary(text, span.end.clamp(start, line_end));
+        Place {
+            line: text[..line_start].matches('\n').count() + 1,
+            column: text[line_start..start].chars().count() + 1,
+            text: line_text.to_string(),
+            width: text[start..end].chars().count().max(1),
         }
     }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `bad configuration in FILE: ...` on one line, or for a problem with a place
+/// `bad configuration: FILE:LINE:COLUMN: message`, then the line with a caret under the
+/// problem; several problems one after the other, each on its own lines (as the human report
+/// shows findings).
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = self.file.display().to_string();
+        match &self.problem {
+            ConfigProblem::Read(e) => write!(f, "bad configuration in {file}: cannot read it: {e}"),
+            ConfigProblem::Toml { message, at } => problem(f, &file, message, at.as_ref()),
+            ConfigProblem::Settings(all) => {
+                for (i, (e, at)) in all.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\n")?;
+                    }
+                    problem(f, &file, &e.to_string(), at.as_ref())?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn problem(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    message: &str,
+    at: Option<&Place>,
+) -> fmt::Result {
+    let Some(at) = at else {
+        return write!(f, "bad configuration in {file}: {message}");
+    };
+    let number = at.line.to_string();
+    let gutter = " ".repeat(number.len());
+    write!(
+        f,
+        "bad configuration: {file}:{}:{}: {message}\n{gutter} |\n{number} | {}\n{gutter} | {}{}",
+        at.line,
+        at.column,
+        at.text,
+        " ".repeat(at.column - 1),
+        "^".repeat(at.width)
+    )
+}
+
+/// Where `word` (a rule id, a glob) is written in `text` as a key (`word =`, `"word" =`) or, for
+/// `Value`, as a string (`"word"`): the first such place.
+fn find_in(text: &str, word: &str, as_: Written) -> Option<Place> {
+    let needle = match as_ {
+        Written::Key => word.to_string(),
+        Written::Value => format!("\"{word}\""),
+    };
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&needle).map(|i| i + from) {
+        from = i + needle.len();
+        let before = text[..i].chars().next_back();
+        let after = text[from..].trim_start_matches('"').trim_start();
+        let ok = match as_ {
+            Written::Key => {
+                matches!(before, None | Some(' ' | '\t' | '\n' | '{' | ',' | '"'))
+                    && after.starts_with('=')
+            }
+            Written::Value => true,
+        };
+        if ok {
+            let start = if before == Some('"') { i - 1 } else { i };
+            return Some(Place::of(
+                text,
+                start..from + usize::from(before == Some('"')),
+            ));
+        }
+    }
+    None
+}
+
+/// How a setting is written in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Key,
+    Value,
 }
 
 impl std::error::Error for ConfigError {}
@@ -125,6 +232,20 @@ pub enum FailOn {
     #[default]
     Error,
     Warning,
+    /// None: the run exits 0 with findings (`--exit-zero`); 2 still means paylint could not
+    /// do its job.
+    Never,
+}
+
+impl FailOn {
+    /// Do findings with these counts fail the run?
+    pub fn fails(self, errors: usize, warnings: usize) -> bool {
+        match self {
+            FailOn::Error => errors > 0,
+            FailOn::Warning => errors + warnings > 0,
+            FailOn::Never => false,
+        }
+    }
 }
 
 /// The file as written.
@@ -177,6 +298,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The defaults, no file read (`--isolated`): globs are relative to `cwd`.
+    pub fn isolated(cwd: &Path) -> Config {
+        Config {
+            root: cwd.to_path_buf(),
+            ..Config::default()
+        }
+    }
+
     /// `--config FILE`, else `paylint.toml` in the working directory or the nearest folder above
     /// it, else the defaults.
     pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Config, ConfigError> {
@@ -189,10 +318,7 @@ impl Config {
                 return Config::load(&candidate);
             }
         }
-        Ok(Config {
-            root: cwd.to_path_buf(),
-            ..Config::default()
-        })
+        Ok(Config::isolated(cwd))
     }
 
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
@@ -208,9 +334,27 @@ impl Config {
             file: file.to_path_buf(),
             problem,
         };
-        let setting = |e: SettingError| err(ConfigProblem::Setting(e));
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| err(ConfigProblem::Toml(describe_toml_error(&e))))?;
+        let mut problems: Vec<(SettingError, Option<Place>)> = Vec::new();
+        let mut note = |e: SettingError| {
+            let at = match &e {
+                SettingError::UnknownRule { id, .. } => find_in(text, id, Written::Key),
+                SettingError::Glob {
+                    error:
+                        GlobError {
+                            pattern: Some(p), ..
+                        },
+                    ..
+                } => find_in(text, p, Written::Value),
+                _ => None,
+            };
+            problems.push((e, at));
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            err(ConfigProblem::Toml {
+                message: e.message().trim().replace('\n', "; "),
+                at: e.span().map(|span| Place::of(text, span)),
+            })
+        })?;
         let root = file
             .parent()
             .map(|p| {
@@ -226,35 +370,45 @@ impl Config {
         let root = std::fs::canonicalize(&root)
             .or_else(|_| std::path::absolute(&root).map(|p| normalize(&p)))
             .unwrap_or(root);
-        let globs = |key: &str, patterns: &[String]| -> Result<Option<GlobSet>, ConfigError> {
+        let mut globs = |key: &str, patterns: &[String]| -> Option<GlobSet> {
             if patterns.is_empty() {
-                return Ok(None);
+                return None;
             }
-            build_globs(patterns).map(Some).map_err(|error| {
-                let key = key.to_string();
-                setting(SettingError::Glob { key, error })
-            })
+            build_globs(patterns)
+                .map_err(|error| {
+                    let key = key.to_string();
+                    note(SettingError::Glob { key, error })
+                })
+                .ok()
         };
+        let include = globs("include", &raw.include);
+        let exclude = globs("exclude", &raw.exclude);
         let mut overrides = Vec::new();
         for (i, o) in raw.overrides.iter().enumerate() {
             let key = format!("overrides[{i}]");
             let set = build_globs(&o.files).map_err(|error| {
                 let key = format!("{key}.files");
-                setting(SettingError::Glob { key, error })
-            })?;
-            let levels = rule_levels(&o.rules, &format!("{key}.rules")).map_err(setting)?;
-            overrides.push((set, levels));
+                note(SettingError::Glob { key, error })
+            });
+            let levels = rule_levels(&o.rules, &format!("{key}.rules"), &mut note);
+            if let Ok(set) = set {
+                overrides.push((set, levels));
+            }
+        }
+        let rules = rule_levels(&raw.rules, "rules", &mut note);
+        if !problems.is_empty() {
+            return Err(err(ConfigProblem::Settings(problems)));
         }
         Ok(Config {
             file: Some(file.to_path_buf()),
             fail_on: raw.fail_on.unwrap_or_default(),
-            include: globs("include", &raw.include)?,
-            exclude: globs("exclude", &raw.exclude)?,
+            include,
+            exclude,
             exclude_patterns: raw.exclude.clone(),
             schemas: raw.schemas.iter().map(|s| root.join(s)).collect(),
             metadata: raw.metadata.as_ref().map(|m| root.join(m)),
             service_roots: raw.service_root.clone(),
-            rules: rule_levels(&raw.rules, "rules").map_err(setting)?,
+            rules,
             overrides,
             root,
         })
@@ -395,18 +549,22 @@ fn build_globs(patterns: &[String]) -> Result<GlobSet, GlobError> {
     })
 }
 
+/// The levels of the rules paylint knows; each unknown id goes to `note`.
 fn rule_levels(
     raw: &BTreeMap<String, Level>,
     key: &str,
-) -> Result<BTreeMap<Rule, Level>, SettingError> {
-    raw.iter()
-        .map(|(id, level)| {
-            Ok((
-                Rule::from_id(id).ok_or_else(|| unknown_rule(id, key))?,
-                *level,
-            ))
-        })
-        .collect()
+    note: &mut dyn FnMut(SettingError),
+) -> BTreeMap<Rule, Level> {
+    let mut levels = BTreeMap::new();
+    for (id, level) in raw {
+        match Rule::from_id(id) {
+            Some(rule) => {
+                levels.insert(rule, *level);
+            }
+            None => note(unknown_rule(id, key)),
+        }
+    }
+    levels
 }
 
 fn unknown_rule(id: &str, key: &str) -> SettingError {
@@ -414,15 +572,6 @@ fn unknown_rule(id: &str, key: &str) -> SettingError {
         key: key.to_string(),
         id: id.to_string(),
     }
-}
-
-/// toml's message, which names the key and its line, on one line.
-fn describe_toml_error(e: &toml::de::Error) -> String {
-    e.to_string()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
@@ -519,9 +668,9 @@ mod tests {
         );
         assert!(msg("surprise = 1\n").contains("surprise"));
         assert!(parse("").is_ok(), "an empty file is the defaults");
-        let e = parse("fail-on = \"never\"\n").unwrap_err();
-        assert!(matches!(e.problem, ConfigProblem::Toml(_)), "{e:?}");
-        assert!(e.to_string().starts_with("bad configuration in "), "{e}");
+        let e = parse("fail-on = \"always\"\n").unwrap_err();
+        assert!(matches!(e.problem, ConfigProblem::Toml { .. }), "{e:?}");
+        assert!(e.to_string().starts_with("bad configuration: "), "{e}");
         let mut c = Config::default();
         assert_eq!(
             c.set_rule("unknown-field").unwrap_err().to_string(),
@@ -534,6 +683,53 @@ mod tests {
     }
 
     #[test]
+    fn a_toml_problem_is_shown_on_its_own_lines_at_its_place() {
+        let e = parse("fail-on = \"error\"\n[rules]\n  unknown-fieldd = \"off\"\nbad = é\n")
+            .unwrap_err();
+        let text = e.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(
+            lines[0].starts_with("bad configuration: ") && lines[0].contains("paylint.toml:4:7: "),
+            "{text}"
+        );
+        assert_eq!(&lines[1..], ["  |", "4 | bad = é", "  |       ^"], "{text}");
+        let e = parse("x = [\n").unwrap_err().to_string();
+        assert!(e.lines().count() >= 4, "{e}");
+    }
+
+    #[test]
+    fn every_bad_setting_is_shown_at_its_place() {
+        let text = "include = [\"a[\"]\n[rules]\nunknown-field = \"off\"\nno-such = \"off\"\n\
+                    [[overrides]]\nfiles = [\"x\"]\nrules = { \"nope\" = \"off\" }\n";
+        let e = parse(text).unwrap_err();
+        let ConfigProblem::Settings(all) = &e.problem else {
+            panic!("{e:?}")
+        };
+        assert_eq!(all.len(), 3, "{e}");
+        let places: Vec<(usize, usize)> = all
+            .iter()
+            .map(|(_, at)| at.as_ref().map(|a| (a.line, a.column)).unwrap())
+            .collect();
+        // include, then overrides, then rules: in the order the file is checked.
+        assert_eq!(places, [(1, 12), (7, 11), (4, 1)], "{e}");
+        let shown = e.to_string();
+        let heads: Vec<&str> = shown
+            .lines()
+            .filter(|l| l.starts_with("bad configuration"))
+            .collect();
+        assert_eq!(heads.len(), 3, "{shown}");
+        assert!(
+            heads[2].contains("paylint.toml:4:1: `rules`: unknown rule `no-such`"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\n7 | rules = { \"nope\" = \"off\" }\n  |           ^^^^^^\n"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn discovery_finds_the_nearest_file_above() {
         let t = tempfile::TempDir::new().unwrap();
         let deep = t.path().join("a/b");
@@ -542,6 +738,14 @@ mod tests {
         let c = Config::discover(None, &deep).unwrap();
         assert_eq!(c.file.as_deref(), Some(t.path().join(FILE_NAME).as_path()));
         assert_eq!(c.fail_on, FailOn::Warning);
+        let alone = Config::isolated(&deep);
+        assert_eq!((alone.file, alone.fail_on), (None, FailOn::Error));
+        assert_eq!(
+            parse("fail-on = \"never\"\n").unwrap().fail_on,
+            FailOn::Never
+        );
+        assert!(!FailOn::Never.fails(3, 4));
+        assert!(FailOn::Warning.fails(0, 1) && !FailOn::Error.fails(0, 1));
         let e = Config::discover(Some(&t.path().join("none.toml")), &deep).unwrap_err();
         assert!(matches!(e.problem, ConfigProblem::Read(_)));
     }

@@ -17,6 +17,9 @@ fn main() {
     let term = cli::Terminal {
         stdout_is_tty: stdout.is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        github_step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from),
     };
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let outcome = cli::run_noting(args, term, &mut out, &mut std::io::stderr());

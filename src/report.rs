@@ -125,6 +125,8 @@ impl FileReport {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub files: usize,
+    /// Files with at least one finding (a stream reported in parts counts once).
+    pub files_with_findings: usize,
     pub payloads: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -141,13 +143,20 @@ pub struct Summary {
     pub bodies: Bodies,
     /// Entries of browser captures skipped as no API calls (images, scripts, other hosts).
     pub skipped_entries: usize,
+    /// The file being counted (reported in parts) has had a finding in an earlier part.
+    open_file_found: bool,
 }
 
 impl Summary {
     /// Counts one report in.
     pub fn add(&mut self, report: &FileReport) {
-        if !report.continuation {
+        let found = self.open_file_found || !report.diagnostics.is_empty();
+        if report.continuation {
+            self.open_file_found = found;
+        } else {
             self.files += 1;
+            self.files_with_findings += usize::from(found);
+            self.open_file_found = false;
         }
         self.fixes += report.fixes;
         self.files_fixed += usize::from(report.fixes > 0);
@@ -205,9 +214,19 @@ mod tests {
             "a stream reported in parts is one file"
         );
         assert_eq!((summary.fixes, summary.files_fixed), (2, 1));
+        assert_eq!(summary.files_with_findings, 1, "counted once");
         assert_eq!(summary.internal_errors, 1);
         assert_eq!(summary.by_rule["unknown-field"], 1);
         assert_eq!(summary.by_rule.len(), 3);
+        let mut clean = FileReport::new("b.json".into());
+        clean.payloads = 1;
+        summary.add(&clean);
+        let mut streamed = FileReport::new("c.ndjson".into());
+        streamed.continuation = true;
+        streamed.diagnostics = vec![finding(Rule::UnknownField, Severity::Error)];
+        summary.add(&streamed);
+        summary.add(&FileReport::new("c.ndjson".into()));
+        assert_eq!((summary.files, summary.files_with_findings), (3, 2));
     }
 
     #[test]

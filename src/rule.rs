@@ -8,6 +8,13 @@
 
 use std::fmt;
 
+/// The project's home page (`homepage` in Cargo.toml): SARIF's `informationUri`.
+pub const HOMEPAGE: &str = env!("CARGO_PKG_HOMEPAGE");
+
+/// Where the rules are documented: SARIF's `helpUri` of every rule and the language server's
+/// diagnostic links.
+pub const RULES_URL: &str = concat!(env!("CARGO_PKG_HOMEPAGE"), "/blob/main/README.md#rules");
+
 /// Calls `$then!` with the list of rules: `Variant module "id"`, one per line, in the order
 /// reports sort them and SARIF lists them. Adding a rule is a line here and its file
 /// `rules/<module>.rs`; an id, once released, is never renamed.

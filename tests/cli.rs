@@ -183,7 +183,7 @@ fn exit_0_when_clean_or_only_warnings() {
     let n = corpus_files("valid");
     assert_eq!(
         r.stdout,
-        format!("{n} files, {n} payloads: 0 errors, 0 warnings\n")
+        format!("no findings in {n} files ({n} payloads)\n")
     );
     assert_eq!(r.stderr, "");
     let r = run(&[
@@ -192,9 +192,9 @@ fn exit_0_when_clean_or_only_warnings() {
         "never",
     ]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert!(r
-        .stdout
-        .ends_with("1 files, 1 payloads: 0 errors, 1 warnings\n"));
+    assert!(r.stdout.ends_with(
+        "0 errors, 1 warning in 1 of 1 file (1 payload); --statistics for counts by rule\n"
+    ));
 }
 
 #[test]
@@ -508,7 +508,7 @@ corpus/invalid/read-only-field-id-in-request.request.json:2:3: warning[read-only
    "groupId": "b7a4e2f0-3c1d-4a5b-9e8f-0123456789ab"
  }
 
-4 files, 4 payloads: 3 errors, 1 warnings
+3 errors, 1 warning in 3 of 4 files (4 payloads); --statistics for counts by rule
 "##;
 
 #[test]
@@ -547,7 +547,7 @@ corpus/invalid/wrong-odata-type-case.json:2:3: error[wrong-odata-type]: `@odata.
   |   ^^^^^^^^^^^^^
   = help: it differs only in case; OData type names are case-sensitive
 
-2 files, 2 payloads: 2 errors, 0 warnings
+2 errors, 0 warnings in 2 of 2 files (2 payloads); --statistics for counts by rule
 "##;
     assert_eq!(r.code, 1);
     assert_eq!(r.stdout, expected);
@@ -566,7 +566,7 @@ fn human_report_snapshot_of_tabs_crlf_and_bom() {
     ]);
     // Columns count characters (a tab is one); the source line shows a tab as one space so the
     // caret lines up; the diff keeps the tabs and drops the CRs.
-    let expected = "corpus/valid/bom-crlf-tabs.json:3:2: warning[read-only-field]: `id` is read-only and should not be sent in the ProvisionPolicyAssignmentItem request body\n  |\n3 |  \"id\": \"1648c92d-c92d-1648-2dc9-48162dc94816\"\n  |  ^^^^\n  = help: remove `id`; the service sets it\n\n--- corpus/valid/bom-crlf-tabs.json (as captured)\n+++ corpus/valid/bom-crlf-tabs.json (conformant)\n@@ -1,4 +1,3 @@\n {\n-\t\"groupId\": \"b7a4e2f0-3c1d-4a5b-9e8f-0123456789ab\",\n-\t\"id\": \"1648c92d-c92d-1648-2dc9-48162dc94816\"\n+\t\"groupId\": \"b7a4e2f0-3c1d-4a5b-9e8f-0123456789ab\"\n }\n\n1 files, 1 payloads: 0 errors, 1 warnings\n";
+    let expected = "corpus/valid/bom-crlf-tabs.json:3:2: warning[read-only-field]: `id` is read-only and should not be sent in the ProvisionPolicyAssignmentItem request body\n  |\n3 |  \"id\": \"1648c92d-c92d-1648-2dc9-48162dc94816\"\n  |  ^^^^\n  = help: remove `id`; the service sets it\n\n--- corpus/valid/bom-crlf-tabs.json (as captured)\n+++ corpus/valid/bom-crlf-tabs.json (conformant)\n@@ -1,4 +1,3 @@\n {\n-\t\"groupId\": \"b7a4e2f0-3c1d-4a5b-9e8f-0123456789ab\",\n-\t\"id\": \"1648c92d-c92d-1648-2dc9-48162dc94816\"\n+\t\"groupId\": \"b7a4e2f0-3c1d-4a5b-9e8f-0123456789ab\"\n }\n\n0 errors, 1 warning in 1 of 1 file (1 payload); --statistics for counts by rule\n";
     assert_eq!(r.code, 0);
     assert_eq!(r.stdout, expected);
 }
@@ -592,9 +592,14 @@ fn human_report_lines_have_the_path_line_column_severity_rule_shape() {
         assert!(line.contains(message), "{line} vs {message}");
     }
     let (files, payloads, errors, warnings) = summary(&json.report());
+    let failed: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
     assert_eq!(
         r.stdout.lines().last().unwrap(),
-        format!("{files} files, {payloads} payloads: {errors} errors, {warnings} warnings")
+        format!(
+            "{errors} errors, {warnings} warnings in {} of {files} files ({payloads} payloads); \
+             --statistics for counts by rule",
+            failed.len()
+        )
     );
 }
 
@@ -800,9 +805,9 @@ fn one_hundred_thousand_nested_brackets_are_invalid_json_not_a_crash() {
         let human = run_in(t.path(), &[file, "--color", "never"]);
         assert_eq!(human.code, 1, "{}", human.stderr);
         assert!(human.stdout.contains("error[invalid-json]"));
-        assert!(human
-            .stdout
-            .ends_with("1 files, 1 payloads: 1 errors, 0 warnings\n"));
+        assert!(human.stdout.ends_with(
+            "1 error, 0 warnings in 1 of 1 file (1 payload); --statistics for counts by rule\n"
+        ));
     }
 }
 

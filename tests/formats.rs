@@ -49,6 +49,21 @@ fn lint(dir: &Path, name: &str, text: impl AsRef<[u8]>, code: i32) -> Run {
     json_in(dir, &[name], code)
 }
 
+/// [`lint`] of a file that holds no payload: exit 2 (nothing checked) but with
+/// `--allow-empty`, whose run is returned.
+fn lint_empty(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> Run {
+    write(dir, name, text);
+    let refused = json_in(dir, &[name], 2);
+    assert!(
+        refused.stderr.starts_with(&format!(
+            "paylint: nothing checked in {name}: 1 file, no payload in it ("
+        )),
+        "{}",
+        refused.stderr
+    );
+    json_in(dir, &[name, "--allow-empty"], 0)
+}
+
 /// 1-based line and column (in characters) of byte `offset` of `text`.
 fn line_col(text: &str, offset: usize) -> (u64, u64) {
     let before = &text[..offset];
@@ -253,7 +268,14 @@ fn named_files_with_other_extensions_are_sniffed_by_content() {
         std::fs::create_dir_all(&sub).unwrap();
         std::fs::copy(dir.join(name), sub.join(name)).unwrap();
     }
-    let run = json_in(dir, &["sub"], 0);
+    let run = json_in(dir, &["sub"], 2);
+    assert!(
+        run.stderr
+            .starts_with("paylint: nothing checked in sub: no file of a format paylint reads ("),
+        "{}",
+        run.stderr
+    );
+    let run = json_in(dir, &["sub", "--allow-empty"], 0);
     assert_eq!(summary(&run.report()), (0, 0, 0, 0));
 }
 
@@ -299,9 +321,9 @@ fn a_json_file_holding_an_empty_har_is_read_as_har() {
     let t = TempDir::new().unwrap();
     let har =
         r#"{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": []}}"#;
-    let as_har = lint(t.path(), "empty.har", har, 0);
+    let as_har = lint_empty(t.path(), "empty.har", har);
     assert_eq!(summary(&as_har.report()), (1, 0, 0, 0));
-    let as_json = lint(t.path(), "empty.json", har, 0);
+    let as_json = lint_empty(t.path(), "empty.json", har);
     assert_eq!(found(&as_json), vec![]);
     assert_eq!(summary(&as_json.report()), (1, 0, 0, 0));
 }
@@ -1471,12 +1493,21 @@ fn ndjson_on_stdin_is_the_same_as_a_file() {
     assert_eq!(run.code, 1);
     assert_eq!(found(&run), stream_expect(&text));
 
-    // A clean stream exits 0; an empty one too, with no payloads.
+    // A clean stream exits 0; an empty one is nothing checked (2), unless allowed.
     let clean = fill("{\"groupId\": \"%G%\"}\n\n{\"method\": \"PATCH\", \"url\": \"%P%\", \"status\": 200, \"body\": {\"id\": \"a\", \"groupId\": \"%G%\"}}\n");
     let run = run_stdin(t.path(), &["-", "--format", "json"], clean.as_bytes());
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(summary(&run.report()), (1, 2, 0, 0));
-    let run = run_stdin(t.path(), &["-", "--format", "json"], b"");
+    let run = run_stdin(t.path(), &["-", "--format", "json"], b"\n\n");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("paylint: nothing checked in standard input: 1 file, no payload in it"),
+        "{}",
+        run.stderr
+    );
+    let allowed = ["-", "--format", "json", "--allow-empty"];
+    let run = run_stdin(t.path(), &allowed, b"");
     assert_eq!(run.code, 0);
     assert_eq!(summary(&run.report()), (1, 0, 0, 0));
 
@@ -1745,7 +1776,7 @@ fn malformed_inputs_of_every_format_exit_1_with_findings() {
 }
 
 #[test]
-fn empty_and_blank_captures_are_clean_with_no_payloads() {
+fn empty_and_blank_captures_hold_no_payload_and_pass_only_with_allow_empty() {
     let t = TempDir::new().unwrap();
     for (name, text) in [
         ("empty.http", ""),
@@ -1762,7 +1793,7 @@ fn empty_and_blank_captures_are_clean_with_no_payloads() {
             r#"{"log": {"version": "1.2", "entries": []}}"#,
         ),
     ] {
-        let run = lint(t.path(), name, text, 0);
+        let run = lint_empty(t.path(), name, text);
         assert_eq!(summary(&run.report()), (1, 0, 0, 0), "{name}");
     }
 }

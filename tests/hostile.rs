@@ -318,7 +318,7 @@ fn every_hostile_body_gives_its_own_finding_and_the_other_files_are_checked() {
         .contains("d/invalid.json:1:18: error[unknown-field]"));
     let last = r.stdout.lines().last().unwrap();
     assert!(
-        last.starts_with(&format!("{} files, ", cases.len() + 2)),
+        last.contains(&format!(" of {} files (", cases.len() + 2)),
         "{last}"
     );
 }
@@ -416,7 +416,7 @@ fn a_five_megabyte_body_is_one_finding_and_a_short_diff() {
          -      \"displayName\": \"Item number 49999\",\n\
          -      \"description\": \"padding, so that the body is well over five megabytes\",\n\
          -      \"value\": 49999\n-    }}\n-  ]\n+  \"groupId\": \"g\"\n }}\n\n\
-         1 files, 1 payloads: 1 errors, 0 warnings\n",
+         1 error, 0 warnings in 1 of 1 file (1 payload); --statistics for counts by rule\n",
         thousands(lines - 3 - 10)
     );
     assert!(r.stdout.ends_with(&want), "{}", r.stdout);
@@ -848,9 +848,9 @@ fn a_panic_on_one_file_is_an_internal_error_for_it_and_the_rest_is_checked() {
     assert!(r
         .stdout
         .contains("d/zz-after.json:1:18: error[unknown-field]"));
-    assert!(r
-        .stdout
-        .ends_with("5 files, 4 payloads: 4 errors, 0 warnings\n"));
+    assert!(r.stdout.ends_with(
+        "4 errors, 0 warnings in 4 of 5 files (4 payloads); --statistics for counts by rule\n"
+    ));
 
     let r = run_panicking(&t, "boom.json", &["d", "--format", "sarif"]);
     assert_eq!(r.code, 2);
@@ -876,7 +876,12 @@ fn a_panic_on_one_file_is_an_internal_error_for_it_and_the_rest_is_checked() {
         .expect("a suite for the file that panicked");
     assert!(suite
         .descendants()
-        .any(|n| n.has_tag_name("failure") && n.attribute("type") == Some("internal-error")));
+        .any(|n| n.has_tag_name("error") && n.attribute("type") == Some("internal-error")));
+    assert_eq!(
+        suite.attribute("errors"),
+        Some("1"),
+        "paylint failing is a JUnit error"
+    );
     assert!(doc
         .descendants()
         .any(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("d/zz-after.json")));
@@ -1319,7 +1324,7 @@ fn twenty_thousand_findings_on_one_minified_line_give_a_human_report_in_linear_t
         .collect();
     assert_eq!(heads.len(), FIELDS);
     assert!(r.stdout.ends_with(&format!(
-        "1 files, 1 payloads: {FIELDS} errors, 0 warnings\n"
+        "{FIELDS} errors, 0 warnings in 1 of 1 file (1 payload); --statistics for counts by rule\n"
     )));
     // Every source line is cut to its window, and the last finding's caret sits under its key.
     for &at in &heads {

@@ -85,6 +85,93 @@ fn sarif_of_the_corpus_is_valid_sarif_2_1_0() {
     );
 }
 
+/// GitHub code scanning rejects a run with more than 25,000 results: the log keeps 25,000, the
+/// errors first, says what it left out (in the log and on standard error), and stays valid.
+#[test]
+fn sarif_keeps_within_githubs_results_limit_with_the_most_severe() {
+    let dir = TempDir::new().unwrap();
+    // 16,000 warnings (type-mismatch, demoted), then 11,000 errors (unknown-field).
+    let mut text = String::new();
+    for _ in 0..16_000 {
+        text.push_str("{\"groupId\": 1}\n");
+    }
+    for _ in 0..11_000 {
+        text.push_str(&format!("{{\"groupId\": \"{GROUP}\", \"x\": 1}}\n"));
+    }
+    write(dir.path(), "many.ndjson", text);
+    let args = [
+        "many.ndjson",
+        "--rule",
+        "type-mismatch=warning",
+        "--format",
+        "sarif",
+    ];
+    let r = run_in(dir.path(), &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let log: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let kept = results(&log);
+    assert_eq!(kept.len(), 25_000);
+    assert!(kept
+        .iter()
+        .all(|r| r["locations"].as_array().unwrap().len() == 1));
+    let errors = kept.iter().filter(|r| r["level"] == "error").count();
+    assert_eq!(errors, 11_000, "every error is kept");
+    // The warnings kept are the first ones, in report order.
+    let lines: Vec<u64> = kept
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(lines[13_999], 14_000);
+    assert_eq!(lines[14_000], 16_001);
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "warning");
+    assert_eq!(
+        notification["properties"]["resultsLeftOut"],
+        serde_json::json!({"errors": 0, "warnings": 2000})
+    );
+    let note =
+        "paylint: SARIF: 27000 results, more than the 25000 GitHub code scanning accepts in a \
+                run: kept the 25000 most severe (11000 of 11000 errors, 14000 of 16000 warnings), \
+                left out 0 errors and 2000 warnings; --format json or --format jsonl reports every \
+                finding\n";
+    assert_eq!(r.stderr, note);
+    assert_eq!(
+        notification["message"]["text"],
+        note["paylint: ".len()..note.len() - 1]
+    );
+    // Under the limit nothing is said.
+    let r = run_in(
+        dir.path(),
+        &[
+            "many.ndjson",
+            "--format",
+            "sarif",
+            "--rule",
+            "type-mismatch=off",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn sarif_names_the_home_page_and_every_rules_help() {
+    let log = sarif_in(&root(), &["corpus/invalid"], 1);
+    let driver = &log["runs"][0]["tool"]["driver"];
+    let home = driver["informationUri"].as_str().unwrap();
+    assert!(home.starts_with("https://"), "{home}");
+    for rule in driver["rules"].as_array().unwrap() {
+        let help = rule["helpUri"].as_str().unwrap();
+        assert!(help.starts_with(home), "{help}");
+    }
+}
+
 /// The check has teeth: the schema rejects what a code-scanning service would.
 #[test]
 fn the_schema_check_rejects_broken_sarif() {
@@ -337,11 +424,30 @@ fn elements<'a, 'i>(
         .filter(move |n| n.is_element() && n.tag_name().name() == name)
 }
 
-/// Checks the JUnit structure (the elements and attributes CI services read, nothing else) and
-/// returns, per suite name, its test cases: `(name, [(failure type, message)], system-out)`.
-type Case = (String, Vec<(String, String)>, Option<String>);
+/// One test case as a CI service reads it: its name, its one `<failure>` or `<error>` (element
+/// name, `type`, `message`), and its `<system-out>`.
+#[derive(Debug, Clone, PartialEq)]
+struct Case {
+    name: String,
+    outcome: Option<(String, String, String)>,
+    out: Option<String>,
+}
 
-fn junit_suites(xml: &str) -> BTreeMap<String, (usize, usize, Vec<Case>)> {
+/// A suite: `tests`, `failures` and `errors` as written, and its cases.
+#[derive(Debug)]
+struct Suite {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    cases: Vec<Case>,
+}
+
+/// Checks the JUnit structure (the elements and attributes CI services read, nothing else) and
+/// returns the suites by name. Every test case holds at most one `<failure>` or `<error>`, so the
+/// two ways consumers count failures (`<failure>` elements, as Jenkins' totals do, and failing
+/// test cases, as the attributes do) agree, and a viewer that shows only a test case's first
+/// failure (Jenkins, Azure DevOps) shows every finding.
+fn junit_suites(xml: &str) -> BTreeMap<String, Suite> {
     let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
@@ -349,116 +455,239 @@ fn junit_suites(xml: &str) -> BTreeMap<String, (usize, usize, Vec<Case>)> {
     for suite in root.children().filter(|n| n.is_element()) {
         assert_eq!(suite.tag_name().name(), "testsuite");
         let name = attr(suite, "name").to_string();
-        let (tests, failures) = (count(suite, "tests"), count(suite, "failures"));
-        assert_eq!(count(suite, "errors"), 0);
         let mut cases = Vec::new();
-        let mut failing = 0;
-        for (k, case) in suite.children().filter(|n| n.is_element()).enumerate() {
+        let (mut failure_elements, mut error_elements) = (0, 0);
+        let mut names = BTreeSet::new();
+        for case in suite.children().filter(|n| n.is_element()) {
             assert_eq!(case.tag_name().name(), "testcase");
-            assert_eq!(attr(case, "name"), format!("payload {k}"));
             assert_eq!(attr(case, "classname"), name);
+            let case_name = attr(case, "name").to_string();
+            assert!(
+                names.insert(case_name.clone()),
+                "{name}: two cases named {case_name}"
+            );
             for child in case.children().filter(|n| n.is_element()) {
                 assert!(
-                    ["failure", "system-out"].contains(&child.tag_name().name()),
+                    ["failure", "error", "system-out"].contains(&child.tag_name().name()),
                     "{child:?}"
                 );
             }
-            let fails: Vec<(String, String)> = elements(case, "failure")
-                .map(|f| (attr(f, "type").to_string(), attr(f, "message").to_string()))
+            let outcomes: Vec<(String, String, String)> = case
+                .children()
+                .filter(|n| n.is_element() && ["failure", "error"].contains(&n.tag_name().name()))
+                .map(|f| {
+                    (
+                        f.tag_name().name().to_string(),
+                        attr(f, "type").to_string(),
+                        attr(f, "message").to_string(),
+                    )
+                })
                 .collect();
-            failing += usize::from(!fails.is_empty());
+            assert!(outcomes.len() <= 1, "{name} {case_name}: {outcomes:?}");
+            failure_elements += elements(case, "failure").count();
+            error_elements += elements(case, "error").count();
             let out: Vec<&str> = elements(case, "system-out")
                 .map(|n| n.text().unwrap_or(""))
                 .collect();
             assert!(out.len() <= 1);
-            cases.push((
-                attr(case, "name").to_string(),
-                fails,
-                out.first().map(|s| s.to_string()),
-            ));
+            cases.push(Case {
+                name: case_name,
+                outcome: outcomes.into_iter().next(),
+                out: out.first().map(|s| s.to_string()),
+            });
         }
-        assert_eq!(cases.len(), tests, "{name}");
-        assert_eq!(failing, failures, "{name}");
+        let s = Suite {
+            tests: count(suite, "tests"),
+            failures: count(suite, "failures"),
+            errors: count(suite, "errors"),
+            cases,
+        };
+        assert_eq!(s.cases.len(), s.tests, "{name}");
+        assert_eq!(failure_elements, s.failures, "{name}");
+        assert_eq!(error_elements, s.errors, "{name}");
         assert!(
-            suites
-                .insert(name.clone(), (tests, failures, cases))
-                .is_none(),
+            suites.insert(name.clone(), s).is_none(),
             "one suite per file: {name}"
         );
     }
     suites
 }
 
+/// The payload a case is about: `payload P` or `payload P RULE ...`.
+fn case_payload(case: &Case) -> u64 {
+    case.name
+        .strip_prefix("payload ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{case:?}"))
+}
+
 #[test]
-fn junit_of_the_corpus_has_a_suite_per_file_and_a_case_per_payload() {
+fn junit_of_the_corpus_has_a_suite_per_file_and_a_case_per_finding() {
     let xml = junit_in(&root(), &["corpus"], 1);
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
     let suites = junit_suites(&xml);
     let report = json(&["corpus"], 1);
     let (files, payloads, errors, warnings) = summary(&report.report());
     assert_eq!(suites.len() as u64, files);
-    assert_eq!(
-        suites
-            .values()
-            .map(|(tests, _, _)| *tests as u64)
-            .sum::<u64>(),
-        payloads
-    );
-    let mut failures = 0;
-    let mut warning_lines = 0;
     let mut by_file: HashMap<String, Vec<Diag>> = HashMap::new();
     for d in report.diags() {
         by_file.entry(d.file.clone()).or_default().push(d);
     }
-    for (name, (_, _, cases)) in &suites {
+    let (mut failures, mut warning_cases, mut seen_payloads) = (0u64, 0u64, 0u64);
+    for (name, suite) in &suites {
         let diags = by_file.remove(name).unwrap_or_default();
-        for (k, (_, fails, out)) in cases.iter().enumerate() {
-            let expected: Vec<(String, String)> = diags
-                .iter()
-                .filter(|d| d.payload as usize == k && d.severity == "error")
-                .map(|d| (d.rule.clone(), d.message.clone()))
-                .collect();
-            assert_eq!(fails, &expected, "{name} payload {k}");
-            failures += fails.len() as u64;
-            let warned: Vec<String> = diags
-                .iter()
-                .filter(|d| d.payload as usize == k && d.severity == "warning")
-                .map(|d| {
-                    format!(
-                        "{}:{}:{}: warning[{}] {}",
-                        d.file, d.line, d.column, d.rule, d.message
-                    )
-                })
-                .collect();
-            match out {
-                Some(text) => assert_eq!(text, &warned.join("\n")),
-                None => assert!(warned.is_empty(), "{warned:?}"),
+        // Every payload has its cases, in order: one per finding, or one passing case.
+        let numbers: Vec<u64> = suite.cases.iter().map(case_payload).collect();
+        assert!(
+            numbers.windows(2).all(|w| w[0] <= w[1]),
+            "{name}: {numbers:?}"
+        );
+        let distinct: BTreeSet<u64> = numbers.iter().copied().collect();
+        assert_eq!(distinct, (0..distinct.len() as u64).collect(), "{name}");
+        seen_payloads += distinct.len() as u64;
+        let finding_cases: Vec<&Case> = suite
+            .cases
+            .iter()
+            .filter(|c| c.outcome.is_some() || c.out.is_some())
+            .collect();
+        assert_eq!(
+            finding_cases.len(),
+            diags.len(),
+            "{name}: one case per finding"
+        );
+        for (case, d) in finding_cases.iter().zip(&diags) {
+            assert_eq!(case_payload(case), d.payload, "{name}");
+            let named = format!("payload {} {}", d.payload, d.rule);
+            assert!(case.name.starts_with(&named), "{case:?} {d:?}");
+            match d.severity.as_str() {
+                "error" => {
+                    assert_eq!(
+                        case.outcome,
+                        Some(("failure".to_string(), d.rule.clone(), d.message.clone())),
+                        "{name}"
+                    );
+                    failures += 1;
+                }
+                _ => {
+                    assert_eq!(case.outcome, None, "a warning does not fail its case");
+                    assert_eq!(
+                        case.out.as_deref(),
+                        Some(
+                            format!(
+                                "{}:{}:{}: warning[{}] {}",
+                                d.file, d.line, d.column, d.rule, d.message
+                            )
+                            .as_str()
+                        )
+                    );
+                    warning_cases += 1;
+                }
             }
-            warning_lines += warned.len() as u64;
+        }
+        let passing = suite
+            .cases
+            .iter()
+            .filter(|c| c.outcome.is_none() && c.out.is_none());
+        for case in passing {
+            assert_eq!(
+                case.name,
+                format!("payload {}", case_payload(case)),
+                "{name}"
+            );
         }
     }
     assert!(
         by_file.is_empty(),
         "findings of files without a suite: {by_file:?}"
     );
-    assert_eq!((failures, warning_lines), (errors, warnings));
+    assert_eq!(seen_payloads, payloads);
+    assert_eq!((failures, warning_cases), (errors, warnings));
+    let total: usize = suites.values().map(|s| s.failures).sum();
+    assert_eq!(
+        total as u64, errors,
+        "the suites' failures add up to the run's errors"
+    );
     assert!(warnings > 0 && errors > 0);
 
     // A stream reported in parts is one suite with every payload.
-    let (tests, failures, _) = &suites["corpus/ndjson/captures.ndjson"];
+    let suite = &suites["corpus/ndjson/captures.ndjson"];
     let ndjson = json(&["corpus/ndjson/captures.ndjson"], 1);
-    assert_eq!(*tests as u64, summary(&ndjson.report()).1);
-    assert!(*failures >= 2 && failures < tests);
+    let stream_payloads: BTreeSet<u64> = suite.cases.iter().map(case_payload).collect();
+    assert_eq!(stream_payloads.len() as u64, summary(&ndjson.report()).1);
+    assert!(suite.failures >= 2 && suite.failures < suite.tests);
+}
+
+/// Several findings of one rule at one place get names of their own: test-history views key
+/// on the name.
+#[test]
+fn junit_names_every_case_apart_and_gives_a_payload_one_failure_per_case() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "twice.ndjson",
+        format!(
+            "{{\"groupId\": \"{GROUP}\", \"x\": 1, \"x\": 2, \"x\": 3}}\n{{\"groupId\": \"{GROUP}\"}}\n"
+        ),
+    );
+    let suites = junit_suites(&junit_in(dir.path(), &["twice.ndjson"], 1));
+    let suite = &suites["twice.ndjson"];
+    let names: Vec<&str> = suite.cases.iter().map(|c| c.name.as_str()).collect();
+    let diags = json_in(dir.path(), &["twice.ndjson"], 1).diags();
+    assert!(
+        diags.iter().filter(|d| d.payload == 0).count() >= 3,
+        "{diags:?}"
+    );
+    assert_eq!(suite.tests, diags.len() + 1, "{names:?}");
+    assert_eq!(
+        suite.failures,
+        diags.iter().filter(|d| d.severity == "error").count()
+    );
+    assert_eq!(names.last(), Some(&"payload 1"));
+    assert!(names.contains(&"payload 0 duplicate-key /x"), "{names:?}");
+    assert!(
+        names.contains(&"payload 0 duplicate-key /x (2)"),
+        "{names:?}"
+    );
+}
+
+/// paylint failing on a file (`internal-error`, exit 2) is a JUnit `<error>`: the test could not
+/// run, which is not a failed check.
+#[cfg(debug_assertions)]
+#[test]
+fn junit_reports_an_internal_error_as_an_error_not_a_failure() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "boom.json",
+        format!("{{\"groupId\": \"{GROUP}\"}}"),
+    );
+    let r = run_env(
+        dir.path(),
+        &["boom.json", "--format", "junit"],
+        &[("PAYLINT_TEST_PANIC_ON", "boom.json")],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let suite = &junit_suites(&r.stdout)["boom.json"];
+    assert_eq!((suite.tests, suite.failures, suite.errors), (1, 0, 1));
+    let outcome = suite.cases[0].outcome.as_ref().unwrap();
+    assert_eq!(
+        (outcome.0.as_str(), outcome.1.as_str()),
+        ("error", "internal-error")
+    );
 }
 
 #[test]
 fn junit_of_clean_files_has_only_passing_cases() {
     let suites = junit_suites(&junit_in(&root(), &["corpus/valid"], 0));
     assert_eq!(suites.len() as u64, corpus_len("valid"));
-    for (name, (tests, failures, cases)) in suites {
-        assert!(tests >= 1, "{name}");
-        assert_eq!(failures, 0);
-        assert!(cases.iter().all(|(_, f, o)| f.is_empty() && o.is_none()));
+    for (name, suite) in suites {
+        assert!(suite.tests >= 1, "{name}");
+        assert_eq!((suite.failures, suite.errors), (0, 0));
+        assert!(suite
+            .cases
+            .iter()
+            .all(|c| c.outcome.is_none() && c.out.is_none()));
     }
 }
 
@@ -488,18 +717,29 @@ fn junit_escapes_markup_line_breaks_and_control_characters() {
     let name = awkward_file(dir.path());
     let xml = junit_in(dir.path(), &[name], 1);
     let suites = junit_suites(&xml);
-    let (_, _, cases) = &suites[name];
+    let cases = &suites[name].cases;
     let diags = json_in(dir.path(), &[name], 1).diags();
     assert_eq!(diags.len(), 3);
-    let expected: Vec<(String, String)> = diags
+    let expected: Vec<Option<(String, String, String)>> = diags
         .iter()
         .map(|d| {
             // XML 1.0 cannot carry U+0001 at all: it is spelled out.
-            (d.rule.clone(), d.message.replace('\u{1}', "\\u{0001}"))
+            let message = d.message.replace('\u{1}', "\\u{0001}");
+            Some(("failure".to_string(), d.rule.clone(), message))
         })
         .collect();
-    assert_eq!(cases[0].1, expected);
-    assert!(expected[1].1.contains("w\nv\r\tu\\u{0001}"));
+    let got: Vec<_> = cases.iter().map(|c| c.outcome.clone()).collect();
+    assert_eq!(got, expected);
+    assert!(expected[1]
+        .as_ref()
+        .unwrap()
+        .2
+        .contains("w\nv\r\tu\\u{0001}"));
+    assert!(
+        cases[1].name.starts_with("payload 0 unknown-field /"),
+        "{:?}",
+        cases[1].name
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -660,4 +900,105 @@ fn github_names_no_file_for_stdin() {
         let c = parse_command(line).unwrap();
         assert_eq!(c.properties.keys().collect::<Vec<_>>(), ["title"], "{line}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub Actions job summary
+
+/// With `--format github` and `$GITHUB_STEP_SUMMARY` set, a Markdown summary is appended to
+/// that file (what the step wrote before stays): counts by rule and severity that are the JSON
+/// report's, and the files with the most findings. The annotations on stdout do not change.
+#[test]
+fn github_appends_a_job_summary_to_the_steps_summary_file() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("step-summary.md");
+    std::fs::write(&file, "earlier step\n").unwrap();
+    let env = [("GITHUB_STEP_SUMMARY", file.to_str().unwrap())];
+    let r = run_env(&root(), &["corpus", "--format", "github"], &env);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    let plain = run_in(&root(), &["corpus", "--format", "github"]);
+    assert_eq!(r.stdout, plain.stdout, "the annotations are the same");
+    let md = std::fs::read_to_string(&file).unwrap();
+    let ours = md
+        .strip_prefix("earlier step\n### paylint\n\n")
+        .unwrap_or_else(|| panic!("appended after the earlier step's part:\n{md}"));
+    let report = json(&["corpus"], 1);
+    let (files, payloads, errors, warnings) = summary(&report.report());
+    let failed: BTreeSet<String> = report.diags().iter().map(|d| d.file.clone()).collect();
+    assert!(
+        ours.starts_with(&format!(
+            "{errors} errors, {warnings} warnings in {} of {files} files ({payloads} payloads).\n",
+            failed.len()
+        )),
+        "{ours}"
+    );
+    let mut by_rule: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, usize> = BTreeMap::new();
+    for d in report.diags() {
+        let e = by_rule.entry(d.rule.clone()).or_default();
+        if d.severity == "error" {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+        *by_file.entry(d.file.clone()).or_default() += 1;
+    }
+    for (rule, (e, w)) in &by_rule {
+        assert!(
+            ours.contains(&format!("| `{rule}` | {e} | {w} |\n")),
+            "{rule}:\n{ours}"
+        );
+    }
+    let most = by_file.values().max().unwrap();
+    let rows: Vec<&str> = ours
+        .split("| file | errors | warnings |\n|---|---:|---:|\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(rows.len(), 10.min(by_file.len()));
+    let first: usize = rows[0]
+        .split('|')
+        .skip(2)
+        .take(2)
+        .map(|n| n.trim().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(
+        first, *most,
+        "the first file is one with the most findings: {}",
+        rows[0]
+    );
+
+    // Appended again by a second step; without the variable nothing is written.
+    run_env(&root(), &["corpus/valid", "--format", "github"], &env);
+    let md = std::fs::read_to_string(&file).unwrap();
+    let (files, payloads, _, _) = summary(&json(&["corpus/valid"], 0).report());
+    let clean = format!("### paylint\n\nNo findings in {files} files ({payloads} payloads).\n");
+    assert!(md.ends_with(&clean), "{md}");
+    assert_eq!(md.matches("### paylint").count(), 2);
+    let r = run_env(&root(), &["corpus/valid", "--format", "json"], &env);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        md,
+        "only --format github writes it"
+    );
+}
+
+/// A summary file that cannot be written is said on stderr; the run's outcome stands.
+#[test]
+fn github_says_when_the_job_summary_cannot_be_written() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("no/such/dir/summary.md");
+    let env = [("GITHUB_STEP_SUMMARY", file.to_str().unwrap())];
+    let r = run_env(&root(), &["corpus/valid", "--format", "github"], &env);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr
+            .starts_with("paylint: cannot append the job summary to "),
+        "{}",
+        r.stderr
+    );
 }

@@ -20,8 +20,10 @@ changed between the passes fails its task.
 
 NAME is the file's URI as Spark names it (`s3a://bucket/captures/a.ndjson`), or `--name NAME`
 when INPUT is one file. paylint is the binary shipped with `--files` (or `--paylint PATH`, a
-binary already on every executor); it runs in the folder where `--files` puts its files, so a
-`paylint.toml` shipped with `--files` applies. Exit status 2 (paylint could not run: a bad flag, a
+binary already on every executor); it runs in the folder where `--files` puts its files, with
+`--isolated` (no `paylint.toml` of that scratch folder or above is read) unless the paylint args
+name one: ship it with `--files` and pass `-- --config paylint.toml`. A split may hold only blank
+lines, so paylint runs with `--allow-empty`. Exit status 2 (paylint could not run: a bad flag, a
 bad configuration) or a crash fails the task, and so the job; 0 and 1 (findings) do not.
 """
 
@@ -69,6 +71,8 @@ RESERVED = (
     "--fix",
     "--diff",
     "--shard",
+    "--allow-empty",
+    "--isolated",
 )
 
 # paylint's default `--max-file-size`, which bounds one line of a stream.
@@ -147,6 +151,11 @@ def run_paylint(binary, extra, limit, name, first_line, payload_base, count, lin
     they are, and we check the status ourselves."""
     cmd = [binary, "-", "--format", "jsonl", "--stdin-name", name]
     cmd += ["--stdin-first-line", str(first_line), "--stdin-first-payload", str(payload_base)]
+    # A split of blank lines holds no payload: that is no failure here.
+    cmd += ["--allow-empty"]
+    # The scratch folder (or one above it) may hold a paylint.toml nobody meant for this job.
+    if not any(a == "--config" or a.startswith("--config=") for a in extra):
+        cmd += ["--isolated"]
     cmd += extra
     cwd = SparkFiles.getRootDirectory()
     # The split's blank lines (numbers in the file), to check paylint's payload numbers: a

@@ -1,5 +1,5 @@
 //! `--format human`: rustc/ruff-style findings with the source line and a caret, the hint, a
-//! unified diff towards a conformant payload, and a one-line summary.
+//! unified diff towards a conformant payload, and a one-line summary (counts, how many files had findings, and where to find more).
 
 use super::Renderer;
 use crate::diagnostic::Diagnostic;
@@ -318,27 +318,20 @@ impl Renderer for Human {
         if s.suppressed > 0 || s.baseline_fixed > 0 {
             writeln!(
                 out,
-                "baseline: {} findings suppressed, {} baseline entries now fixed",
-                s.suppressed, s.baseline_fixed
+                "baseline: {} suppressed, {} now fixed",
+                count(s.suppressed, "finding"),
+                count(s.baseline_fixed, "baseline entry")
             )?;
         }
         if s.fixes > 0 {
             writeln!(
                 out,
-                "fixed: {} safe fixes written to {} files",
-                s.fixes, s.files_fixed
+                "fixed: {} written to {}",
+                count(s.fixes, "safe fix"),
+                count(s.files_fixed, "file")
             )?;
         }
-        let mut line = format!(
-            "{} files, {} payloads: {} errors, {} warnings",
-            s.files, s.payloads, s.errors, s.warnings
-        );
-        if s.skipped_entries > 0 {
-            line.push_str(&format!(
-                "; {} HAR entries skipped (no API calls: images, scripts, styles, fonts, other hosts)",
-                s.skipped_entries
-            ));
-        }
+        let line = summary_line(s, self.statistics);
         let style = if s.errors > 0 {
             Style::new().bold().fg_color(Some(AnsiColor::Red.into()))
         } else if s.warnings > 0 {
@@ -350,9 +343,90 @@ impl Renderer for Human {
     }
 }
 
+/// `n` and the noun, plural unless `n` is 1: `1 file`, `2 files`, `0 errors`, `2 fixes`,
+/// `2 entries`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else if noun.ends_with('x') || noun.ends_with('s') {
+        format!("{n} {noun}es")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The report's last line: `2 errors, 1 warning in 3 of 10 files (12 payloads); --statistics
+/// for counts by rule`, or `no findings in 10 files (12 payloads)`. The pointer to
+/// `--statistics` is left out when the counts are already shown.
+pub fn summary_line(s: &Summary, statistics: bool) -> String {
+    let payloads = count(s.payloads, "payload");
+    let skipped = match s.skipped_entries {
+        0 => String::new(),
+        n => format!(
+            "; {} skipped (no API calls: images, scripts, styles, fonts, other hosts)",
+            count(n, "HAR entry")
+        ),
+    };
+    if s.errors == 0 && s.warnings == 0 {
+        return format!(
+            "no findings in {} ({payloads}){skipped}",
+            count(s.files, "file")
+        );
+    }
+    let files = if s.files == 1 { "file" } else { "files" };
+    let mut line = format!(
+        "{}, {} in {} of {} {files} ({payloads}){skipped}",
+        count(s.errors, "error"),
+        count(s.warnings, "warning"),
+        s.files_with_findings,
+        s.files
+    );
+    if !statistics {
+        line.push_str("; --statistics for counts by rule");
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_says_how_many_files_failed_in_the_right_number() {
+        let mut s = Summary::default();
+        (
+            s.files,
+            s.files_with_findings,
+            s.payloads,
+            s.errors,
+            s.warnings,
+        ) = (10, 3, 12, 2, 1);
+        assert_eq!(
+            summary_line(&s, false),
+            "2 errors, 1 warning in 3 of 10 files (12 payloads); --statistics for counts by rule"
+        );
+        assert_eq!(
+            summary_line(&s, true),
+            "2 errors, 1 warning in 3 of 10 files (12 payloads)"
+        );
+        (
+            s.files,
+            s.files_with_findings,
+            s.payloads,
+            s.errors,
+            s.warnings,
+        ) = (1, 1, 1, 1, 0);
+        assert_eq!(
+            summary_line(&s, true),
+            "1 error, 0 warnings in 1 of 1 file (1 payload)"
+        );
+        (s.errors, s.files_with_findings) = (0, 0);
+        assert_eq!(summary_line(&s, false), "no findings in 1 file (1 payload)");
+        assert_eq!(count(2, "safe fix"), "2 safe fixes");
+        assert_eq!(count(2, "baseline entry"), "2 baseline entries");
+    }
 
     #[test]
     fn text_from_captures_cannot_drive_the_terminal() {

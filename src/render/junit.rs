@@ -1,25 +1,33 @@
 //! `--format junit`: JUnit XML, for CI test-report views (Jenkins, GitLab, Azure DevOps, the
-//! JUnit report actions). Each file is a test suite and each payload in it a test case:
+//! JUnit report actions). Each file is a test suite; each finding is a test case of its own, and
+//! a payload without findings is one passing test case:
 //!
 //! ```xml
 //! <testsuites name="paylint">
-//!   <testsuite name="corpus/x.json" tests="2" failures="1" errors="0" skipped="0">
-//!     <testcase name="payload 0" classname="corpus/x.json">
+//!   <testsuite name="corpus/x.json" tests="3" failures="1" errors="0" skipped="0">
+//!     <testcase name="payload 0 unknown-field /groupID" classname="corpus/x.json">
 //!       <failure message="unknown field `groupID` …" type="unknown-field">…</failure>
+//!     </testcase>
+//!     <testcase name="payload 0 read-only-field /id" classname="corpus/x.json">
+//!       <system-out>corpus/x.json:4:3: warning[read-only-field] …</system-out>
 //!     </testcase>
 //!     <testcase name="payload 1" classname="corpus/x.json"/>
 //!   </testsuite>
 //! </testsuites>
 //! ```
 //!
-//! - Payloads are numbered from 0, as `payload` in the JSON report. A payload without findings is
-//!   a passing test case. A file-level finding (an unreadable file) belongs to payload 0, so such
-//!   a file still has one test case.
-//! - Every error-severity finding is a `<failure>` (`message` the message and hint, `type` the
-//!   rule id, the text `FILE:LINE:COLUMN: error[RULE] message` and the JSON Pointer).
-//!   `failures` counts failing test cases (never more than `tests`), not failure elements.
-//! - Warnings do not fail a test case: each is a line `FILE:LINE:COLUMN: warning[RULE] message`
-//!   in the test case's `<system-out>`, so they stay visible without turning CI red.
+//! - One failure per test case: consumers that count `<failure>` elements and those that count
+//!   failing test cases agree, and those that show only a test case's first failure (Jenkins,
+//!   Azure DevOps) show every finding.
+//! - A finding's test case is named `payload P RULE POINTER` (no pointer for the body's root),
+//!   stable when lines move, like the SARIF fingerprint; a second finding of the same name in
+//!   the file gets ` (2)`, and so on. Payloads are numbered from 0, as `payload` in the JSON
+//!   report. A file-level finding (an unreadable file) belongs to payload 0.
+//! - An error is a `<failure>` (`message` the message and hint, `type` the rule id, the text
+//!   `FILE:LINE:COLUMN: error[RULE] message` and the JSON Pointer); an `internal-error` (paylint
+//!   failed on the file, exit 2) is an `<error>` instead. A warning's test case passes, the line
+//!   `FILE:LINE:COLUMN: warning[RULE] message` in its `<system-out>`: visible without turning CI
+//!   red. `tests`, `failures` and `errors` count test cases.
 //! - The root `<testsuites>` carries no totals: suites are written as files finish, so the
 //!   totals are unknown when it opens (the attributes are optional; consumers add up the suites).
 //! - A file's reports may come in several parts (a long NDJSON stream); its findings are
@@ -31,8 +39,8 @@
 use super::sarif::artifact;
 use super::Renderer;
 use crate::report::{FileReport, Summary};
-use crate::rule::Severity;
-use std::collections::BTreeMap;
+use crate::rule::{Rule, Severity};
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -53,7 +61,7 @@ struct Pending {
 struct Finding {
     payload: usize,
     severity: Severity,
-    rule: &'static str,
+    rule: Rule,
     message: String,
     line: usize,
     column: usize,
@@ -78,70 +86,96 @@ impl Junit {
         for f in &file.findings {
             by_payload.entry(f.payload).or_default().push(f);
         }
-        let tests = by_payload
+        let payloads = by_payload
             .keys()
             .next_back()
             .map_or(file.payloads, |last| file.payloads.max(last + 1));
-        let failures = by_payload
-            .values()
-            .filter(|fs| fs.iter().any(|f| f.severity == Severity::Error))
-            .count();
-        let mut xml = String::new();
-        xml.push_str("  <testsuite name=\"");
-        escape(&name, Xml::Attribute, &mut xml);
-        xml.push_str(&format!(
-            "\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
-        ));
+        let mut cases = String::new();
+        let (mut tests, mut failures, mut errors) = (0, 0, 0);
+        let mut names: HashMap<String, usize> = HashMap::new();
         let none = Vec::new();
-        for payload in 0..tests {
+        for payload in 0..payloads {
             let findings = by_payload.get(&payload).unwrap_or(&none);
-            xml.push_str(&format!(
-                "    <testcase name=\"payload {payload}\" classname=\""
-            ));
-            escape(&name, Xml::Attribute, &mut xml);
             if findings.is_empty() {
-                xml.push_str("\"/>\n");
+                tests += 1;
+                open_case(&mut cases, &format!("payload {payload}"), &name);
+                cases.push_str("/>\n");
                 continue;
             }
-            xml.push_str("\">\n");
-            let place = |f: &Finding| {
+            for f in findings {
+                tests += 1;
+                let mut case = format!("payload {payload} {}", f.rule.id());
+                if !f.pointer.is_empty() {
+                    case.push(' ');
+                    case.push_str(&f.pointer);
+                }
+                let seen = names.entry(case.clone()).or_insert(0);
+                *seen += 1;
+                if *seen > 1 {
+                    case.push_str(&format!(" ({seen})"));
+                }
+                open_case(&mut cases, &case, &name);
+                cases.push_str(">\n");
                 let label = match f.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
                 };
-                format!(
+                let place = format!(
                     "{name}:{}:{}: {label}[{}] {}",
-                    f.line, f.column, f.rule, f.message
-                )
-            };
-            for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-                xml.push_str("      <failure message=\"");
-                escape(&f.message, Xml::Attribute, &mut xml);
-                xml.push_str("\" type=\"");
-                escape(f.rule, Xml::Attribute, &mut xml);
-                xml.push_str("\">");
-                let mut text = place(f);
-                if !f.pointer.is_empty() {
-                    text.push_str(&format!("\nat {}", f.pointer));
+                    f.line,
+                    f.column,
+                    f.rule.id(),
+                    f.message
+                );
+                match f.severity {
+                    Severity::Error => {
+                        let element = if f.rule == Rule::InternalError {
+                            errors += 1;
+                            "error"
+                        } else {
+                            failures += 1;
+                            "failure"
+                        };
+                        cases.push_str(&format!("      <{element} message=\""));
+                        escape(&f.message, Xml::Attribute, &mut cases);
+                        cases.push_str("\" type=\"");
+                        escape(f.rule.id(), Xml::Attribute, &mut cases);
+                        cases.push_str("\">");
+                        let mut text = place;
+                        if !f.pointer.is_empty() {
+                            text.push_str(&format!("\nat {}", f.pointer));
+                        }
+                        escape(&text, Xml::Text, &mut cases);
+                        cases.push_str(&format!("</{element}>\n"));
+                    }
+                    Severity::Warning => {
+                        cases.push_str("      <system-out>");
+                        escape(&place, Xml::Text, &mut cases);
+                        cases.push_str("</system-out>\n");
+                    }
                 }
-                escape(&text, Xml::Text, &mut xml);
-                xml.push_str("</failure>\n");
+                cases.push_str("    </testcase>\n");
             }
-            let warnings: Vec<String> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Warning)
-                .map(|f| place(f))
-                .collect();
-            if !warnings.is_empty() {
-                xml.push_str("      <system-out>");
-                escape(&warnings.join("\n"), Xml::Text, &mut xml);
-                xml.push_str("</system-out>\n");
-            }
-            xml.push_str("    </testcase>\n");
         }
+        let mut xml = String::new();
+        xml.push_str("  <testsuite name=\"");
+        escape(&name, Xml::Attribute, &mut xml);
+        xml.push_str(&format!(
+            "\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\">\n"
+        ));
+        xml.push_str(&cases);
         xml.push_str("  </testsuite>\n");
         out.write_all(xml.as_bytes())
     }
+}
+
+/// `    <testcase name="NAME" classname="CLASS"`, left open for `/>` or `>`.
+fn open_case(xml: &mut String, name: &str, class: &str) {
+    xml.push_str("    <testcase name=\"");
+    escape(name, Xml::Attribute, xml);
+    xml.push_str("\" classname=\"");
+    escape(class, Xml::Attribute, xml);
+    xml.push('"');
 }
 
 impl Default for Junit {
@@ -174,7 +208,7 @@ impl Renderer for Junit {
             .extend(report.diagnostics.iter().map(|d| Finding {
                 payload: d.payload,
                 severity: d.severity,
-                rule: d.rule.id(),
+                rule: d.rule,
                 message: d.full_message(),
                 line: d.line,
                 column: d.column,

@@ -31,4 +31,9 @@ pub trait Renderer {
     }
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+    /// What the user should know about the output that is no finding (results a consumer's
+    /// limit made the renderer leave out), after `finish`; `main` prints it on standard error.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }

@@ -1,9 +1,21 @@
 //! `--format sarif`: a SARIF 2.1.0 log with one run, for code-scanning services (GitHub code
 //! scanning, Azure DevOps, the SARIF viewers).
 //!
-//! The log is streamed like the JSON report: the header with the tool and every rule is written
-//! by `start`, each result as its file is reported, and `finish` closes the run. Nothing but the
-//! current file's fingerprint counts is held.
+//! The header with the tool and every rule is written by `start`; results are held, serialized,
+//! until `finish` writes them and closes the run, so that GitHub code scanning's upload limits
+//! can be kept with the most severe results ([`GITHUB_LIMITS`], from GitHub's "SARIF support for
+//! code scanning" and "SARIF results exceed limit" pages):
+//!
+//! - results per run: 25,000 (a log with more is rejected whole). Past that, a new error takes
+//!   the place of the latest warning held; a warning, or an error when no warning is left, is
+//!   left out. What was left out is counted in a `toolExecutionNotifications` entry of the
+//!   invocation and in [`Renderer::notes`] (standard error), which says to use `--format json`
+//!   or `jsonl` for every finding. At most the limit is held in memory.
+//! - locations per result: 1,000; every paylint result has one.
+//! - rules per run: 25,000; paylint has [`Rule::ALL`]. Runs per file: 20; paylint writes one.
+//!   Tags per rule, thread flow locations and tool extensions: paylint writes none.
+//! - the file itself: 10 MB gzip-compressed (the upload is compressed); 25,000 results of
+//!   paylint's are far below that.
 //!
 //! - `tool.driver.rules` lists every rule of [`Rule::ALL`] in that order; a result's `ruleIndex`
 //!   is its rule's place there.
@@ -42,10 +54,49 @@ pub const SRCROOT: &str = "%SRCROOT%";
 /// The key of paylint's fingerprint in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "paylint/v1";
 
+/// What a consumer accepts in one log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Results in a run.
+    pub results_per_run: usize,
+    /// Locations in a result (paylint writes one).
+    pub locations_per_result: usize,
+    /// Rules in `tool.driver.rules`.
+    pub rules_per_run: usize,
+}
+
+/// GitHub code scanning's: a log over any of them is rejected.
+pub const GITHUB_LIMITS: Limits = Limits {
+    results_per_run: 25_000,
+    locations_per_result: 1_000,
+    rules_per_run: 25_000,
+};
+
+/// Results left out to keep within [`Limits::results_per_run`], by severity.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Cut {
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings
+    }
+}
+
 pub struct Sarif {
     /// The working directory: paths are reported relative to it.
     base: Option<PathBuf>,
-    written: usize,
+    limits: Limits,
+    /// The results kept so far, serialized, in report order (`None`: a warning an error took
+    /// the place of), and where the kept warnings are, latest last.
+    held: Vec<Option<String>>,
+    kept: usize,
+    kept_warnings: Vec<usize>,
+    cut: Cut,
+    /// All results, kept or not, by severity.
+    total: Cut,
     /// The file being reported (several reports for a long NDJSON stream) and how often each
     /// fingerprint has been seen in it.
     current: Option<PathBuf>,
@@ -60,12 +111,79 @@ impl Sarif {
 
     /// Paths relative to `base` (none: relative paths as given, absolute ones as `file://`).
     pub fn with_base(base: Option<PathBuf>) -> Self {
+        Sarif::with_limits(base, GITHUB_LIMITS)
+    }
+
+    /// Paths relative to `base`, within `limits`.
+    pub fn with_limits(base: Option<PathBuf>, limits: Limits) -> Self {
         Sarif {
             base,
-            written: 0,
+            limits,
+            held: Vec::new(),
+            kept: 0,
+            kept_warnings: Vec::new(),
+            cut: Cut::default(),
+            total: Cut::default(),
             current: None,
             seen: HashMap::new(),
         }
+    }
+
+    /// What was left out to keep within the limits.
+    pub fn cut(&self) -> Cut {
+        self.cut
+    }
+
+    /// Holds one serialized result, or leaves it (or a warning held) out at the limit.
+    fn hold(&mut self, severity: Severity, result: String) {
+        match severity {
+            Severity::Error => self.total.errors += 1,
+            Severity::Warning => self.total.warnings += 1,
+        }
+        if self.kept >= self.limits.results_per_run {
+            match severity {
+                Severity::Warning => {
+                    self.cut.warnings += 1;
+                    return;
+                }
+                Severity::Error => match self.kept_warnings.pop() {
+                    Some(at) => {
+                        self.held[at] = None;
+                        self.kept -= 1;
+                        self.cut.warnings += 1;
+                    }
+                    None => {
+                        self.cut.errors += 1;
+                        return;
+                    }
+                },
+            }
+        }
+        if severity == Severity::Warning {
+            self.kept_warnings.push(self.held.len());
+        }
+        self.held.push(Some(result));
+        self.kept += 1;
+    }
+
+    /// The words of what was cut, if anything was.
+    fn cut_message(&self) -> Option<String> {
+        if self.cut.total() == 0 {
+            return None;
+        }
+        let all = self.total.total();
+        let limit = self.limits.results_per_run;
+        Some(format!(
+            "SARIF: {all} results, more than the {limit} GitHub code scanning accepts in a run: \
+             kept the {limit} most severe ({} of {} errors, {} of {} warnings), left out {} \
+             errors and {} warnings; --format json or --format jsonl reports every finding",
+            self.total.errors - self.cut.errors,
+            self.total.errors,
+            self.total.warnings - self.cut.warnings,
+            self.total.warnings,
+            self.cut.errors,
+            self.cut.warnings
+        ))
     }
 
     fn result(&mut self, artifact: &Artifact, d: &Diagnostic) -> Value {
@@ -139,6 +257,7 @@ fn driver() -> Value {
                 "shortDescription": {"text": info.summary},
                 "fullDescription": {"text": info.explanation},
                 "help": {"text": info.explanation, "markdown": info.explanation},
+                "helpUri": crate::rule::RULES_URL,
                 "defaultConfiguration": {"level": level(info.severity)},
             })
         })
@@ -148,6 +267,7 @@ fn driver() -> Value {
         "fullName": concat!("paylint ", env!("CARGO_PKG_VERSION")),
         "version": env!("CARGO_PKG_VERSION"),
         "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": crate::rule::HOMEPAGE,
         "rules": rules,
     })
 }
@@ -167,17 +287,15 @@ impl Renderer for Sarif {
         out.write_all(b",\n\"results\":[")
     }
 
-    fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+    fn file(&mut self, _out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
         if self.current.as_deref() != Some(report.path.as_path()) {
             self.current = Some(report.path.clone());
             self.seen.clear();
         }
         let artifact = artifact(&report.path, self.base.as_deref());
         for d in &report.diagnostics {
-            let result = self.result(&artifact, d);
-            out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
-            serde_json::to_writer(&mut *out, &result)?;
-            self.written += 1;
+            let result = self.result(&artifact, d).to_string();
+            self.hold(d.severity, result);
         }
         if !report.continuation {
             self.current = None;
@@ -187,14 +305,30 @@ impl Renderer for Sarif {
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
-        if self.written > 0 {
+        let mut first = true;
+        for result in self.held.drain(..).flatten() {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            out.write_all(result.as_bytes())?;
+            first = false;
+        }
+        if !first {
             out.write_all(b"\n")?;
         }
-        writeln!(
-            out,
-            "],\n\"invocations\":[{{\"executionSuccessful\":{}}}]}}]}}",
-            s.internal_errors == 0
-        )
+        let mut invocation = json!({"executionSuccessful": s.internal_errors == 0});
+        if let Some(message) = self.cut_message() {
+            invocation["toolExecutionNotifications"] = json!([{
+                "level": "warning",
+                "message": {"text": message},
+                "properties": {"resultsLeftOut": {"errors": self.cut.errors, "warnings": self.cut.warnings}},
+            }]);
+        }
+        out.write_all(b"],\n\"invocations\":[")?;
+        serde_json::to_writer(&mut *out, &invocation)?;
+        writeln!(out, "]}}]}}")
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.cut_message().into_iter().collect()
     }
 }
 
@@ -412,6 +546,63 @@ mod tests {
     fn stdin_is_named_stdin() {
         let a = rel("-");
         assert_eq!((a.uri.as_str(), a.stdin), ("stdin", true));
+    }
+
+    fn held(sarif: &Sarif) -> Vec<String> {
+        sarif.held.iter().flatten().cloned().collect()
+    }
+
+    #[test]
+    fn at_the_limit_errors_take_the_place_of_the_latest_warnings() {
+        let limits = Limits {
+            results_per_run: 3,
+            ..GITHUB_LIMITS
+        };
+        let mut s = Sarif::with_limits(None, limits);
+        for (severity, name) in [
+            (Severity::Warning, "w1"),
+            (Severity::Error, "e1"),
+            (Severity::Warning, "w2"),
+            (Severity::Warning, "w3"),
+            (Severity::Error, "e2"),
+            (Severity::Error, "e3"),
+            (Severity::Error, "e4"),
+        ] {
+            s.hold(severity, name.into());
+        }
+        assert_eq!(
+            held(&s),
+            ["e1", "e2", "e3"],
+            "report order, errors first to stay"
+        );
+        assert_eq!(
+            s.cut(),
+            Cut {
+                errors: 1,
+                warnings: 3
+            }
+        );
+        let note = s.notes().join("");
+        assert!(
+            note.starts_with("SARIF: 7 results, more than the 3 GitHub code scanning accepts")
+                && note.contains("(3 of 4 errors, 0 of 3 warnings)")
+                && note.ends_with("--format json or --format jsonl reports every finding"),
+            "{note}"
+        );
+        let mut under = Sarif::with_limits(None, limits);
+        under.hold(Severity::Warning, "w".into());
+        assert!(under.notes().is_empty());
+    }
+
+    #[test]
+    fn the_run_keeps_within_githubs_other_limits() {
+        assert!(Rule::ALL.len() <= GITHUB_LIMITS.rules_per_run);
+        let d = driver();
+        assert_eq!(d["informationUri"], crate::rule::HOMEPAGE);
+        assert!(crate::rule::RULES_URL.starts_with(crate::rule::HOMEPAGE));
+        for r in d["rules"].as_array().unwrap() {
+            assert_eq!(r["helpUri"], crate::rule::RULES_URL);
+        }
     }
 
     #[test]

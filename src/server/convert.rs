@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 /// Where the rules are documented (a `{rule}` in it is replaced by the rule's id; the
 /// `rulesUrl` initialization option sets another).
-pub const RULES_URL: &str = "https://github.com/OWNER/paylint/blob/main/README.md#rules";
+pub const RULES_URL: &str = crate::rule::RULES_URL;
 
 /// The kind of the "fix all" action, which editors can run on save
 /// (`"editor.codeActionsOnSave": {"source.fixAll.paylint": "explicit"}`).
