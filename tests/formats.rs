@@ -1912,7 +1912,7 @@ fn a_browser_har_reports_only_its_api_calls_and_counts_the_rest() {
     let human = run_in(&root(), &[file, "--no-diff"]);
     assert!(
         human.stdout.ends_with(
-            "1 files, 4 payloads: 2 errors, 0 warnings; 30 HAR entries skipped (no API calls: images, scripts, styles, fonts, other hosts)\n"
+            "2 errors, 0 warnings in 1 of 1 file (4 payloads); 30 HAR entries skipped (no API calls: images, scripts, styles, fonts, other hosts); --statistics for counts by rule\n"
         ),
         "{}",
         human.stdout
