@@ -130,16 +130,16 @@ else
 fi
 
 # A chunk of blank lines only holds no payload: the recipe's --allow-empty lets it pass, and
-# without the flag that chunk's paylint exits 2 and fails parallel. The lines hold a space:
-# `--pipe -N` merges an empty line into the chunk after it (`printf '1\n2\n\n\n5\n6\n' | parallel
-# --pipe -N 2 -k cat` gives chunks of 2, 3 and 1 lines), which would shift the chunks' first lines.
+# without the flag that chunk's paylint exits 2 and fails parallel. The lines are empty, in runs
+# that cross chunk boundaries: plain `--pipe -N` folds an empty line into the record after it
+# (chunks of 2, 3 and 1 lines for `1 2 _ _ 5 6`), which the recipe's `--regexp --recend` stops.
 python3 - <<'EOF'
 lines = open("stream.ndjson", "rb").read().split(b"\n")
-open("captures.ndjson", "wb").write(b"\n".join(lines[:500] + [b" "] * 500 + lines[500:1000]) + b"\n")
+open("captures.ndjson", "wb").write(b"\n".join(lines[:498] + [b""] * 504 + lines[500:1000]) + b"\n")
 EOF
 single - --format jsonl --stdin-name captures.ndjson < captures.ndjson > blank-expected.jsonl
 if run_pipe 500 "$pipe_recipe" 2> blank.err && cmp -s <(no_payload findings.jsonl) <(no_payload blank-expected.jsonl); then
-  ok "over a stream: a chunk of 500 blank lines passes (--allow-empty), the findings those of one run"
+  ok "over a stream: a chunk of 500 empty lines, in a run of 504 across three chunks, passes (--allow-empty), the findings and lines those of one run"
 else
   fail "over a stream: a chunk of blank lines failed the recipe"; head -5 blank.err
 fi
