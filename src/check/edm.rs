@@ -18,40 +18,11 @@ use crate::odata::exchange::{Expect, Purpose};
 use crate::odata::model::{Kind as TypeKind, Model, Primitive, ReadOnly, TypeId, TypeRef, Version};
 use crate::odata::resolve::{nearest, type_name};
 use crate::pointer::JsonPointer;
+pub use crate::route_model::EdmTarget;
 use crate::rule::Severity;
 use crate::rules::subject::placeholder;
 use crate::rules::{self, unknown_field};
 use crate::source::Span;
-
-/// What a body is checked as, against a model.
-#[derive(Debug, Clone)]
-pub struct EdmTarget<'m> {
-    pub model: &'m Model,
-    pub expect: Expect,
-    pub direction: Option<Direction>,
-    /// A documented example shortened for readability: missing properties are not findings.
-    pub truncated: bool,
-    /// The properties a response's request selected (`$select`), if it did.
-    pub select: Option<Vec<String>>,
-    /// For a declaration: the properties it may leave out.
-    pub optional: Vec<String>,
-}
-
-impl EdmTarget<'_> {
-    /// The name of what the body is, for messages and the report's `resource` field.
-    pub fn resource_name(&self) -> String {
-        match &self.expect {
-            Expect::Structured { ty, .. } => self.model.ty(*ty).name.clone(),
-            Expect::Value(r) => type_name(self.model, r),
-            Expect::Parameters { op } => {
-                format!("{} parameters", self.model.operations[*op as usize].name)
-            }
-            Expect::Reference { .. } => "entity reference".to_string(),
-            Expect::Error => "error".to_string(),
-            _ => "body".to_string(),
-        }
-    }
-}
 
 /// Checks `root` (the body) against `target`; findings go to `out`.
 pub fn check(root: &Node, target: &EdmTarget<'_>, out: &mut Vec<Finding>) {
