@@ -15,6 +15,7 @@ pub mod import;
 pub mod index;
 mod load;
 mod mapping;
+mod names;
 pub mod operation;
 mod paths;
 mod resource;
