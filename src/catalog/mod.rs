@@ -19,13 +19,15 @@ mod names;
 pub mod operation;
 mod paths;
 mod resource;
+mod schema_check;
 mod store;
 
-use load::{check_schema, odata_types_of, parse_operations, read_dir, CatalogFile};
+use load::{odata_types_of, parse_operations, read_dir, CatalogFile};
 pub use operation::Operation;
 use operation::OperationsFile;
 use resource::LazySchema;
 pub use resource::{Exchange, Resource};
+use schema_check::check_schema;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;

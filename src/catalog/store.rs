@@ -2,8 +2,8 @@
 //! file read, parsed and checked once, the first time a resource that needs it is used.
 
 use super::bundle::{Files, Table};
-use super::load::check_schema_with;
 use super::names::URN;
+use super::schema_check::check_schema_with;
 use super::CatalogError;
 use serde_json::Value;
 use std::path::PathBuf;
