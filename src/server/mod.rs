@@ -386,59 +386,9 @@ impl Server {
         }
         match n.method.as_str() {
             "initialized" => self.register_watchers(),
-            "textDocument/didOpen" => {
-                let p = params!(lsp::DidOpenTextDocumentParams);
-                let d = p.text_document;
-                let path = document_path(&d.uri, &d.language_id);
-                let root = self.root_of(&path);
-                let doc = Document::new(d.text, d.version, d.language_id);
-                self.opened += 1;
-                self.docs.insert(
-                    d.uri.clone(),
-                    Open {
-                        doc,
-                        path,
-                        root,
-                        checked: None,
-                        messages: None,
-                        generation: self.opened,
-                        sent: None,
-                    },
-                );
-                self.due.insert(d.uri, Instant::now());
-            }
-            "textDocument/didChange" => {
-                let p = params!(lsp::DidChangeTextDocumentParams);
-                let uri = p.text_document.uri;
-                let enc = self.enc;
-                let Some(open) = self.docs.get_mut(&uri) else {
-                    return self.log(
-                        lsp::MessageType::WARNING,
-                        format!("paylint: a change to {} which is not open", uri.as_str()),
-                    );
-                };
-                for change in p.content_changes {
-                    open.doc.apply(change, enc);
-                }
-                open.doc.version = p.text_document.version;
-                open.checked = None;
-                open.messages = None;
-                self.due.insert(uri, Instant::now() + self.debounce);
-            }
-            "textDocument/didClose" => {
-                let p = params!(lsp::DidCloseTextDocumentParams);
-                let uri = p.text_document.uri;
-                self.docs.remove(&uri);
-                self.due.remove(&uri);
-                let (gone, kept) = std::mem::take(&mut self.waiting)
-                    .into_iter()
-                    .partition(|w| w.uri == uri);
-                self.waiting = kept;
-                for w in gone {
-                    self.send(Response::new_ok(w.id, Value::Array(vec![])));
-                }
-                self.publish(uri, Vec::new(), None);
-            }
+            "textDocument/didOpen" => self.did_open(params!(lsp::DidOpenTextDocumentParams)),
+            "textDocument/didChange" => self.did_change(params!(lsp::DidChangeTextDocumentParams)),
+            "textDocument/didClose" => self.did_close(params!(lsp::DidCloseTextDocumentParams)),
             "textDocument/didSave" => {
                 let p = params!(lsp::DidSaveTextDocumentParams);
                 if let Some(path) = file_path(p.text_document.uri.as_str()) {
@@ -460,24 +410,7 @@ impl Server {
                 }
             }
             "workspace/didChangeWorkspaceFolders" => {
-                let p = params!(lsp::DidChangeWorkspaceFoldersParams);
-                for f in p.event.removed {
-                    if let Some(path) = file_path(f.uri.as_str()) {
-                        self.roots.retain(|r| *r != path);
-                    }
-                }
-                self.roots.extend(
-                    p.event
-                        .added
-                        .iter()
-                        .filter_map(|f| file_path(f.uri.as_str())),
-                );
-                self.roots
-                    .sort_by_key(|r| std::cmp::Reverse(r.as_os_str().len()));
-                for open in self.docs.values_mut() {
-                    open.root = root_among(&self.roots, &open.path);
-                }
-                self.reload();
+                self.folders_changed(params!(lsp::DidChangeWorkspaceFoldersParams))
             }
             "$/cancelRequest" => {
                 let p = params!(lsp::CancelParams);
@@ -496,6 +429,83 @@ impl Server {
             }
             _ => {}
         }
+    }
+
+    /// An opened document: checked now.
+    fn did_open(&mut self, p: lsp::DidOpenTextDocumentParams) {
+        let d = p.text_document;
+        let path = document_path(&d.uri, &d.language_id);
+        let root = self.root_of(&path);
+        let doc = Document::new(d.text, d.version, d.language_id);
+        self.opened += 1;
+        self.docs.insert(
+            d.uri.clone(),
+            Open {
+                doc,
+                path,
+                root,
+                checked: None,
+                messages: None,
+                generation: self.opened,
+                sent: None,
+            },
+        );
+        self.due.insert(d.uri, Instant::now());
+    }
+
+    /// A changed document: checked after the debounce.
+    fn did_change(&mut self, p: lsp::DidChangeTextDocumentParams) {
+        let uri = p.text_document.uri;
+        let enc = self.enc;
+        let Some(open) = self.docs.get_mut(&uri) else {
+            return self.log(
+                lsp::MessageType::WARNING,
+                format!("paylint: a change to {} which is not open", uri.as_str()),
+            );
+        };
+        for change in p.content_changes {
+            open.doc.apply(change, enc);
+        }
+        open.doc.version = p.text_document.version;
+        open.checked = None;
+        open.messages = None;
+        self.due.insert(uri, Instant::now() + self.debounce);
+    }
+
+    /// A closed document: its waiting requests answered empty, its diagnostics cleared.
+    fn did_close(&mut self, p: lsp::DidCloseTextDocumentParams) {
+        let uri = p.text_document.uri;
+        self.docs.remove(&uri);
+        self.due.remove(&uri);
+        let (gone, kept) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition(|w| w.uri == uri);
+        self.waiting = kept;
+        for w in gone {
+            self.send(Response::new_ok(w.id, Value::Array(vec![])));
+        }
+        self.publish(uri, Vec::new(), None);
+    }
+
+    /// Workspace folders added or removed: every open document's root found again, engines reloaded.
+    fn folders_changed(&mut self, p: lsp::DidChangeWorkspaceFoldersParams) {
+        for f in p.event.removed {
+            if let Some(path) = file_path(f.uri.as_str()) {
+                self.roots.retain(|r| *r != path);
+            }
+        }
+        self.roots.extend(
+            p.event
+                .added
+                .iter()
+                .filter_map(|f| file_path(f.uri.as_str())),
+        );
+        self.roots
+            .sort_by_key(|r| std::cmp::Reverse(r.as_os_str().len()));
+        for open in self.docs.values_mut() {
+            open.root = root_among(&self.roots, &open.path);
+        }
+        self.reload();
     }
 }
 
