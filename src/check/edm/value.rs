@@ -352,69 +352,76 @@ impl<'m> Walker<'_, 'm> {
                     ));
                 }
             }
-            (Kind::String(s), _) => {
-                let format = match p {
-                    Guid => "edm-guid",
-                    Date => "edm-date",
-                    DateTimeOffset => "edm-date-time-offset",
-                    TimeOfDay => "edm-time-of-day",
-                    Duration | Time => "edm-duration",
-                    Binary => "edm-binary",
-                    _ => "",
-                };
-                if p == Binary && !formats::binary(s) && standard_base64(s) {
-                    // OData's JSON format asks for base64url; services read standard base64.
-                    let message = format!("`{}` at `{pointer}` is standard base64; Edm.Binary is base64url in OData's JSON format", short(s));
-                    let mut d = rules::invalid_value::refused(node.span, pointer.clone(), message)
-                        .with_hint(
-                            "write `-` and `_` for `+` and `/`; the service reads this one too"
-                                .to_string(),
-                        );
-                    d.severity = Severity::Warning;
-                    self.out.push(d);
-                    return;
-                }
-                if p == DateTime && !verbose::is_date_time(s) {
-                    let message =
-                        format!("`{}` at `{pointer}` is not a valid Edm.DateTime", short(s));
-                    self.out.push(
-                        rules::invalid_value::refused(node.span, pointer.clone(), message)
-                            .with_hint(
-                                "write it like `/Date(1717163100000)/` or `2024-05-31T13:45:00`"
-                                    .to_string(),
-                            ),
-                    );
-                    return;
-                }
-                // V2 and V3 services write a DateTimeOffset as `/Date(ms+offset)/` too.
-                let verbose_date = p == DateTimeOffset
-                    && !v4
-                    && s.starts_with("/Date(")
-                    && verbose::is_date_time(s);
-                if let Some((_, ty, example, check)) =
-                    formats::FORMATS.iter().find(|f| f.0 == format)
-                {
-                    if !check(s) && !verbose_date {
-                        let message = format!("`{}` at `{pointer}` is not a valid {ty}", short(s));
-                        self.out.push(
-                            rules::invalid_value::refused(node.span, pointer.clone(), message)
-                                .with_hint(format!("write it like `{example}`")),
-                        );
-                    }
-                }
-                if let (String, Some(max)) = (p, r.max_length) {
-                    let len = s.chars().count();
-                    if len > max as usize {
-                        let message = format!("the value at `{pointer}` has {len} characters, over the maximum length {max}");
-                        self.out.push(rules::invalid_value::refused(
-                            node.span,
-                            pointer.clone(),
-                            message,
-                        ));
-                    }
-                }
-            }
+            (Kind::String(s), _) => self.primitive_string(node, s, p, r, pointer),
             _ => {}
+        }
+    }
+
+    /// A string written for primitive type `p`: its format (standard base64 for Edm.Binary is a
+    /// warning), V2's and V3's `/Date(...)/` forms, and the maximum length.
+    fn primitive_string(
+        &mut self,
+        node: &Node,
+        s: &str,
+        p: Primitive,
+        r: &TypeRef,
+        pointer: &JsonPointer,
+    ) {
+        use Primitive::*;
+        let v4 = self.model.version == Version::V4;
+        let format = match p {
+            Guid => "edm-guid",
+            Date => "edm-date",
+            DateTimeOffset => "edm-date-time-offset",
+            TimeOfDay => "edm-time-of-day",
+            Duration | Time => "edm-duration",
+            Binary => "edm-binary",
+            _ => "",
+        };
+        if p == Binary && !formats::binary(s) && standard_base64(s) {
+            // OData's JSON format asks for base64url; services read standard base64.
+            let message = format!("`{}` at `{pointer}` is standard base64; Edm.Binary is base64url in OData's JSON format", short(s));
+            let mut d = rules::invalid_value::refused(node.span, pointer.clone(), message)
+                .with_hint(
+                    "write `-` and `_` for `+` and `/`; the service reads this one too".to_string(),
+                );
+            d.severity = Severity::Warning;
+            self.out.push(d);
+            return;
+        }
+        if p == DateTime && !verbose::is_date_time(s) {
+            let message = format!("`{}` at `{pointer}` is not a valid Edm.DateTime", short(s));
+            self.out.push(
+                rules::invalid_value::refused(node.span, pointer.clone(), message).with_hint(
+                    "write it like `/Date(1717163100000)/` or `2024-05-31T13:45:00`".to_string(),
+                ),
+            );
+            return;
+        }
+        // V2 and V3 services write a DateTimeOffset as `/Date(ms+offset)/` too.
+        let verbose_date =
+            p == DateTimeOffset && !v4 && s.starts_with("/Date(") && verbose::is_date_time(s);
+        if let Some((_, ty, example, check)) = formats::FORMATS.iter().find(|f| f.0 == format) {
+            if !check(s) && !verbose_date {
+                let message = format!("`{}` at `{pointer}` is not a valid {ty}", short(s));
+                self.out.push(
+                    rules::invalid_value::refused(node.span, pointer.clone(), message)
+                        .with_hint(format!("write it like `{example}`")),
+                );
+            }
+        }
+        if let (String, Some(max)) = (p, r.max_length) {
+            let len = s.chars().count();
+            if len > max as usize {
+                let message = format!(
+                    "the value at `{pointer}` has {len} characters, over the maximum length {max}"
+                );
+                self.out.push(rules::invalid_value::refused(
+                    node.span,
+                    pointer.clone(),
+                    message,
+                ));
+            }
         }
     }
 }
