@@ -25,68 +25,10 @@ impl<'d> Builder<'d> {
             if !self.check_name(&op.name, "operation", op.at) {
                 continue;
             }
-            let q = format!("{ns}.{}", op.name);
-            let what = format!("`{q}`");
-            let mut params = op.parameters.iter();
-            let binding = if op.is_bound {
-                match params.next() {
-                    Some(b) => Some(self.type_ref(
-                        b.ty.as_deref(),
-                        b.nullable,
-                        &format!("the binding parameter of {what}"),
-                        b.at,
-                    )),
-                    None => {
-                        self.error(
-                            op.at,
-                            format!("bound operation {what} has no binding parameter"),
-                            Some("its first `Parameter` is what it is bound to".into()),
-                        );
-                        continue;
-                    }
-                }
-            } else {
-                None
+            let Some(o) = self.operation(ns, op) else {
+                continue;
             };
-            let mut parameters = Vec::new();
-            for p in params {
-                let ty = self.type_ref(
-                    p.ty.as_deref(),
-                    p.nullable,
-                    &format!("parameter `{}` of {what}", p.name),
-                    p.at,
-                );
-                parameters.push(Parameter {
-                    name: p.name.clone(),
-                    ty,
-                    optional: has_term(&p.annotations, "OptionalParameter", &self.aliases),
-                });
-            }
-            let returns = op.return_type.as_ref().map(|r| {
-                self.type_ref(
-                    r.ty.as_deref(),
-                    r.nullable,
-                    &format!("the return type of {what}"),
-                    r.at,
-                )
-            });
-            ops.push((
-                q.clone(),
-                seq,
-                Operation {
-                    short_at: short_at(&q),
-                    name: q,
-                    kind: match op.kind {
-                        csdl::OperationKind::Action => OperationKind::Action,
-                        csdl::OperationKind::Function => OperationKind::Function,
-                    },
-                    binding,
-                    parameters,
-                    returns,
-                    composable: op.is_composable,
-                    description: description(&op.annotations, &self.aliases),
-                },
-            ));
+            ops.push((o.name.clone(), seq, o));
             seq += 1;
         }
         ops.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
@@ -106,6 +48,69 @@ impl<'d> Builder<'d> {
                 }
             }
         }
+    }
+
+    /// One action or function declared in namespace `ns`; `None` (the problem recorded) for a
+    /// bound operation without a binding parameter.
+    fn operation(&mut self, ns: &str, op: &csdl::OperationDecl) -> Option<Operation> {
+        let q = format!("{ns}.{}", op.name);
+        let what = format!("`{q}`");
+        let mut params = op.parameters.iter();
+        let binding = if op.is_bound {
+            match params.next() {
+                Some(b) => Some(self.type_ref(
+                    b.ty.as_deref(),
+                    b.nullable,
+                    &format!("the binding parameter of {what}"),
+                    b.at,
+                )),
+                None => {
+                    self.error(
+                        op.at,
+                        format!("bound operation {what} has no binding parameter"),
+                        Some("its first `Parameter` is what it is bound to".into()),
+                    );
+                    return None;
+                }
+            }
+        } else {
+            None
+        };
+        let mut parameters = Vec::new();
+        for p in params {
+            let ty = self.type_ref(
+                p.ty.as_deref(),
+                p.nullable,
+                &format!("parameter `{}` of {what}", p.name),
+                p.at,
+            );
+            parameters.push(Parameter {
+                name: p.name.clone(),
+                ty,
+                optional: has_term(&p.annotations, "OptionalParameter", &self.aliases),
+            });
+        }
+        let returns = op.return_type.as_ref().map(|r| {
+            self.type_ref(
+                r.ty.as_deref(),
+                r.nullable,
+                &format!("the return type of {what}"),
+                r.at,
+            )
+        });
+        Some(Operation {
+            short_at: short_at(&q),
+            name: q,
+            kind: match op.kind {
+                csdl::OperationKind::Action => OperationKind::Action,
+                csdl::OperationKind::Function => OperationKind::Function,
+            },
+            binding,
+            parameters,
+            returns,
+            composable: op.is_composable,
+            description: description(&op.annotations, &self.aliases),
+        })
     }
 
     /// Entity sets, singletons and imports of every container (V2 documents may have several).
