@@ -302,7 +302,11 @@ impl<'d> Builder<'d> {
                 ty.navigations = navigations;
             }
         }
-        // Keys name structural properties of the type or a base.
+        self.keys(model);
+    }
+
+    /// Keys name structural properties of the type or a base.
+    fn keys(&mut self, model: &Model) {
         for ti in 0..model.types.len() {
             let t = &model.types[ti];
             if t.kind != Kind::Entity {
