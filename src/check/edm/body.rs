@@ -18,29 +18,7 @@ impl<'m> Walker<'_, 'm> {
                 ty,
                 collection: false,
                 purpose,
-            } => {
-                if !self.object_or_mismatch(root, &JsonPointer::root()) {
-                    return;
-                }
-                match self.wrapper(root, *ty) {
-                    Some(Wrapped::One(inner)) => self.object(
-                        inner,
-                        *ty,
-                        &JsonPointer::root().child("value"),
-                        *purpose,
-                        true,
-                    ),
-                    Some(Wrapped::Many(items)) => {
-                        let at = JsonPointer::root().child("value");
-                        for (i, item) in items.iter().enumerate() {
-                            if matches!(item.kind, Kind::Object(_)) {
-                                self.object(item, *ty, &at.child(&i.to_string()), *purpose, true);
-                            }
-                        }
-                    }
-                    None => self.object(root, *ty, &JsonPointer::root(), *purpose, true),
-                }
-            }
+            } => self.structured_body(root, *ty, *purpose),
             Expect::Structured {
                 ty,
                 collection: true,
@@ -102,6 +80,31 @@ impl<'m> Walker<'_, 'm> {
                 }
             }
             Expect::Nothing | Expect::NotJson | Expect::Unknown => {}
+        }
+    }
+
+    /// A body that is one entity or complex value, bare or in a `{"value": ...}` wrapper.
+    fn structured_body(&mut self, root: &Node, ty: u32, purpose: Purpose) {
+        if !self.object_or_mismatch(root, &JsonPointer::root()) {
+            return;
+        }
+        match self.wrapper(root, ty) {
+            Some(Wrapped::One(inner)) => self.object(
+                inner,
+                ty,
+                &JsonPointer::root().child("value"),
+                purpose,
+                true,
+            ),
+            Some(Wrapped::Many(items)) => {
+                let at = JsonPointer::root().child("value");
+                for (i, item) in items.iter().enumerate() {
+                    if matches!(item.kind, Kind::Object(_)) {
+                        self.object(item, ty, &at.child(&i.to_string()), purpose, true);
+                    }
+                }
+            }
+            None => self.object(root, ty, &JsonPointer::root(), purpose, true),
         }
     }
 
