@@ -385,26 +385,7 @@ impl<'m> Walker<'_, 'm> {
                     let r = p.ty.clone();
                     self.value(&m.value, &r, &ptr, Purpose::Create, m.key_span);
                 }
-                None => {
-                    let known: Vec<String> = o.parameters.iter().map(|p| p.name.clone()).collect();
-                    let (cands, closeness) = unknown_field::near_misses(&m.key, &known);
-                    let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
-                    let rename = match cands.as_slice() {
-                        [one] if member(root, one).is_none() => Some(one.clone()),
-                        _ => None,
-                    };
-                    let mut d = unknown_field::diagnose(
-                        m,
-                        &ptr,
-                        &self.subject(&JsonPointer::root()),
-                        &known,
-                        (&cands, closeness),
-                        &JsonPointer::root(),
-                        rename.as_deref(),
-                    );
-                    d.message = format!("`{}` is no parameter of `{}`", m.key, o.name);
-                    self.out.push(d);
-                }
+                None => self.unknown_parameter(root, m, &ptr, o),
             }
         }
         if self.target.truncated {
@@ -423,6 +404,34 @@ impl<'m> Walker<'_, 'm> {
                 ));
             }
         }
+    }
+
+    /// A member of an action's parameters that names none of them.
+    fn unknown_parameter(
+        &mut self,
+        root: &Node,
+        m: &Member,
+        ptr: &JsonPointer,
+        o: &crate::odata::model::Operation,
+    ) {
+        let known: Vec<String> = o.parameters.iter().map(|p| p.name.clone()).collect();
+        let (cands, closeness) = unknown_field::near_misses(&m.key, &known);
+        let cands: Vec<String> = cands.into_iter().map(str::to_string).collect();
+        let rename = match cands.as_slice() {
+            [one] if member(root, one).is_none() => Some(one.clone()),
+            _ => None,
+        };
+        let mut d = unknown_field::diagnose(
+            m,
+            ptr,
+            &self.subject(&JsonPointer::root()),
+            &known,
+            (&cands, closeness),
+            &JsonPointer::root(),
+            rename.as_deref(),
+        );
+        d.message = format!("`{}` is no parameter of `{}`", m.key, o.name);
+        self.out.push(d);
     }
 
     /// An error response in OData's format: `{"error": {"code": "...", "message": "...",
