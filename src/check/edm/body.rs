@@ -266,19 +266,7 @@ impl<'m> Walker<'_, 'm> {
         if value.is_none() && collection && !others.is_empty() {
             // One object where a collection is sent: one finding, and the object checked as
             // an item (what it holds is still worth checking).
-            let mut d = rules::type_mismatch::diagnose(
-                root.span,
-                &JsonPointer::root(),
-                root,
-                &["object".to_string()],
-                &self.subject(&JsonPointer::root()),
-            );
-            d.message = format!(
-                "a collection is sent as `{{\"value\": [...]}}`, but this body is one object; {} is a collection",
-                self.subject(&JsonPointer::root())
-            );
-            d.hint = Some("wrap the items in `\"value\": [...]`".to_string());
-            self.out.push(d);
+            self.one_object_for_a_collection(root);
             each(self, root, &JsonPointer::root());
             return;
         }
@@ -339,6 +327,23 @@ impl<'m> Walker<'_, 'm> {
                 }
             }
         }
+    }
+
+    /// The finding for one object sent where a collection (`{"value": [...]}`) is expected.
+    fn one_object_for_a_collection(&mut self, root: &Node) {
+        let mut d = rules::type_mismatch::diagnose(
+            root.span,
+            &JsonPointer::root(),
+            root,
+            &["object".to_string()],
+            &self.subject(&JsonPointer::root()),
+        );
+        d.message = format!(
+            "a collection is sent as `{{\"value\": [...]}}`, but this body is one object; {} is a collection",
+            self.subject(&JsonPointer::root())
+        );
+        d.hint = Some("wrap the items in `\"value\": [...]`".to_string());
+        self.out.push(d);
     }
 
     /// An action's parameters: each member a parameter, checked as its type; a parameter that
