@@ -156,13 +156,7 @@ impl<'d> Builder<'d> {
                     }
                     let target = imp.target.as_deref().unwrap_or("");
                     let (q, _) = self.qualify(target);
-                    let ops: Vec<u32> = model
-                        .operations
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, o)| o.name == q && o.binding.is_none())
-                        .map(|(i, _)| i as u32)
-                        .collect();
+                    let ops = unbound_operations(model, &q);
                     if ops.is_empty() {
                         self.unresolved(imp.at, format!("import `{}` names `{target}`, which is no unbound operation of this document", imp.name), None);
                         continue;
@@ -180,13 +174,7 @@ impl<'d> Builder<'d> {
                         continue;
                     }
                     let q = format!("{}.{}", s.namespace, op.name);
-                    let ops: Vec<u32> = model
-                        .operations
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, o)| o.name == q && o.binding.is_none())
-                        .map(|(i, _)| i as u32)
-                        .collect();
+                    let ops = unbound_operations(model, &q);
                     if !ops.is_empty() {
                         imports.insert(
                             op.name.clone(),
@@ -241,4 +229,15 @@ impl<'d> Builder<'d> {
             }
         }
     }
+}
+
+/// The unbound operations named `q` (overloads of one function), by index.
+fn unbound_operations(model: &Model, q: &str) -> Vec<u32> {
+    model
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.name == q && o.binding.is_none())
+        .map(|(i, _)| i as u32)
+        .collect()
 }
