@@ -1,7 +1,14 @@
 //! Checks off the main thread: starting the checks that are due, taking their outcomes,
 //! publishing diagnostics, and reporting a check that panicked.
 
-use super::*;
+use super::lint::{Checked, Finding};
+use super::{convert, Job, Outcome, Server};
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::Response;
+use lsp_types as lsp;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Instant;
 
 impl Server {
     /// Sends the checker every document whose time has come.

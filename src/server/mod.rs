@@ -27,13 +27,13 @@ mod workspace;
 use checking::{checker, panic_message};
 use crossbeam_channel::{never, select, unbounded, Receiver, Sender};
 use document::{Document, Encoding};
-use lint::{Checked, Engine, Finding};
+use lint::{Checked, Engine};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vocabulary::MessageView;
@@ -592,6 +592,7 @@ fn document_path(uri: &lsp::Uri, language_id: &str) -> PathBuf {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::path::Path;
 
     #[test]
     fn file_uris_are_decoded_and_others_named_by_language() {

@@ -1,6 +1,10 @@
 //! Requests about a place in a document: code actions, hover and completion.
 
-use super::*;
+use super::lint::Engine;
+use super::vocabulary::MessageView;
+use super::{completion, convert, cursor, hover, Server};
+use lsp_types as lsp;
+use std::sync::Arc;
 
 impl Server {
     pub(super) fn code_actions(&self, p: &lsp::CodeActionParams) -> Vec<lsp::CodeActionOrCommand> {

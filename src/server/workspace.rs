@@ -2,7 +2,14 @@
 //! one engine per root.
 
 use super::checking::panic_message;
-use super::*;
+use super::lint::Engine;
+use super::Server;
+use lsp_server::{Request, RequestId};
+use lsp_types as lsp;
+use std::panic::catch_unwind;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
 impl Server {
     /// Asks the client to tell us when a configuration or catalog file changes.

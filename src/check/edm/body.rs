@@ -3,7 +3,16 @@
 //! entity reference.
 
 use super::value::Shape;
-use super::*;
+use super::{is_annotation, json_type, last_of_each, member, nth, Walker, Wrapped};
+use crate::check::verbose;
+use crate::json::{Kind, Member, Node};
+use crate::odata::exchange::{Expect, Purpose};
+use crate::odata::model::{TypeId, TypeRef};
+use crate::pointer::JsonPointer;
+use crate::rule::Severity;
+use crate::rules;
+use crate::rules::subject::placeholder;
+use crate::rules::unknown_field;
 
 impl<'m> Walker<'_, 'm> {
     pub(super) fn body(&mut self, root: &Node) {

@@ -10,19 +10,14 @@
 //! a warning with a safe fix.
 
 use super::verbose;
-use crate::catalog::edm as formats;
-use crate::diagnostic::{Finding, FixAction, Safety};
+use crate::diagnostic::{Finding, FixAction};
 use crate::direction::Direction;
-use crate::json::{Kind, Member, Node};
+use crate::json::{Member, Node};
 use crate::odata::exchange::{Expect, Purpose};
-use crate::odata::model::{Kind as TypeKind, Model, Primitive, ReadOnly, TypeId, TypeRef, Version};
-use crate::odata::resolve::{nearest, type_name};
+use crate::odata::model::{Model, Primitive, TypeId, TypeRef, Version};
 use crate::pointer::JsonPointer;
 pub use crate::route_model::EdmTarget;
-use crate::rule::Severity;
-use crate::rules::subject::placeholder;
-use crate::rules::{self, unknown_field};
-use crate::source::Span;
+use crate::rules::unknown_field;
 
 mod body;
 mod structured;

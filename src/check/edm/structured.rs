@@ -1,7 +1,21 @@
 //! Structured values: the type an object names (`@odata.type` and its V2/V3 forms), its
 //! properties, unknown fields, what a client may not send, and required or omitted properties.
 
-use super::*;
+use super::{
+    all_derived, bare_syntax, declared_below, derived_hint, first_concrete, is_annotation,
+    json_type, last_of_each, member, TypeSyntax, Walker,
+};
+use crate::check::verbose;
+use crate::direction::Direction;
+use crate::json::{Kind, Member, Node};
+use crate::odata::exchange::Purpose;
+use crate::odata::model::{Kind as TypeKind, ReadOnly, TypeId, TypeRef};
+use crate::odata::resolve::{nearest, type_name};
+use crate::pointer::JsonPointer;
+use crate::rule::Severity;
+use crate::rules;
+use crate::rules::subject::placeholder;
+use crate::rules::unknown_field;
 
 impl<'m> Walker<'_, 'm> {
     /// The type an object is checked as: its `@odata.type` when that names `declared` or a

@@ -1,7 +1,20 @@
 //! Values of a declared type: placeholders in documented examples, collections and their
 //! items, enum members and primitive values in their OData forms.
 
-use super::*;
+use super::{is_annotation, json_type, last_of_each, list, member, nth, short, Walker};
+use crate::catalog::edm as formats;
+use crate::check::verbose;
+use crate::diagnostic::{FixAction, Safety};
+use crate::json::{Kind, Node};
+use crate::odata::exchange::Purpose;
+use crate::odata::model::{Primitive, TypeId, TypeRef, Version};
+use crate::odata::resolve::{nearest, type_name};
+use crate::pointer::JsonPointer;
+use crate::rule::Severity;
+use crate::rules;
+use crate::rules::subject::placeholder;
+use crate::rules::unknown_field;
+use crate::source::Span;
 
 impl<'m> Walker<'_, 'm> {
     /// Is `node` a placeholder a declaration may write for a value of type `r`? `"String"`,

@@ -1,7 +1,10 @@
 //! Annotations: external `Annotations` elements applied to their targets, and the Core
 //! vocabulary terms the checker reads (descriptions, computed, immutable and read-only).
 
-use super::*;
+use super::{Builder, CORE};
+use crate::odata::csdl::{Annotation, AnnotationValue};
+use crate::odata::model::{InheritedAnnotation, Model, ReadOnly};
+use std::collections::HashMap;
 
 impl<'d> Builder<'d> {
     /// `Annotations Target="ns.Type"` and `Target="ns.Type/property"` blocks: descriptions and

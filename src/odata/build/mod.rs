@@ -8,14 +8,9 @@
 //! per type with memoised results, and properties redeclared from a base are found in one
 //! depth-first pass over the inheritance forest.
 
-use super::csdl::{self, Annotation, AnnotationValue, Document, TypeKind};
-use super::model::{
-    EntitySet, EnumType, Import, InheritedAnnotation, Kind, Model, Namespace, Navigation,
-    Operation, OperationKind, Parameter, Primitive, Property, ReadOnly, Singleton, StructuredType,
-    TypeId, TypeRef, Version,
-};
-
-use std::collections::{BTreeMap, HashMap};
+use super::csdl::Document;
+use super::model::{Model, Namespace, Version};
+use std::collections::HashMap;
 
 mod annotations;
 mod names;
@@ -328,6 +323,8 @@ fn version_name(v: Version) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::odata::csdl;
+    use crate::odata::model::{InheritedAnnotation, Primitive, ReadOnly, TypeId};
 
     #[test]
     fn annotations_on_an_inherited_property_are_kept_on_the_derived_type() {

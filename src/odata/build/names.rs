@@ -1,7 +1,11 @@
 //! Namespaces, aliases and declarations: names checked as identifiers, every type declared
 //! once, and type references (`Collection(NS.T)`, `Edm.*`) resolved to the model's types.
 
-use super::*;
+use super::{
+    did_you_mean, is_identifier, nearest, version_name, Builder, Decl, ProblemSeverity, EDM_NAMES,
+};
+use crate::odata::csdl::TypeKind;
+use crate::odata::model::{Primitive, TypeId, TypeRef, Version};
 
 impl<'d> Builder<'d> {
     /// Namespaces and aliases: each declared once, no alias equal to a namespace or to another

@@ -2,7 +2,13 @@
 //! imports.
 
 use super::annotations::{description, has_term};
-use super::*;
+use super::{short_at, Builder};
+use crate::odata::csdl;
+use crate::odata::model::{
+    EntitySet, Import, Kind, Model, Operation, OperationKind, Parameter, Primitive, Singleton,
+    TypeId, TypeRef,
+};
+use std::collections::{BTreeMap, HashMap};
 
 impl<'d> Builder<'d> {
     /// Actions and functions: parameters, return types, bindings; sorted by qualified name.

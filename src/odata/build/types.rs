@@ -2,7 +2,13 @@
 //! associations), and properties a derived type redeclares.
 
 use super::annotations::{description, read_only};
-use super::*;
+use super::{did_you_mean, nearest, short_at, Builder, Decl};
+use crate::odata::csdl;
+use crate::odata::csdl::TypeKind;
+use crate::odata::model::{
+    EnumType, Kind, Model, Navigation, Primitive, Property, ReadOnly, StructuredType, TypeId,
+};
+use std::collections::HashMap;
 
 impl<'d> Builder<'d> {
     /// The structured types, sorted by qualified name: kinds, bases (acyclic, same kind), and

@@ -1,7 +1,12 @@
 //! CSDL's elements read into the document: `Edmx`, `Schema` and what it declares (types, enums,
 //! operations, containers, V2's associations), and annotations.
 
-use super::*;
+use super::{
+    Annotation, AnnotationValue, AnnotationsBlock, AssociationDecl, ContainerDecl, DefinitionDecl,
+    Element, EndDecl, EnumDecl, ImportDecl, Include, MemberDecl, Named, NavigationDecl,
+    OperationDecl, OperationKind, ParameterDecl, PropertyDecl, ReadError, ReturnDecl, SapFlags,
+    Schema, SetDecl, TypeDecl, TypeKind, Walker,
+};
 
 impl<'t> Walker<'t> {
     pub(super) fn document(&mut self) -> Result<(), ReadError> {

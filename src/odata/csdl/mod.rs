@@ -7,7 +7,7 @@
 //! no `edmx:Reference` fetched (its `Include`s only say which namespace an alias names). An
 //! element paylint does not know is skipped with its whole content, however deep.
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 use quick_xml::Reader;
 
 mod elements;

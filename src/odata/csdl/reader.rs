@@ -1,7 +1,8 @@
 //! The XML underneath: elements with their attributes and offsets, read one at a time, skipped or
 //! read as text, and errors for a document that is not well-formed.
 
-use super::*;
+use super::{Element, ReadError, Walker};
+use quick_xml::events::{BytesStart, Event};
 
 impl Element<'_> {
     pub(super) fn get(&self, name: &str) -> Option<&str> {

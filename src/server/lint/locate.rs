@@ -1,7 +1,13 @@
 //! Where a position in a file is: the payload, the JSON pointer and the token under the cursor,
 //! for hovers and completions.
 
-use super::*;
+use super::Engine;
+use crate::json;
+use crate::json::{Kind, Node};
+use crate::server::cursor::{At, Location};
+use crate::server::vocabulary::push_token;
+use crate::source::Span;
+use std::ops::Range;
 
 impl Engine {
     /// Where `offset` is in the body `body` of `text`, on the body's parsed tree; `None` when

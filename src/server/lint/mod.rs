@@ -11,25 +11,17 @@
 //! is checked as), `Config::discover` and `Catalog::load` (the workspace's `paylint.toml` and
 //! catalog).
 
-use super::cursor::{At, Location};
-use super::vocabulary::{
-    push_token, BodyQuery, BodyType, MessageView, Model, OperationInfo, PropertyInfo, TypeInfo, Way,
-};
-
-use crate::catalog::{Catalog, Exchange, Resource};
+use super::vocabulary::{MessageView, Way};
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FixAction, Safety};
 use crate::direction::Direction;
 use crate::engine::{check_text, Options};
 use crate::fix::Selection;
 use crate::input::{self, Body, Format, Payload};
-use crate::json::{self, Kind, Node};
-use crate::odata::exchange::{Expect, Purpose};
-use crate::odata::model::{Parameter, TypeId};
-use crate::route_model::{Routed, Service};
+use crate::json::{self};
+use crate::route_model::Service;
 use crate::rule::{Rule, Severity};
-use crate::source::Span;
-use serde_json::Value;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -448,6 +440,7 @@ mod test_hooks {
 mod tests {
     use super::super::cursor::{scan, Mode};
     use super::*;
+    use crate::server::vocabulary::{BodyQuery, Model};
 
     const HTTP: &str = "PATCH https://graph.microsoft.com/v1.0/provisioningPolicies/p1/assignments/a1\nContent-Type: application/json\n\n{\"groupID\": \"g\"}\n";
 

@@ -1,7 +1,19 @@
 //! The engine as the language server's model: the body type at a position and its properties,
 //! the OData types and operations, from the OData model or the catalog.
 
-use super::*;
+use super::{direction, Engine};
+use crate::catalog::{Exchange, Resource};
+use crate::input::Payload;
+use crate::json;
+use crate::json::{Kind, Node};
+use crate::odata::exchange::{Expect, Purpose};
+use crate::odata::model::{Parameter, TypeId};
+use crate::route_model::{Routed, Service};
+use crate::server::vocabulary::{
+    push_token, BodyQuery, BodyType, Model, OperationInfo, PropertyInfo, TypeInfo, Way,
+};
+use crate::source::Span;
+use serde_json::Value;
 
 /// The catalog and, when the configuration names metadata, the service's model, as hover and
 /// completion see them: a message the catalog knows is the catalog's; any other is the model's.
