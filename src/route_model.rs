@@ -2,13 +2,42 @@
 //! what the exchange carries; a body without a message (a bare body, a doc's resource block, a
 //! response whose request is unreadable) routed by the type it names.
 
-use crate::check::edm::EdmTarget;
 use crate::direction::Direction;
 use crate::input::{NamedType, Payload, PayloadKind};
 use crate::json::{Kind, Node};
 use crate::odata::exchange::{self, Exchange, Expect, NotAllowed, Purpose};
-use crate::odata::resolve::{self, Addressed, Resolution, Roots, Unresolved};
+use crate::odata::resolve::{self, type_name, Addressed, Resolution, Roots, Unresolved};
 use crate::odata::{url, Model};
+
+/// What a body is checked as, against a model.
+#[derive(Debug, Clone)]
+pub struct EdmTarget<'m> {
+    pub model: &'m Model,
+    pub expect: Expect,
+    pub direction: Option<Direction>,
+    /// A documented example shortened for readability: missing properties are not findings.
+    pub truncated: bool,
+    /// The properties a response's request selected (`$select`), if it did.
+    pub select: Option<Vec<String>>,
+    /// For a declaration: the properties it may leave out.
+    pub optional: Vec<String>,
+}
+
+impl EdmTarget<'_> {
+    /// The name of what the body is, for messages and the report's `resource` field.
+    pub fn resource_name(&self) -> String {
+        match &self.expect {
+            Expect::Structured { ty, .. } => self.model.ty(*ty).name.clone(),
+            Expect::Value(r) => type_name(self.model, r),
+            Expect::Parameters { op } => {
+                format!("{} parameters", self.model.operations[*op as usize].name)
+            }
+            Expect::Reference { .. } => "entity reference".to_string(),
+            Expect::Error => "error".to_string(),
+            _ => "body".to_string(),
+        }
+    }
+}
 
 /// An OData service: its model and where its URLs start.
 #[derive(Debug)]

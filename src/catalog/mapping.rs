@@ -24,8 +24,9 @@
 //! "urn:paylint:schema:X#/$defs/shape"}` (`…/value` when `X` has derived types). Names in
 //! references are percent-encoded (`Straße` is `Stra%C3%9Fe`).
 
-use super::bundle::{urn, DRAFT_2020_12};
+use super::bundle::DRAFT_2020_12;
 use super::index::IndexEntry;
+use super::names::urn;
 use crate::odata::model::{
     EnumType, Kind, Model, Navigation, Primitive, Property, ReadOnly, TypeId, TypeRef, Version,
 };

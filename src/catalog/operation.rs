@@ -149,7 +149,7 @@ impl Operation {
                 Segment::Literal(l) => {
                     l.eq_ignore_ascii_case(s)
                         || (s.contains('%')
-                            && super::bundle::decode(s).is_some_and(|d| l.eq_ignore_ascii_case(&d)))
+                            && super::names::decode(s).is_some_and(|d| l.eq_ignore_ascii_case(&d)))
                 }
             })
             .count()

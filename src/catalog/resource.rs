@@ -4,6 +4,7 @@
 
 use super::bundle::{self, Files};
 use super::edm;
+use super::names;
 use super::operation::{self, Operation};
 use super::store::Store;
 use super::CatalogError;
@@ -377,7 +378,7 @@ impl Resource {
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix('#'))
-                .and_then(bundle::decode)
+                .and_then(names::decode)
             {
                 Some(ptr) => match self.schema().pointer(&ptr) {
                     Some(target) => schema = target,

@@ -1,8 +1,9 @@
 //! An imported catalog's folder as the bundler reads it: the types its index lists, and each
 //! file read, parsed and checked once, the first time a resource that needs it is used.
 
-use super::bundle::{Files, Table, URN};
-use super::load::check_schema_with;
+use super::bundle::{Files, Table};
+use super::names::URN;
+use super::schema_check::check_schema_with;
 use super::CatalogError;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ impl Store {
         let ours = |r: &str| {
             r.strip_prefix(URN)
                 .map(|rest| rest.split_once('#').map_or(rest, |(n, _)| n))
-                .and_then(super::bundle::decode)
+                .and_then(super::names::decode)
                 .is_some_and(|name| self.table.slot(&name).is_some())
         };
         check_schema_with(&origin, &value, &ours).map_err(|e| bad(e.message))?;

@@ -9,30 +9,35 @@
 //! in a check is caught there: that document shows an `internal-error` diagnostic, the user is
 //! told once, and the server goes on.
 //!
-//! Everything the server needs of the linter goes through `lint.rs`, the one file that names
+//! Everything the server needs of the linter goes through `lint/`, the one module that names
 //! paylint's own modules.
 
+mod checking;
 mod completion;
 mod convert;
 mod cursor;
 pub mod document;
 mod hover;
 pub mod lint;
+mod requests;
 pub mod transport;
 pub mod vocabulary;
+mod workspace;
 
+use checking::{checker, panic_message};
 use crossbeam_channel::{never, select, unbounded, Receiver, Sender};
 use document::{Document, Encoding};
-use lint::{Checked, Engine, Finding};
+use lint::{Checked, Engine};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vocabulary::MessageView;
+use workspace::root_among;
 
 /// Runs the server on stdin and stdout until the client says `exit` (or goes away). Returns
 /// the exit status LSP asks for: 0 after a `shutdown` request, 1 without one.
@@ -381,59 +386,9 @@ impl Server {
         }
         match n.method.as_str() {
             "initialized" => self.register_watchers(),
-            "textDocument/didOpen" => {
-                let p = params!(lsp::DidOpenTextDocumentParams);
-                let d = p.text_document;
-                let path = document_path(&d.uri, &d.language_id);
-                let root = self.root_of(&path);
-                let doc = Document::new(d.text, d.version, d.language_id);
-                self.opened += 1;
-                self.docs.insert(
-                    d.uri.clone(),
-                    Open {
-                        doc,
-                        path,
-                        root,
-                        checked: None,
-                        messages: None,
-                        generation: self.opened,
-                        sent: None,
-                    },
-                );
-                self.due.insert(d.uri, Instant::now());
-            }
-            "textDocument/didChange" => {
-                let p = params!(lsp::DidChangeTextDocumentParams);
-                let uri = p.text_document.uri;
-                let enc = self.enc;
-                let Some(open) = self.docs.get_mut(&uri) else {
-                    return self.log(
-                        lsp::MessageType::WARNING,
-                        format!("paylint: a change to {} which is not open", uri.as_str()),
-                    );
-                };
-                for change in p.content_changes {
-                    open.doc.apply(change, enc);
-                }
-                open.doc.version = p.text_document.version;
-                open.checked = None;
-                open.messages = None;
-                self.due.insert(uri, Instant::now() + self.debounce);
-            }
-            "textDocument/didClose" => {
-                let p = params!(lsp::DidCloseTextDocumentParams);
-                let uri = p.text_document.uri;
-                self.docs.remove(&uri);
-                self.due.remove(&uri);
-                let (gone, kept) = std::mem::take(&mut self.waiting)
-                    .into_iter()
-                    .partition(|w| w.uri == uri);
-                self.waiting = kept;
-                for w in gone {
-                    self.send(Response::new_ok(w.id, Value::Array(vec![])));
-                }
-                self.publish(uri, Vec::new(), None);
-            }
+            "textDocument/didOpen" => self.did_open(params!(lsp::DidOpenTextDocumentParams)),
+            "textDocument/didChange" => self.did_change(params!(lsp::DidChangeTextDocumentParams)),
+            "textDocument/didClose" => self.did_close(params!(lsp::DidCloseTextDocumentParams)),
             "textDocument/didSave" => {
                 let p = params!(lsp::DidSaveTextDocumentParams);
                 if let Some(path) = file_path(p.text_document.uri.as_str()) {
@@ -455,24 +410,7 @@ impl Server {
                 }
             }
             "workspace/didChangeWorkspaceFolders" => {
-                let p = params!(lsp::DidChangeWorkspaceFoldersParams);
-                for f in p.event.removed {
-                    if let Some(path) = file_path(f.uri.as_str()) {
-                        self.roots.retain(|r| *r != path);
-                    }
-                }
-                self.roots.extend(
-                    p.event
-                        .added
-                        .iter()
-                        .filter_map(|f| file_path(f.uri.as_str())),
-                );
-                self.roots
-                    .sort_by_key(|r| std::cmp::Reverse(r.as_os_str().len()));
-                for open in self.docs.values_mut() {
-                    open.root = root_among(&self.roots, &open.path);
-                }
-                self.reload();
+                self.folders_changed(params!(lsp::DidChangeWorkspaceFoldersParams))
             }
             "$/cancelRequest" => {
                 let p = params!(lsp::CancelParams);
@@ -493,330 +431,81 @@ impl Server {
         }
     }
 
-    /// Asks the client to tell us when a configuration or catalog file changes.
-    fn register_watchers(&mut self) {
-        if !self.watch_files {
-            return;
-        }
-        // The configuration, catalog schemas, and OData metadata (whatever its name: the
-        // configuration says which file; a change to another is ignored).
-        let globs = ["**/paylint.toml", "**/*.json", "**/*.{xml,csdl,edmx}"];
-        let watchers: Vec<lsp::FileSystemWatcher> = globs
-            .iter()
-            .map(|g| lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String(g.to_string()),
-                kind: None,
-            })
-            .collect();
-        let params = lsp::RegistrationParams {
-            registrations: vec![lsp::Registration {
-                id: "paylint-configuration".into(),
-                method: "workspace/didChangeWatchedFiles".into(),
-                register_options: serde_json::to_value(
-                    lsp::DidChangeWatchedFilesRegistrationOptions { watchers },
-                )
-                .ok(),
-            }],
-        };
-        self.next_id += 1;
-        let id = RequestId::from(format!("paylint-{}", self.next_id));
-        self.send(Request::new(id, "client/registerCapability".into(), params));
-    }
-
-    /// Is `path` a configuration file, or in a catalog folder, of some root?
-    fn configures(&self, path: &Path) -> bool {
-        path.file_name().is_some_and(|n| n == "paylint.toml")
-            || self.engines.values().any(|e| {
-                e.config_file.as_deref() == Some(path)
-                    || e.metadata.as_deref() == Some(path)
-                    || e.schema_dirs.iter().any(|d| path.starts_with(d))
-            })
-    }
-
-    /// Loads configurations and catalogs again and checks every open document with them.
-    fn reload(&mut self) {
-        self.engines.clear();
-        self.shown.clear();
-        let now = Instant::now();
-        for (uri, open) in &mut self.docs {
-            open.checked = None;
-            open.sent = None;
-            self.due.insert(uri.clone(), now);
-        }
-    }
-
-    fn root_of(&self, path: &Path) -> PathBuf {
-        root_among(&self.roots, path)
-    }
-
-    /// The engine for a root: loaded on first use; a configuration that does not load is
-    /// shown to the user once, and the last one that did (else the defaults) is used.
-    fn engine_for(&mut self, root: &Path) -> Arc<Engine> {
-        if let Some(e) = self.engines.get(root) {
-            return e.clone();
-        }
-        let loaded = catch_unwind(|| Engine::load(root)).unwrap_or_else(|p| {
-            Err(format!(
-                "loading the configuration failed: {}",
-                panic_message(p)
-            ))
-        });
-        let engine = match loaded {
-            Ok(e) => {
-                let e = Arc::new(e);
-                self.last_good.insert(root.to_path_buf(), e.clone());
-                e
-            }
-            Err(message) => {
-                let fallback = match self.last_good.get(root) {
-                    Some(e) => (e.clone(), "the last configuration that loaded"),
-                    None => (
-                        self.defaults
-                            .get_or_insert_with(|| Arc::new(Engine::defaults()))
-                            .clone(),
-                        "the built-in catalog and default rules",
-                    ),
-                };
-                if self.shown.insert(message.clone()) {
-                    self.show(
-                        lsp::MessageType::ERROR,
-                        format!(
-                            "paylint: {message}. Checking with {} until it is fixed.",
-                            fallback.1
-                        ),
-                    );
-                }
-                fallback.0
-            }
-        };
-        self.engines.insert(root.to_path_buf(), engine.clone());
-        engine
-    }
-
-    /// Sends the checker every document whose time has come.
-    fn start_due(&mut self) {
-        let now = Instant::now();
-        let ready: Vec<lsp::Uri> = self
-            .due
-            .iter()
-            .filter(|(_, &at)| at <= now)
-            .map(|(u, _)| u.clone())
-            .collect();
-        for uri in ready {
-            self.due.remove(&uri);
-            let Some(open) = self.docs.get_mut(&uri) else {
-                continue;
-            };
-            let key = (open.generation, open.doc.version);
-            if open.sent == Some(key) {
-                continue; // already running or done
-            }
-            open.sent = Some(key);
-            let (path, root, text) = (open.path.clone(), open.root.clone(), open.doc.snapshot());
-            let engine = self.engine_for(&root);
-            let _ = self.jobs.send(Job {
-                uri,
-                generation: key.0,
-                version: key.1,
+    /// An opened document: checked now.
+    fn did_open(&mut self, p: lsp::DidOpenTextDocumentParams) {
+        let d = p.text_document;
+        let path = document_path(&d.uri, &d.language_id);
+        let root = self.root_of(&path);
+        let doc = Document::new(d.text, d.version, d.language_id);
+        self.opened += 1;
+        self.docs.insert(
+            d.uri.clone(),
+            Open {
+                doc,
                 path,
-                text,
-                engine,
-            });
-        }
-    }
-
-    /// A check is in: published if it is of the current version, dropped if the document
-    /// changed (or closed) meanwhile.
-    fn checked(&mut self, outcome: Outcome) {
-        let Some(open) = self.docs.get_mut(&outcome.uri) else {
-            return;
-        };
-        if (open.generation, open.doc.version) != (outcome.generation, outcome.version) {
-            return;
-        }
-        let checked = match outcome.result {
-            Ok(c) => c,
-            Err(panic) => {
-                let name = open.path.display().to_string();
-                let c = Checked {
-                    findings: vec![Finding {
-                        span: 0..0,
-                        rule: "internal-error",
-                        error: true,
-                        message: format!("paylint failed on this document (a bug): {panic}"),
-                        hint: Some("please report it with the document".into()),
-                        fix: None,
-                    }],
-                    fix_all: Vec::new(),
-                };
-                self.report_panic(&format!("checking {name}"), &panic);
-                c
-            }
-        };
-        let Some(open) = self.docs.get_mut(&outcome.uri) else {
-            return;
-        };
-        let diagnostics = convert::diagnostics(&open.doc, self.enc, &checked, &self.rules_url);
-        open.checked = Some(Arc::new(checked));
-        let version = open.doc.version;
-        self.publish(outcome.uri.clone(), diagnostics, Some(version));
-        let (ready, kept) = std::mem::take(&mut self.waiting)
-            .into_iter()
-            .partition(|w| w.uri == outcome.uri);
-        self.waiting = kept;
-        for w in ready {
-            let answer = self.code_actions(&w.params);
-            self.send(Response::new_ok(w.id, answer));
-        }
-    }
-
-    fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
-        self.notify(
-            "textDocument/publishDiagnostics",
-            lsp::PublishDiagnosticsParams {
-                uri,
-                diagnostics,
-                version,
+                root,
+                checked: None,
+                messages: None,
+                generation: self.opened,
+                sent: None,
             },
         );
+        self.due.insert(d.uri, Instant::now());
     }
 
-    /// The first panic is shown to the user; later ones only logged.
-    fn report_panic(&mut self, doing: &str, what: &str) {
-        let message = format!(
-            "paylint: internal error {doing}: {what}. The server goes on; please report it."
-        );
-        if self.panic_reported {
-            self.log(lsp::MessageType::ERROR, message);
-        } else {
-            self.panic_reported = true;
-            self.show(lsp::MessageType::ERROR, message);
-        }
-    }
-
-    fn code_actions(&self, p: &lsp::CodeActionParams) -> Vec<lsp::CodeActionOrCommand> {
-        let Some(open) = self.docs.get(&p.text_document.uri) else {
-            return Vec::new();
-        };
-        let Some(checked) = &open.checked else {
-            return Vec::new();
-        };
-        convert::code_actions(
-            &p.text_document.uri,
-            &open.doc,
-            self.enc,
-            checked,
-            p.range,
-            p.context.only.as_deref(),
-            &self.rules_url,
-        )
-    }
-
-    /// The message and place of `offset` in a document, with the engine that reads it.
-    fn spot(
-        &mut self,
-        uri: &lsp::Uri,
-        pos: lsp::Position,
-        mode: cursor::Mode,
-    ) -> Option<(Arc<Engine>, usize, MessageView, hover::Place)> {
-        let root = self.docs.get(uri)?.root.clone();
-        let engine = self.engine_for(&root);
+    /// A changed document: checked after the debounce.
+    fn did_change(&mut self, p: lsp::DidChangeTextDocumentParams) {
+        let uri = p.text_document.uri;
         let enc = self.enc;
-        let open = self.docs.get_mut(uri)?;
-        let text = open.doc.text();
-        if text.len() > engine.max_size() {
-            return None;
-        }
-        let offset = open.doc.offset(pos, enc);
-        let messages = open
-            .messages
-            .get_or_insert_with(|| Arc::new(engine.messages(&open.path, text)))
-            .clone();
-        let text = open.doc.text();
-        for m in messages.iter() {
-            let on_start = !m.start.is_empty()
-                && m.start.start <= offset
-                && (offset < m.start.end
-                    || (mode == cursor::Mode::Complete && offset == m.start.end));
-            if on_start && mode == cursor::Mode::Hover {
-                return Some((engine, offset, m.clone(), hover::Place::StartLine));
-            }
-            let Some(body) = m.body.clone() else { continue };
-            if body.start <= offset && offset <= body.end {
-                let (location, odata_type) = engine
-                    .locate(text, body.clone(), offset, mode)
-                    .or_else(|| {
-                        let l = cursor::scan(text, body.clone(), offset, mode)?;
-                        Some((l, cursor::odata_type_in(text, body.clone())))
-                    })?;
-                let place = hover::Place::Body {
-                    location,
-                    odata_type,
-                };
-                return Some((engine, offset, m.clone(), place));
-            }
-        }
-        None
-    }
-
-    fn hover(&mut self, p: lsp::HoverParams) -> Option<lsp::Hover> {
-        let uri = p.text_document_position_params.text_document.uri;
-        let pos = p.text_document_position_params.position;
-        let (engine, _, m, place) = self.spot(&uri, pos, cursor::Mode::Hover)?;
-        let (text, span) = hover::hover(engine.as_ref(), &m, &place)?;
-        let doc = &self.docs.get(&uri)?.doc;
-        Some(lsp::Hover {
-            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                kind: lsp::MarkupKind::Markdown,
-                value: text,
-            }),
-            range: Some(doc.range(span, self.enc)),
-        })
-    }
-
-    fn completion(&mut self, p: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
-        let uri = p.text_document_position.text_document.uri;
-        let pos = p.text_document_position.position;
-        let (engine, offset, m, place) = self.spot(&uri, pos, cursor::Mode::Complete)?;
-        let hover::Place::Body {
-            location,
-            odata_type,
-        } = place
-        else {
-            return None;
+        let Some(open) = self.docs.get_mut(&uri) else {
+            return self.log(
+                lsp::MessageType::WARNING,
+                format!("paylint: a change to {} which is not open", uri.as_str()),
+            );
         };
-        let proposals = completion::complete(
-            engine.as_ref(),
-            &m,
-            &location,
-            odata_type.as_deref(),
-            offset,
-        );
-        let doc = &self.docs.get(&uri)?.doc;
-        let items = proposals
+        for change in p.content_changes {
+            open.doc.apply(change, enc);
+        }
+        open.doc.version = p.text_document.version;
+        open.checked = None;
+        open.messages = None;
+        self.due.insert(uri, Instant::now() + self.debounce);
+    }
+
+    /// A closed document: its waiting requests answered empty, its diagnostics cleared.
+    fn did_close(&mut self, p: lsp::DidCloseTextDocumentParams) {
+        let uri = p.text_document.uri;
+        self.docs.remove(&uri);
+        self.due.remove(&uri);
+        let (gone, kept) = std::mem::take(&mut self.waiting)
             .into_iter()
-            .map(|c| lsp::CompletionItem {
-                label: c.label,
-                kind: Some(if c.property {
-                    lsp::CompletionItemKind::PROPERTY
-                } else {
-                    lsp::CompletionItemKind::VALUE
-                }),
-                detail: Some(c.detail),
-                documentation: c.documentation.map(lsp::Documentation::String),
-                filter_text: Some(c.filter_text),
-                sort_text: Some(c.sort_text),
-                text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-                    range: doc.range(c.span, self.enc),
-                    new_text: c.new_text,
-                })),
-                ..lsp::CompletionItem::default()
-            })
-            .collect();
-        Some(lsp::CompletionResponse::List(lsp::CompletionList {
-            is_incomplete: false,
-            items,
-        }))
+            .partition(|w| w.uri == uri);
+        self.waiting = kept;
+        for w in gone {
+            self.send(Response::new_ok(w.id, Value::Array(vec![])));
+        }
+        self.publish(uri, Vec::new(), None);
+    }
+
+    /// Workspace folders added or removed: every open document's root found again, engines reloaded.
+    fn folders_changed(&mut self, p: lsp::DidChangeWorkspaceFoldersParams) {
+        for f in p.event.removed {
+            if let Some(path) = file_path(f.uri.as_str()) {
+                self.roots.retain(|r| *r != path);
+            }
+        }
+        self.roots.extend(
+            p.event
+                .added
+                .iter()
+                .filter_map(|f| file_path(f.uri.as_str())),
+        );
+        self.roots
+            .sort_by_key(|r| std::cmp::Reverse(r.as_os_str().len()));
+        for open in self.docs.values_mut() {
+            open.root = root_among(&self.roots, &open.path);
+        }
+        self.reload();
     }
 }
 
@@ -848,53 +537,6 @@ fn capabilities(enc: Encoding) -> lsp::ServerCapabilities {
         )),
         ..lsp::ServerCapabilities::default()
     }
-}
-
-/// The checker thread: checks the newest version of each document it is sent, one at a time;
-/// a panic in a check becomes that document's outcome.
-fn checker(jobs: Receiver<Job>, results: Sender<Outcome>) {
-    while let Ok(first) = jobs.recv() {
-        // Newer versions that arrived meanwhile replace older ones of the same document.
-        let mut batch: Vec<Job> = vec![first];
-        while let Ok(job) = jobs.try_recv() {
-            match batch.iter_mut().find(|j| j.uri == job.uri) {
-                Some(older) => *older = job,
-                None => batch.push(job),
-            }
-        }
-        for job in batch {
-            let result = catch_unwind(AssertUnwindSafe(|| job.engine.check(&job.path, &job.text)))
-                .map_err(panic_message);
-            let outcome = Outcome {
-                uri: job.uri,
-                generation: job.generation,
-                version: job.version,
-                result,
-            };
-            if results.send(outcome).is_err() {
-                return;
-            }
-        }
-    }
-}
-
-fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
-}
-
-/// The workspace folder holding `path` (the deepest), else the file's own folder.
-fn root_among(roots: &[PathBuf], path: &Path) -> PathBuf {
-    roots
-        .iter()
-        .find(|r| path.starts_with(r))
-        .cloned()
-        .or_else(|| path.parent().map(Path::to_path_buf))
-        .or_else(|| roots.first().cloned())
-        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The path of a `file:` URI, percent-decoded; `None` for other schemes.
@@ -950,6 +592,7 @@ fn document_path(uri: &lsp::Uri, language_id: &str) -> PathBuf {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::path::Path;
 
     #[test]
     fn file_uris_are_decoded_and_others_named_by_language() {

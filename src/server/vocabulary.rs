@@ -1,5 +1,5 @@
 //! What hover and completion ask of a description of the API, whatever it is: the catalog's
-//! JSON Schemas today (implemented in `lint.rs`), an OData model (`$metadata`) later. The
+//! JSON Schemas today (implemented in `lint/`), an OData model (`$metadata`) later. The
 //! questions are small on purpose — which type is this body, what properties does the object
 //! at this JSON Pointer have, what `@odata.type` values exist, what operation does this request
 //! line name — so that another description answers them without knowing about the editor.
