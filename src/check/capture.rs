@@ -6,15 +6,19 @@
 //! every entry that carries JSON is one (so a capture of calls that route nowhere is still
 //! reported).
 
-use super::payload::Checker;
+use crate::catalog::Catalog;
 use crate::direction::Direction;
 use crate::input::{Content, Payload};
 use crate::route;
-use crate::route_model::{self, Routed};
+use crate::route_model::{self, Routed, Service};
 use std::collections::BTreeSet;
 
 /// The entries (by index in `log.entries`) that are not API calls.
-pub fn skipped(checker: &Checker<'_>, payloads: &[Payload]) -> BTreeSet<usize> {
+pub fn skipped(
+    catalog: &Catalog,
+    service: Option<&Service>,
+    payloads: &[Payload],
+) -> BTreeSet<usize> {
     let requests = || {
         payloads
             .iter()
@@ -23,12 +27,11 @@ pub fn skipped(checker: &Checker<'_>, payloads: &[Payload]) -> BTreeSet<usize> {
     if requests().next().is_none() {
         return BTreeSet::new();
     }
-    let mut hosts: BTreeSet<String> = checker
-        .service
+    let mut hosts: BTreeSet<String> = service
         .map(|s| s.roots.hosts.iter().cloned().collect())
         .unwrap_or_default();
     let routed: BTreeSet<usize> = requests()
-        .filter(|p| names_operation(checker, p))
+        .filter(|p| names_operation(catalog, service, p))
         .map(|p| p.index)
         .collect();
     hosts.extend(
@@ -50,11 +53,11 @@ pub fn skipped(checker: &Checker<'_>, payloads: &[Payload]) -> BTreeSet<usize> {
 }
 
 /// Does the request's method and URL name an operation of the catalog or the model?
-fn names_operation(checker: &Checker<'_>, p: &Payload) -> bool {
-    if matches!(route::operation(checker.catalog, p), Some(Ok(_))) {
+fn names_operation(catalog: &Catalog, service: Option<&Service>, p: &Payload) -> bool {
+    if matches!(route::operation(catalog, p), Some(Ok(_))) {
         return true;
     }
-    match (checker.service, &p.method, &p.url) {
+    match (service, &p.method, &p.url) {
         (Some(service), Some(method), Some(url)) => !matches!(
             route_model::message(service, method, url),
             Routed::Unresolved { .. }

@@ -96,7 +96,7 @@ pub enum BodyCheck {
 
 /// Checks the payloads a reader found in `source`, and words what it could not read.
 pub fn check_parsed(checker: &Checker<'_>, source: &SourceFile, parsed: Parsed) -> Checked {
-    let mut skipped = super::capture::skipped(checker, &parsed.payloads);
+    let mut skipped = super::capture::skipped(checker.catalog, checker.service, &parsed.payloads);
     // A broken entry is reported, never skipped.
     for problem in &parsed.problems {
         let broken = problem
