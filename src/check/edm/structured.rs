@@ -61,21 +61,7 @@ impl<'m> Walker<'_, 'm> {
     ) -> Option<u32> {
         let model = self.model;
         let Some(m) = found else {
-            let d = model.ty(declared);
-            if d.is_abstract && !d.derived.is_empty() && !self.target.truncated && !self.declaring()
-            {
-                let concrete = first_concrete(model, declared);
-                self.out.push(rules::missing_required::diagnose(
-                    node.span,
-                    pointer,
-                    "@odata.type",
-                    &self.subject(pointer),
-                    None,
-                    concrete
-                        .map(|c| format!("\"#{}\"", model.ty(c).name))
-                        .unwrap_or_else(|| "\"#\"".into()),
-                ));
-            }
+            self.untyped(node, declared, pointer);
             return Some(declared);
         };
         let type_pointer = match (syntax, m.key.as_str()) {
@@ -138,35 +124,68 @@ impl<'m> Walker<'_, 'm> {
                 None
             }
             None => {
-                let mut names: Vec<&str> = std::iter::once(declared)
-                    .chain(all_derived(model, declared))
-                    .map(|t| model.ty(t).name.as_str())
-                    .collect();
-                names.sort_unstable();
-                let near = nearest(bare, names.iter().copied());
-                let mut d = rules::wrong_odata_type::diagnose(
-                    m,
-                    &type_pointer,
-                    &format!(
-                        "#{}",
-                        near.first()
-                            .map_or(model.ty(declared).name.as_str(), String::as_str)
-                    ),
-                    &model.ty(declared).name,
-                );
-                d.message =
-                    format!("`@odata.type` is `{written}`, which names no type of the model");
-                d.hint = Some(match near.first() {
-                    Some(n) => format!("did you mean `#{n}`?"),
-                    None => derived_hint(model, declared),
-                });
-                if near.is_empty() {
-                    d.fix = None;
-                }
-                self.out.push(d);
+                self.unknown_type_name(m, &type_pointer, written, declared);
                 Some(declared)
             }
         }
+    }
+
+    /// No `@odata.type` on an object of `declared`: reported (with the first concrete type
+    /// as the fix) when `declared` is abstract with derived types, and the payload is whole.
+    fn untyped(&mut self, node: &Node, declared: u32, pointer: &JsonPointer) {
+        let model = self.model;
+        let d = model.ty(declared);
+        if d.is_abstract && !d.derived.is_empty() && !self.target.truncated && !self.declaring() {
+            let concrete = first_concrete(model, declared);
+            self.out.push(rules::missing_required::diagnose(
+                node.span,
+                pointer,
+                "@odata.type",
+                &self.subject(pointer),
+                None,
+                concrete
+                    .map(|c| format!("\"#{}\"", model.ty(c).name))
+                    .unwrap_or_else(|| "\"#\"".into()),
+            ));
+        }
+    }
+
+    /// `@odata.type` in `m` is `written`, which names no type of the model: reported, with
+    /// the nearest of `declared` and its derived types as the hint and fix, if any is near.
+    fn unknown_type_name(
+        &mut self,
+        m: &Member,
+        type_pointer: &JsonPointer,
+        written: &str,
+        declared: u32,
+    ) {
+        let model = self.model;
+        let bare = written.trim_start_matches('#');
+        let mut names: Vec<&str> = std::iter::once(declared)
+            .chain(all_derived(model, declared))
+            .map(|t| model.ty(t).name.as_str())
+            .collect();
+        names.sort_unstable();
+        let near = nearest(bare, names.iter().copied());
+        let mut d = rules::wrong_odata_type::diagnose(
+            m,
+            type_pointer,
+            &format!(
+                "#{}",
+                near.first()
+                    .map_or(model.ty(declared).name.as_str(), String::as_str)
+            ),
+            &model.ty(declared).name,
+        );
+        d.message = format!("`@odata.type` is `{written}`, which names no type of the model");
+        d.hint = Some(match near.first() {
+            Some(n) => format!("did you mean `#{n}`?"),
+            None => derived_hint(model, declared),
+        });
+        if near.is_empty() {
+            d.fix = None;
+        }
+        self.out.push(d);
     }
 
     /// An entity or complex object of (at least) type `declared`.
