@@ -276,7 +276,14 @@ pub fn check_payload(
             }
         }
     }
-    match body.place {
+    place_findings(&mut out, first, body.place);
+    out
+}
+
+/// Points the findings of the body from `first` on, and its edits, at the file: where the
+/// body is (`place`) says how.
+fn place_findings(out: &mut PayloadChecked, first: usize, place: Place<'_>) {
+    match place {
         // Findings inside an embedded body point at the string that holds it.
         Place::Anchor(anchor) => {
             for d in &mut out.findings[first..] {
@@ -305,7 +312,6 @@ pub fn check_payload(
         }
         Place::InFile => {}
     }
-    out
 }
 
 /// A finding about a value that an unresolved placeholder stands for (its type, its format, a
