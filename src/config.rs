@@ -355,21 +355,7 @@ impl Config {
                 at: e.span().map(|span| Place::of(text, span)),
             })
         })?;
-        let root = file
-            .parent()
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
-        // Resolved once (symlinks, `..`), like the working directory that file paths start from.
-        let root = std::fs::canonicalize(&root)
-            .or_else(|_| std::path::absolute(&root).map(|p| normalize(&p)))
-            .unwrap_or(root);
+        let root = config_root(file);
         let mut globs = |key: &str, patterns: &[String]| -> Option<GlobSet> {
             if patterns.is_empty() {
                 return None;
@@ -517,6 +503,26 @@ impl Config {
             None => false,
         });
     }
+}
+
+/// The folder the globs and paths of the configuration `file` are relative to: its folder
+/// (`.` for a bare file name), resolved once (symlinks, `..`), like the working directory that
+/// file paths start from.
+fn config_root(file: &Path) -> PathBuf {
+    let root = file
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    std::fs::canonicalize(&root)
+        .or_else(|_| std::path::absolute(&root).map(|p| normalize(&p)))
+        .unwrap_or(root)
 }
 
 /// `a/b/../c` -> `a/c`, without asking the file system (this runs for every file).
