@@ -362,27 +362,8 @@ pub fn parse_transcript(text: &str, range: Span, problems: &mut Vec<Problem>) ->
         }
         let after_start = matches!(r.state, State::Headers { .. } | State::Body);
         if let (true, Some(d)) = (after_start || outside, directive(s)) {
-            match d {
-                Directive::BodyFile(path) if after_start && r.body.is_none() => {
-                    let lead = s.len() - s.trim_start().len();
-                    let at = line.start + lead + s.trim_start().find(path).unwrap_or(0);
-                    if let Some(m) = r.current.as_mut() {
-                        m.body_file = Some((path.to_string(), Span::new(at, at + path.len())));
-                    }
-                    r.state = State::Body;
-                    continue;
-                }
-                Directive::Script if body_may_end(text, r.body, &mut r.scan) => {
-                    r.finish();
-                    r.state = State::Script;
-                    continue;
-                }
-                Directive::Skipped if body_may_end(text, r.body, &mut r.scan) => {
-                    r.finish();
-                    r.state = State::Skipping;
-                    continue;
-                }
-                _ => {}
+            if r.takes_directive(d, line, s, after_start) {
+                continue;
             }
         }
         match r.state {
@@ -433,6 +414,40 @@ impl Reader<'_> {
             self.out.push(m);
         }
         self.body = None;
+    }
+
+    /// The directive `d` on `line` (`s`), where one may be (`after_start`: after a start
+    /// line): `< FILE` names the body's file, a script or a skipped request ends the message.
+    /// False when the line is not taken as a directive (a body goes on, or is already there).
+    fn takes_directive(
+        &mut self,
+        d: Directive<'_>,
+        line: Span,
+        s: &str,
+        after_start: bool,
+    ) -> bool {
+        match d {
+            Directive::BodyFile(path) if after_start && self.body.is_none() => {
+                let lead = s.len() - s.trim_start().len();
+                let at = line.start + lead + s.trim_start().find(path).unwrap_or(0);
+                if let Some(m) = self.current.as_mut() {
+                    m.body_file = Some((path.to_string(), Span::new(at, at + path.len())));
+                }
+                self.state = State::Body;
+                true
+            }
+            Directive::Script if body_may_end(self.text, self.body, &mut self.scan) => {
+                self.finish();
+                self.state = State::Script;
+                true
+            }
+            Directive::Skipped if body_may_end(self.text, self.body, &mut self.scan) => {
+                self.finish();
+                self.state = State::Skipping;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Starts a message at a start line, unless the line is inside an unfinished body.
