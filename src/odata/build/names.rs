@@ -209,6 +209,67 @@ impl<'d> Builder<'d> {
         r
     }
 
+    /// A name in the `Edm.` namespace -> the primitive type it names (or, in V4,
+    /// `Edm.ComplexType`/`Edm.EntityType`: any structured type); anything else is reported,
+    /// with a hint at the version's name for it or the nearest primitive.
+    fn resolve_edm(&mut self, name: &str, what: &str, at: usize) -> Option<TypeId> {
+        if let Some(p) = Primitive::parse(name, self.version) {
+            return Some(TypeId::Primitive(p));
+        }
+        match name {
+            "Edm.ComplexType" | "Edm.EntityType" if self.version == Version::V4 => {
+                return Some(TypeId::AnyStructured)
+            }
+            _ => {}
+        }
+        let hint = match (name, self.version) {
+            ("Edm.DateTime", Version::V4) => Some(
+                "`Edm.DateTime` is OData V2/V3; V4 has `Edm.DateTimeOffset` (and `Edm.Date`)"
+                    .to_string(),
+            ),
+            ("Edm.Time", Version::V4) => Some(
+                "`Edm.Time` is OData V2/V3; V4 has `Edm.TimeOfDay` and `Edm.Duration`".to_string(),
+            ),
+            _ => did_you_mean(
+                nearest(name, EDM_NAMES.iter().copied())
+                    .filter(|n| Primitive::parse(n, self.version).is_some()),
+            ),
+        };
+        self.unresolved(
+            at,
+            format!(
+                "{what} has type `{name}`, which is not an OData {} primitive type",
+                version_name(self.version)
+            ),
+            hint,
+        );
+        None
+    }
+
+    /// `name` (qualified: `q`) is in a namespace of this document that declares no such type:
+    /// reported, with a hint at the nearest type, enum or definition of that namespace.
+    fn undeclared(&mut self, name: &str, q: &str, what: &str, at: usize) {
+        let ns = q.rsplit_once('.').map_or("", |(n, _)| n);
+        let local = q.rsplit_once('.').map_or(q, |(_, l)| l);
+        let candidates: Vec<String> = self
+            .decls
+            .iter()
+            .filter(|(k, (d, _))| {
+                matches!(d, Decl::Type(..) | Decl::Enum(..) | Decl::Definition(..))
+                    && k.rsplit_once('.').is_some_and(|(n, _)| n == ns)
+            })
+            .map(|(k, _)| k.rsplit_once('.').map_or(k.clone(), |(_, l)| l.to_string()))
+            .collect();
+        let written_prefix = name.rsplit_once('.').map_or("", |(p, _)| p);
+        let hint = nearest(local, candidates.iter().map(String::as_str))
+            .map(|n| format!("did you mean `{written_prefix}.{n}`?"));
+        self.unresolved(
+            at,
+            format!("{what} has type `{name}`, which this document does not declare"),
+            hint,
+        );
+    }
+
     /// A single type name -> what it names (and the type definition it went through).
     pub(super) fn resolve_type(
         &mut self,
@@ -217,38 +278,7 @@ impl<'d> Builder<'d> {
         at: usize,
     ) -> Option<(TypeId, Option<String>)> {
         if name.starts_with("Edm.") {
-            if let Some(p) = Primitive::parse(name, self.version) {
-                return Some((TypeId::Primitive(p), None));
-            }
-            match name {
-                "Edm.ComplexType" | "Edm.EntityType" if self.version == Version::V4 => {
-                    return Some((TypeId::AnyStructured, None))
-                }
-                _ => {}
-            }
-            let hint = match (name, self.version) {
-                ("Edm.DateTime", Version::V4) => Some(
-                    "`Edm.DateTime` is OData V2/V3; V4 has `Edm.DateTimeOffset` (and `Edm.Date`)"
-                        .to_string(),
-                ),
-                ("Edm.Time", Version::V4) => Some(
-                    "`Edm.Time` is OData V2/V3; V4 has `Edm.TimeOfDay` and `Edm.Duration`"
-                        .to_string(),
-                ),
-                _ => did_you_mean(
-                    nearest(name, EDM_NAMES.iter().copied())
-                        .filter(|n| Primitive::parse(n, self.version).is_some()),
-                ),
-            };
-            self.unresolved(
-                at,
-                format!(
-                    "{what} has type `{name}`, which is not an OData {} primitive type",
-                    version_name(self.version)
-                ),
-                hint,
-            );
-            return None;
+            return self.resolve_edm(name, what, at).map(|t| (t, None));
         }
         let (q, known) = self.qualify(name);
         match known {
@@ -266,25 +296,7 @@ impl<'d> Builder<'d> {
                         .map(|p| (TypeId::Primitive(p), Some(q)))
                 }
                 _ => {
-                    let ns = q.rsplit_once('.').map_or("", |(n, _)| n);
-                    let local = q.rsplit_once('.').map_or(q.as_str(), |(_, l)| l);
-                    let candidates: Vec<String> = self
-                        .decls
-                        .iter()
-                        .filter(|(k, (d, _))| {
-                            matches!(d, Decl::Type(..) | Decl::Enum(..) | Decl::Definition(..))
-                                && k.rsplit_once('.').is_some_and(|(n, _)| n == ns)
-                        })
-                        .map(|(k, _)| k.rsplit_once('.').map_or(k.clone(), |(_, l)| l.to_string()))
-                        .collect();
-                    let written_prefix = name.rsplit_once('.').map_or("", |(p, _)| p);
-                    let hint = nearest(local, candidates.iter().map(String::as_str))
-                        .map(|n| format!("did you mean `{written_prefix}.{n}`?"));
-                    self.unresolved(
-                        at,
-                        format!("{what} has type `{name}`, which this document does not declare"),
-                        hint,
-                    );
+                    self.undeclared(name, &q, what, at);
                     None
                 }
             },
