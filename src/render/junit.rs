@@ -116,43 +116,10 @@ impl Junit {
                 }
                 open_case(&mut cases, &case, &name);
                 cases.push_str(">\n");
-                let label = match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                let place = format!(
-                    "{name}:{}:{}: {label}[{}] {}",
-                    f.line,
-                    f.column,
-                    f.rule.id(),
-                    f.message
-                );
-                match f.severity {
-                    Severity::Error => {
-                        let element = if f.rule == Rule::InternalError {
-                            errors += 1;
-                            "error"
-                        } else {
-                            failures += 1;
-                            "failure"
-                        };
-                        cases.push_str(&format!("      <{element} message=\""));
-                        escape(&f.message, Xml::Attribute, &mut cases);
-                        cases.push_str("\" type=\"");
-                        escape(f.rule.id(), Xml::Attribute, &mut cases);
-                        cases.push_str("\">");
-                        let mut text = place;
-                        if !f.pointer.is_empty() {
-                            text.push_str(&format!("\nat {}", f.pointer));
-                        }
-                        escape(&text, Xml::Text, &mut cases);
-                        cases.push_str(&format!("</{element}>\n"));
-                    }
-                    Severity::Warning => {
-                        cases.push_str("      <system-out>");
-                        escape(&place, Xml::Text, &mut cases);
-                        cases.push_str("</system-out>\n");
-                    }
+                match outcome(&mut cases, f, &name) {
+                    "error" => errors += 1,
+                    "failure" => failures += 1,
+                    _ => {}
                 }
                 cases.push_str("    </testcase>\n");
             }
@@ -166,6 +133,50 @@ impl Junit {
         xml.push_str(&cases);
         xml.push_str("  </testsuite>\n");
         out.write_all(xml.as_bytes())
+    }
+}
+
+/// The element inside the `<testcase>` of finding `f` of file `name`: `<error>` for an
+/// internal error, `<failure>` for another error, `<system-out>` for a warning. Returns the
+/// element's name.
+fn outcome(cases: &mut String, f: &Finding, name: &str) -> &'static str {
+    let label = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let place = format!(
+        "{name}:{}:{}: {label}[{}] {}",
+        f.line,
+        f.column,
+        f.rule.id(),
+        f.message
+    );
+    match f.severity {
+        Severity::Error => {
+            let element = if f.rule == Rule::InternalError {
+                "error"
+            } else {
+                "failure"
+            };
+            cases.push_str(&format!("      <{element} message=\""));
+            escape(&f.message, Xml::Attribute, cases);
+            cases.push_str("\" type=\"");
+            escape(f.rule.id(), Xml::Attribute, cases);
+            cases.push_str("\">");
+            let mut text = place;
+            if !f.pointer.is_empty() {
+                text.push_str(&format!("\nat {}", f.pointer));
+            }
+            escape(&text, Xml::Text, cases);
+            cases.push_str(&format!("</{element}>\n"));
+            element
+        }
+        Severity::Warning => {
+            cases.push_str("      <system-out>");
+            escape(&place, Xml::Text, cases);
+            cases.push_str("</system-out>\n");
+            "system-out"
+        }
     }
 }
 
