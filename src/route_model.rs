@@ -196,19 +196,7 @@ pub fn body<'s>(
             .then(|| select.clone())
             .flatten();
         return match expect {
-            Expect::Nothing => {
-                let method = payload.method.as_deref().unwrap_or("");
-                Routing::NoBody(match (direction, payload.status, payload.url.as_deref()) {
-                    (Some(Direction::Response), Some(status), Some(u)) => {
-                        format!("a {status} response to `{method} {u}`")
-                    }
-                    (Some(Direction::Response), Some(status), None) => {
-                        format!("a {status} response")
-                    }
-                    (_, _, Some(u)) => format!("the request `{method} {u}`"),
-                    (_, _, None) => format!("a {method} request"),
-                })
-            }
+            Expect::Nothing => Routing::NoBody(no_body(payload, direction)),
             Expect::NotJson | Expect::Unknown => Routing::Undescribed,
             e => Routing::Check(target(e, select)),
         };
@@ -234,6 +222,20 @@ pub fn body<'s>(
             None,
         )),
         Err(e) => Routing::NoType(e),
+    }
+}
+
+/// The message whose exchange holds no body, as `Routing::NoBody` names it: a response by
+/// its status (and request), a request by its method and URL.
+fn no_body(payload: &Payload, direction: Option<Direction>) -> String {
+    let method = payload.method.as_deref().unwrap_or("");
+    match (direction, payload.status, payload.url.as_deref()) {
+        (Some(Direction::Response), Some(status), Some(u)) => {
+            format!("a {status} response to `{method} {u}`")
+        }
+        (Some(Direction::Response), Some(status), None) => format!("a {status} response"),
+        (_, _, Some(u)) => format!("the request `{method} {u}`"),
+        (_, _, None) => format!("a {method} request"),
     }
 }
 
