@@ -133,27 +133,55 @@ struct Server {
     opened: u64,
 }
 
+/// Waits for the `initialize` request and returns its id and parameters. Requests before it
+/// are refused as LSP says; `exit` before it (or the client going away) gives `None`.
+fn initialize_request(connection: &Connection) -> Option<(RequestId, Value)> {
+    loop {
+        match connection.receiver.recv().ok()? {
+            Message::Request(r) if r.method == "initialize" => return Some((r.id, r.params)),
+            Message::Request(r) => {
+                let _ = connection.sender.send(
+                    Response::new_err(
+                        r.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        "the server is not initialized yet".into(),
+                    )
+                    .into(),
+                );
+            }
+            Message::Notification(n) if n.method == "exit" => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The workspace's folders from `initialize`'s parameters (`workspaceFolders`, else `rootUri`,
+/// else `rootPath`), longest first so the innermost folder holding a file is found first.
+fn workspace_roots(params: &Value) -> Vec<PathBuf> {
+    let get = |path: &str| params.pointer(path);
+    let mut roots: Vec<PathBuf> = get("/workspaceFolders")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("uri")?.as_str().and_then(file_path))
+        .collect();
+    if roots.is_empty() {
+        roots.extend(
+            get("/rootUri")
+                .and_then(Value::as_str)
+                .and_then(file_path)
+                .or_else(|| get("/rootPath").and_then(Value::as_str).map(PathBuf::from)),
+        );
+    }
+    roots.sort_by_key(|r| std::cmp::Reverse(r.as_os_str().len()));
+    roots
+}
+
 impl Server {
     /// Waits for `initialize` and answers it. Requests before it are refused as LSP says;
     /// `exit` before it ends the server.
     fn initialize(connection: &Connection) -> Option<Server> {
-        let (id, params) = loop {
-            match connection.receiver.recv().ok()? {
-                Message::Request(r) if r.method == "initialize" => break (r.id, r.params),
-                Message::Request(r) => {
-                    let _ = connection.sender.send(
-                        Response::new_err(
-                            r.id,
-                            ErrorCode::ServerNotInitialized as i32,
-                            "the server is not initialized yet".into(),
-                        )
-                        .into(),
-                    );
-                }
-                Message::Notification(n) if n.method == "exit" => return None,
-                _ => {}
-            }
-        };
+        let (id, params) = initialize_request(connection)?;
         let get = |path: &str| params.pointer(path);
         let enc = Encoding::negotiate(
             get("/capabilities/general/positionEncodings")
@@ -162,21 +190,7 @@ impl Server {
                 .flatten()
                 .filter_map(Value::as_str),
         );
-        let mut roots: Vec<PathBuf> = get("/workspaceFolders")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.get("uri")?.as_str().and_then(file_path))
-            .collect();
-        if roots.is_empty() {
-            roots.extend(
-                get("/rootUri")
-                    .and_then(Value::as_str)
-                    .and_then(file_path)
-                    .or_else(|| get("/rootPath").and_then(Value::as_str).map(PathBuf::from)),
-            );
-        }
-        roots.sort_by_key(|r| std::cmp::Reverse(r.as_os_str().len()));
+        let roots = workspace_roots(&params);
         let options = get("/initializationOptions");
         let debounce = options
             .and_then(|o| o.get("debounceMs"))
