@@ -97,6 +97,7 @@ const DELETE: &[u16] = &[200, 204];
 const CALL: &[u16] = &[200, 201, 204];
 
 /// The exchange of `method` on what a URL resolved to.
+// One piece because it is a table of OData's protocol: one arm per resource kind and method.
 pub fn exchange(
     model: &Model,
     resolution: &Resolution,
