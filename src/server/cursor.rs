@@ -103,6 +103,7 @@ impl Frame {
 
 /// Locates `offset` in the body `text[body]` by its tokens, however malformed the text after
 /// (or at) the cursor. `None` outside any object or array.
+// One piece because it is a state machine over the body's bytes, token by token.
 pub fn scan(text: &str, body: Range<usize>, offset: usize, mode: Mode) -> Option<Location> {
     let bytes = &text.as_bytes()[..body.end.min(text.len())];
     let mut stack: Vec<Frame> = Vec::new();
