@@ -27,6 +27,7 @@ impl Engine {
 }
 
 /// The Location of `offset` in the tree under `root` (the body's span covers it).
+// One piece because it is one descent of the tree: each container answers or names the child.
 pub(super) fn locate_in(
     text: &str,
     root: &Node,
