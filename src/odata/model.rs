@@ -145,6 +145,20 @@ pub struct TypeRef {
     pub written: Option<Box<str>>,
 }
 
+impl TypeRef {
+    /// One value of `id`, not null, with no facet.
+    pub fn single(id: TypeId) -> TypeRef {
+        TypeRef {
+            id,
+            collection: false,
+            nullable: false,
+            max_length: None,
+            definition: None,
+            written: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
 pub enum Kind {
     Entity,
@@ -458,6 +472,17 @@ impl Model {
     pub fn structured(&self, name: &str) -> Option<u32> {
         let q = self.qualify(name);
         find_sorted(&self.types, &q, |t| &t.name)
+    }
+
+    /// A structured type by name, exact, else ignoring case (`#microsoft.graph.User`).
+    pub fn structured_ignoring_case(&self, name: &str) -> Option<u32> {
+        self.structured(name).or_else(|| {
+            let q = self.qualify(name).to_lowercase();
+            self.types
+                .iter()
+                .position(|t| t.name.to_lowercase() == q)
+                .map(|i| i as u32)
+        })
     }
 
     pub fn enumeration(&self, name: &str) -> Option<u32> {

@@ -620,14 +620,7 @@ impl<'a> Walk<'a> {
             return Ok(None);
         }
         let model = self.model;
-        let found = model.structured(&s.name).or_else(|| {
-            let q = model.qualify(&s.name).to_ascii_lowercase();
-            model
-                .types
-                .iter()
-                .position(|t| t.name.to_ascii_lowercase() == q)
-                .map(|i| i as u32)
-        });
+        let found = model.structured_ignoring_case(&s.name);
         match found {
             Some(d) if model.derives_from(d, ty) => Ok(Some(d)),
             Some(d) => Err(self.fail(

@@ -33,14 +33,7 @@ impl<'m> Walker<'_, 'm> {
                 collection: true,
                 purpose,
             } => {
-                let item = TypeRef {
-                    id: TypeId::Structured(*ty),
-                    collection: false,
-                    nullable: false,
-                    max_length: None,
-                    definition: None,
-                    written: None,
-                };
+                let item = TypeRef::single(TypeId::Structured(*ty));
                 self.wrapped(root, &item, true, |w, node, ptr| {
                     if w.object_or_mismatch(node, ptr) {
                         w.object(node, *ty, ptr, *purpose, true);
@@ -66,14 +59,7 @@ impl<'m> Walker<'_, 'm> {
             }
             Expect::Reference { collection } => {
                 if *collection {
-                    let item = TypeRef {
-                        id: TypeId::AnyStructured,
-                        collection: false,
-                        nullable: false,
-                        max_length: None,
-                        definition: None,
-                        written: None,
-                    };
+                    let item = TypeRef::single(TypeId::AnyStructured);
                     self.wrapped(root, &item, true, |w, node, ptr| {
                         if w.object_or_mismatch(node, ptr) {
                             w.reference(node, ptr);

@@ -79,14 +79,7 @@ impl<'m> Walker<'_, 'm> {
         };
         let bare = written.trim_start_matches('#');
         let exact = model.structured(bare);
-        let found = exact.or_else(|| {
-            let q = model.qualify(bare).to_lowercase();
-            model
-                .types
-                .iter()
-                .position(|t| t.name.to_lowercase() == q)
-                .map(|i| i as u32)
-        });
+        let found = exact.or_else(|| model.structured_ignoring_case(bare));
         match found {
             Some(t) if model.derives_from(t, declared) => {
                 let canonical = format!("#{}", model.ty(t).name);
