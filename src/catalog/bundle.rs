@@ -115,28 +115,12 @@ impl Table {
         Ok(table)
     }
 
-    /// Every chain of bases ends: each type is coloured once (linear in the number of types).
+    /// Every chain of bases ends (linear in the number of types).
     fn acyclic(&self) -> Result<(), &str> {
-        let mut state = vec![0u8; self.types.len()]; // 0 new, 1 on this chain, 2 done
-        for start in 0..self.types.len() {
-            let mut chain = Vec::new();
-            let mut cur = Some(start);
-            while let Some(c) = cur {
-                match state[c] {
-                    2 => break,
-                    1 => return Err(&self.types[c].name),
-                    _ => {
-                        state[c] = 1;
-                        chain.push(c);
-                        cur = self.types[c].base;
-                    }
-                }
-            }
-            for c in chain {
-                state[c] = 2;
-            }
+        match crate::odata::model::first_cycle(self.types.len(), |c| self.types[c].base) {
+            Some(c) => Err(&self.types[c].name),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -628,26 +628,35 @@ impl Model {
         {
             return Err(Invalid("a list is not sorted by name"));
         }
-        // Inheritance is acyclic: colour each chain once (linear in the number of types).
-        let mut state = vec![0u8; self.types.len()]; // 0 new, 1 on the current chain, 2 done
-        for start in 0..self.types.len() {
-            let mut chain = Vec::new();
-            let mut cur = Some(start);
-            while let Some(c) = cur {
-                match state[c] {
-                    2 => break,
-                    1 => return Err(Invalid("a type derives from itself")),
-                    _ => {
-                        state[c] = 1;
-                        chain.push(c);
-                        cur = self.types[c].base.map(|b| b as usize);
-                    }
+        // Inheritance is acyclic.
+        match first_cycle(self.types.len(), |c| self.types[c].base.map(|b| b as usize)) {
+            Some(_) => Err(Invalid("a type derives from itself")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A type on a cycle of bases among `len` types (`base` gives each one's base), if any: each
+/// chain is coloured once, so the walk is linear in the number of types.
+pub fn first_cycle(len: usize, base: impl Fn(usize) -> Option<usize>) -> Option<usize> {
+    let mut state = vec![0u8; len]; // 0 new, 1 on the current chain, 2 done
+    for start in 0..len {
+        let mut chain = Vec::new();
+        let mut cur = Some(start);
+        while let Some(c) = cur {
+            match state[c] {
+                2 => break,
+                1 => return Some(c),
+                _ => {
+                    state[c] = 1;
+                    chain.push(c);
+                    cur = base(c);
                 }
             }
-            for c in chain {
-                state[c] = 2;
-            }
         }
-        Ok(())
+        for c in chain {
+            state[c] = 2;
+        }
     }
+    None
 }
