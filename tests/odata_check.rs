@@ -80,9 +80,13 @@ fn ty(name: &str) -> u32 {
 }
 
 fn run(body: &str, expect: Expect, direction: Option<Direction>) -> Vec<Finding> {
+    run_on(model(), body, expect, direction)
+}
+
+fn run_on(model: &Model, body: &str, expect: Expect, direction: Option<Direction>) -> Vec<Finding> {
     let doc = json::parse(body).unwrap();
     let target = EdmTarget {
-        model: model(),
+        model,
         expect,
         direction,
         truncated: false,
@@ -127,6 +131,29 @@ fn request(body: &str, purpose: Purpose) -> Vec<String> {
 
 fn response(body: &str) -> Vec<String> {
     findings(body, place(Purpose::Read), Some(Direction::Response))
+}
+
+#[test]
+fn a_type_or_enum_the_cache_could_not_read_back_accepts_any_value() {
+    use paylint::odata::model::{EnumType, StructuredType};
+    use paylint::odata::table::Item;
+    let body = r#"{"color": "purple", "address": {"town": 1}}"#;
+    let rules = |m: &Model| -> Vec<String> {
+        run_on(m, body, place(Purpose::Update), Some(Direction::Request))
+            .iter()
+            .map(|d| format!("{} {}", d.rule, d.pointer))
+            .collect()
+    };
+    assert_eq!(
+        rules(model()),
+        ["invalid-value /color", "unknown-field /address/town"]
+    );
+    let mut m = model().clone();
+    let color = m.enumeration("graph.color").unwrap() as usize;
+    m.enums[color] = EnumType::unreadable("microsoft.graph.color");
+    let address = m.structured("graph.address").unwrap() as usize;
+    m.types[address] = StructuredType::unreadable("microsoft.graph.address");
+    assert_eq!(rules(&m), Vec::<String>::new());
 }
 
 #[test]

@@ -9,12 +9,13 @@
 //! the document compiled again. A run never fails because of the cache.
 
 use super::build::{self, Options, Problem, ProblemSeverity};
-use super::{csdl, Model, Position};
+use super::model::{EntitySet, Import, Namespace, Singleton, Sizes, Table, Version};
+use super::{csdl, table, Model, Position};
 
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the model's shape or its compilation changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"PLMODEL\0";
 
 /// Documents larger than this are refused (Microsoft Graph's is 3.4 MB).
@@ -108,7 +109,7 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// A loaded model and the warnings its document gives.
-#[derive(Debug, bitcode::Encode, bitcode::Decode)]
+#[derive(Debug)]
 pub struct Loaded {
     pub model: Model,
     pub warnings: Vec<Placed>,
@@ -379,10 +380,29 @@ pub enum Descriptions {
 }
 
 /// The bytes before an entry's sections: magic, format, then each section's length and checksum.
-const HEADER: usize = 8 + 4 + 2 * (8 + 16);
+const HEADER: usize = 8 + 4 + 3 * (8 + 16);
 
-/// An entry: magic, format, and two sections, each with its length and checksum: the
-/// [`Loaded`] value without descriptions, then the descriptions ([`Model::take_descriptions`]).
+/// An entry's first section: the model without its tables' items (which the second section
+/// holds, each encoded on its own, for [`Table`] to decode when first asked for), with the
+/// index of those items and the document's warnings.
+#[derive(bitcode::Encode, bitcode::Decode)]
+struct Head {
+    warnings: Vec<Placed>,
+    version: Version,
+    namespaces: Vec<Namespace>,
+    entity_sets: Vec<EntitySet>,
+    singletons: Vec<Singleton>,
+    imports: Vec<Import>,
+    /// Each type's base, so that inheritance is checked acyclic before any type is decoded.
+    bases: Vec<Option<u32>>,
+    types: table::Index,
+    enums: table::Index,
+    operations: table::Index,
+}
+
+/// An entry: magic, format, and three sections, each with its length and checksum: the
+/// [`Head`], the tables' items, and the descriptions ([`Model::take_descriptions`]), read only
+/// when wanted.
 fn read_entry(path: &Path, descriptions: Descriptions) -> Option<Loaded> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).ok()?;
@@ -391,44 +411,82 @@ fn read_entry(path: &Path, descriptions: Descriptions) -> Option<Loaded> {
     if &header[..8] != MAGIC || u32::from_le_bytes(header[8..12].try_into().ok()?) != FORMAT {
         return None;
     }
-    let section = |at: usize| -> Option<(u64, u128)> {
+    let section = |n: usize| -> Option<(u64, u128)> {
+        let at = 12 + n * 24;
         let len = u64::from_le_bytes(header[at..at + 8].try_into().ok()?);
         let sum = u128::from_le_bytes(header[at + 8..at + 24].try_into().ok()?);
         Some((len, sum))
     };
     let mut read = |(len, sum): (u64, u128)| -> Option<Vec<u8>> {
-        let mut bytes = Vec::new();
+        // The file's length bounds what is allocated, whatever the header says.
+        let room = file.metadata().ok()?.len();
+        let mut bytes = Vec::with_capacity(usize::try_from(len.min(room)).ok()?);
         (&mut file).take(len).read_to_end(&mut bytes).ok()?;
         (bytes.len() as u64 == len && xxhash_rust::xxh3::xxh3_128(&bytes) == sum).then_some(bytes)
     };
-    let mut loaded: Loaded = bitcode::decode(&read(section(12)?)?).ok()?;
-    loaded.model.validate().ok()?;
+    let head: Head = bitcode::decode(&read(section(0)?)?).ok()?;
+    let items = std::sync::Arc::new(read(section(1)?)?);
+    let sizes = std::sync::Arc::new(Sizes {
+        types: head.types.ends.len() as u32,
+        enums: head.enums.ends.len() as u32,
+        operations: head.operations.ends.len() as u32,
+        bases: head.bases,
+    });
+    let mut model = Model {
+        version: head.version,
+        namespaces: head.namespaces,
+        types: Table::loaded(items.clone(), head.types, sizes.clone()).ok()?,
+        enums: Table::loaded(items.clone(), head.enums, sizes.clone()).ok()?,
+        operations: Table::loaded(items, head.operations, sizes.clone()).ok()?,
+        entity_sets: head.entity_sets,
+        singletons: head.singletons,
+        imports: head.imports,
+    };
+    model.validate(&sizes.bases).ok()?;
     if descriptions == Descriptions::Wanted {
-        let all: Vec<Option<Box<str>>> = bitcode::decode(&read(section(36)?)?).ok()?;
-        loaded.model.restore_descriptions(all).ok()?;
+        let all: Vec<Option<Box<str>>> = bitcode::decode(&read(section(2)?)?).ok()?;
+        model.restore_descriptions(all).ok()?;
     }
-    Some(loaded)
+    Some(Loaded {
+        model,
+        warnings: head.warnings,
+    })
 }
 
 fn write_entry(dir: &Path, name: &str, loaded: &mut Loaded) -> std::io::Result<()> {
     use std::io::Write;
-    let all = loaded.model.take_descriptions();
-    let model = bitcode::encode(&*loaded);
+    let model = &mut loaded.model;
+    let all = model.take_descriptions();
+    let mut items = Vec::new();
+    let head = Head {
+        warnings: loaded.warnings.clone(),
+        version: model.version,
+        namespaces: model.namespaces.clone(),
+        entity_sets: model.entity_sets.clone(),
+        singletons: model.singletons.clone(),
+        imports: model.imports.clone(),
+        bases: model.types.iter().map(|t| t.base).collect(),
+        types: model.types.encode(&mut items),
+        enums: model.enums.encode(&mut items),
+        operations: model.operations.encode(&mut items),
+    };
+    let head = bitcode::encode(&head);
     let descriptions = bitcode::encode(&all);
-    loaded
-        .model
+    model
         .restore_descriptions(all)
         .map_err(|e| std::io::Error::other(e.0))?;
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(MAGIC)?;
     tmp.write_all(&FORMAT.to_le_bytes())?;
-    for section in [&model, &descriptions] {
+    let sections = [&head, &items, &descriptions];
+    for section in sections {
         tmp.write_all(&(section.len() as u64).to_le_bytes())?;
         tmp.write_all(&xxhash_rust::xxh3::xxh3_128(section).to_le_bytes())?;
     }
-    tmp.write_all(&model)?;
-    tmp.write_all(&descriptions)?;
+    for section in sections {
+        tmp.write_all(section)?;
+    }
     tmp.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())
 }
@@ -489,6 +547,69 @@ mod tests {
             Descriptions::Wanted
         )
         .is_ok());
+    }
+
+    /// Rewrites section `n` of the entry at `path` with `change`, and its checksum to match: what
+    /// a forged entry would be.
+    fn forge(path: &Path, n: usize, change: impl Fn(Vec<u8>) -> Vec<u8>) {
+        let bytes = std::fs::read(path).unwrap();
+        let len = |i: usize| {
+            let at = 12 + i * 24;
+            u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize
+        };
+        let mut sections: Vec<Vec<u8>> = Vec::new();
+        let mut at = HEADER;
+        for i in 0..3 {
+            sections.push(bytes[at..at + len(i)].to_vec());
+            at += len(i);
+        }
+        sections[n] = change(std::mem::take(&mut sections[n]));
+        let mut out = bytes[..12].to_vec();
+        for s in &sections {
+            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(s).to_le_bytes());
+        }
+        sections.iter().for_each(|s| out.extend_from_slice(s));
+        std::fs::write(path, out).unwrap();
+    }
+
+    #[test]
+    fn a_type_is_decoded_when_first_read_and_a_forged_one_checks_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("m.xml");
+        std::fs::write(&doc, DOC).unwrap();
+        let cache = CacheDir::At(dir.path().join("cache"));
+        load(&doc, &Options::default(), &cache, Descriptions::Skipped).unwrap();
+        let entry = std::fs::read_dir(dir.path().join("cache"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains("model-"))
+            .unwrap();
+        let loaded = read_entry(&entry, Descriptions::Skipped).unwrap();
+        assert_eq!(loaded.model.types.decoded(), 0);
+        assert_eq!(loaded.model.structured("ns.t"), Some(0));
+        assert_eq!(
+            loaded.model.types.decoded(),
+            0,
+            "a lookup by name decodes nothing"
+        );
+        assert_eq!(loaded.model.ty(0).key, ["id"]);
+        assert_eq!(loaded.model.types.decoded(), 1);
+        // Items that pass the checksum but do not decode: the type accepts any value.
+        forge(&entry, 1, |items| vec![0xff; items.len()]);
+        let forged = read_entry(&entry, Descriptions::Skipped).unwrap();
+        let t = forged.model.ty(0);
+        assert!(t.any_json && t.open && t.properties.is_empty(), "{t:?}");
+        assert_eq!(t.name, "ns.t");
+        // A head whose types derive from themselves is refused, and the document compiled again.
+        forge(&entry, 0, |head| {
+            let mut h: Head = bitcode::decode(&head).unwrap();
+            h.bases = vec![Some(0)];
+            bitcode::encode(&h)
+        });
+        assert!(read_entry(&entry, Descriptions::Skipped).is_none());
+        let again = load(&doc, &Options::default(), &cache, Descriptions::Skipped).unwrap();
+        assert_eq!(again.model.ty(0).key, ["id"]);
     }
 
     #[test]

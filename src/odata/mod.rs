@@ -13,6 +13,7 @@ pub mod csdl;
 pub mod exchange;
 pub mod model;
 pub mod resolve;
+pub mod table;
 pub mod url;
 
 pub use build::{compile, Limits, Problem, ProblemSeverity};

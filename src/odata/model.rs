@@ -3,8 +3,12 @@
 //! [`super::cache`], read by the URL resolver and the body checker.
 //!
 //! Each list is sorted by qualified name, so lookups are binary searches and a loaded model
-//! needs no index built at start-up. A model from the cache is checked once with
-//! [`Model::validate`], so an index is never out of range afterwards.
+//! needs no index built at start-up. A model from the cache is checked with
+//! [`Model::validate`], and each of its types and operations when it is first decoded
+//! ([`Table`]), so an index is never out of range afterwards.
+
+use super::table::Item;
+pub use super::table::Table;
 
 /// The OData version a document declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
@@ -356,15 +360,15 @@ pub struct Namespace {
 }
 
 /// A compiled OData model.
-#[derive(Debug, Clone, bitcode::Encode, bitcode::Decode)]
+#[derive(Debug, Clone)]
 pub struct Model {
     pub version: Version,
     /// The document's own schemas.
     pub namespaces: Vec<Namespace>,
-    pub types: Vec<StructuredType>,
-    pub enums: Vec<EnumType>,
+    pub types: Table<StructuredType>,
+    pub enums: Table<EnumType>,
     /// Sorted by qualified name, overloads in document order.
-    pub operations: Vec<Operation>,
+    pub operations: Table<Operation>,
     pub entity_sets: Vec<EntitySet>,
     pub singletons: Vec<Singleton>,
     pub imports: Vec<Import>,
@@ -376,7 +380,7 @@ impl Model {
     /// cache can keep them apart from what a check needs.
     pub fn take_descriptions(&mut self) -> Vec<Option<Box<str>>> {
         let mut out = Vec::new();
-        for t in &mut self.types {
+        for t in self.types.iter_mut() {
             out.push(t.description.take());
             out.extend(t.properties.iter_mut().map(|p| p.description.take()));
             out.extend(t.navigations.iter_mut().map(|n| n.description.take()));
@@ -399,7 +403,7 @@ impl Model {
         }
         let mut all = all.into_iter();
         let mut next = || all.next().flatten();
-        for t in &mut self.types {
+        for t in self.types.iter_mut() {
             t.description = next();
             t.properties.iter_mut().for_each(|p| p.description = next());
             t.navigations
@@ -429,6 +433,20 @@ fn sorted<'a>(names: impl Iterator<Item = &'a str>) -> bool {
 /// What a model from elsewhere (a cache file) may not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid(pub &'static str);
+
+/// The index of the item of `table` named `name`: a binary search of the names, decoding no item.
+fn find_name<T: Item + bitcode::DecodeOwned>(table: &Table<T>, name: &str) -> Option<u32> {
+    let (mut lo, mut hi) = (0, table.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match table.name(mid).cmp(name) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(mid as u32),
+        }
+    }
+    None
+}
 
 fn find_sorted<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> Option<u32> {
     items
@@ -471,7 +489,7 @@ impl Model {
     /// A structured type by qualified or alias-qualified name (a leading `#` is allowed).
     pub fn structured(&self, name: &str) -> Option<u32> {
         let q = self.qualify(name);
-        find_sorted(&self.types, &q, |t| &t.name)
+        find_name(&self.types, &q)
     }
 
     /// A structured type by name, exact, else ignoring case (`#microsoft.graph.User`).
@@ -479,15 +497,15 @@ impl Model {
         self.structured(name).or_else(|| {
             let q = self.qualify(name).to_lowercase();
             self.types
-                .iter()
-                .position(|t| t.name.to_lowercase() == q)
+                .names()
+                .position(|t| t.to_lowercase() == q)
                 .map(|i| i as u32)
         })
     }
 
     pub fn enumeration(&self, name: &str) -> Option<u32> {
         let q = self.qualify(name);
-        find_sorted(&self.enums, &q, |t| &t.name)
+        find_name(&self.enums, &q)
     }
 
     pub fn ty(&self, i: u32) -> &StructuredType {
@@ -575,42 +593,13 @@ impl Model {
         out
     }
 
-    /// Every index in range, every inheritance chain finite: what a model from a cache file
-    /// must satisfy before it is used.
-    pub fn validate(&self) -> Result<(), Invalid> {
+    /// What a model from a cache file must satisfy before it is used: every index of its
+    /// container in range, its lists sorted by name, every inheritance chain (`bases`, each
+    /// type's base as the entry records it) finite. Its types and operations are checked when
+    /// they are decoded ([`Item::fits`]).
+    pub fn validate(&self, bases: &[Option<u32>]) -> Result<(), Invalid> {
         let types = self.types.len() as u32;
-        let enums = self.enums.len() as u32;
         let ops = self.operations.len() as u32;
-        let type_ok = |r: &TypeRef| match r.id {
-            TypeId::Structured(i) => i < types,
-            TypeId::Enum(i) => i < enums,
-            _ => true,
-        };
-        for t in &self.types {
-            let in_range = t.base.is_none_or(|b| b < types)
-                && t.derived.iter().all(|&d| d < types)
-                && t.bound
-                    .iter()
-                    .chain(&t.bound_to_collection)
-                    .all(|&o| o < ops)
-                && t.properties.iter().all(|p| type_ok(&p.ty))
-                && t.navigations.iter().all(|n| n.target < types)
-                && (t.short_at as usize) <= t.name.len()
-                && t.name.is_char_boundary(t.short_at as usize);
-            if !in_range {
-                return Err(Invalid("a type refers outside the model"));
-            }
-        }
-        for o in &self.operations {
-            let ok = o.binding.as_ref().is_none_or(type_ok)
-                && o.returns.as_ref().is_none_or(type_ok)
-                && o.parameters.iter().all(|p| type_ok(&p.ty))
-                && (o.short_at as usize) <= o.name.len()
-                && o.name.is_char_boundary(o.short_at as usize);
-            if !ok {
-                return Err(Invalid("an operation refers outside the model"));
-            }
-        }
         let sets_ok = self.entity_sets.iter().all(|s| s.ty < types)
             && self.singletons.iter().all(|s| s.ty < types)
             && self
@@ -620,18 +609,133 @@ impl Model {
         if !sets_ok {
             return Err(Invalid("the container refers outside the model"));
         }
-        if !sorted(self.types.iter().map(|t| t.name.as_str()))
-            || !sorted(self.enums.iter().map(|t| t.name.as_str()))
+        if !sorted(self.types.names())
+            || !sorted(self.enums.names())
             || !sorted(self.entity_sets.iter().map(|t| t.name.as_str()))
             || !sorted(self.singletons.iter().map(|t| t.name.as_str()))
             || !sorted(self.imports.iter().map(|t| t.name.as_str()))
         {
             return Err(Invalid("a list is not sorted by name"));
         }
-        // Inheritance is acyclic.
-        match first_cycle(self.types.len(), |c| self.types[c].base.map(|b| b as usize)) {
+        if bases.len() != self.types.len() || bases.iter().flatten().any(|&b| b >= types) {
+            return Err(Invalid("a type refers outside the model"));
+        }
+        match first_cycle(bases.len(), |c| bases[c].map(|b| b as usize)) {
             Some(_) => Err(Invalid("a type derives from itself")),
             None => Ok(()),
+        }
+    }
+}
+
+/// The sizes of a model, which every index in a type or operation decoded from the cache must
+/// fit, and each type's base as the entry's index records it.
+#[derive(Debug, Clone, Default)]
+pub struct Sizes {
+    pub types: u32,
+    pub enums: u32,
+    pub operations: u32,
+    pub bases: Vec<Option<u32>>,
+}
+
+impl Sizes {
+    fn type_ok(&self, r: &TypeRef) -> bool {
+        match r.id {
+            TypeId::Structured(i) => i < self.types,
+            TypeId::Enum(i) => i < self.enums,
+            _ => true,
+        }
+    }
+}
+
+impl Item for StructuredType {
+    type Context = Sizes;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fits(&self, index: usize, s: &Sizes) -> bool {
+        s.bases.get(index) == Some(&self.base)
+            && self.derived.iter().all(|&d| d < s.types)
+            && self
+                .bound
+                .iter()
+                .chain(&self.bound_to_collection)
+                .all(|&o| o < s.operations)
+            && self.properties.iter().all(|p| s.type_ok(&p.ty))
+            && self.navigations.iter().all(|n| n.target < s.types)
+            && self.name.is_char_boundary(self.short_at as usize)
+    }
+
+    /// An open complex type that stands for any JSON.
+    fn unreadable(name: &str) -> Self {
+        StructuredType {
+            name: name.to_string(),
+            short_at: name.rfind('.').map_or(0, |i| i as u32 + 1),
+            kind: Kind::Complex,
+            base: None,
+            derived: Vec::new(),
+            is_abstract: false,
+            open: true,
+            has_stream: false,
+            any_json: true,
+            key: Vec::new(),
+            properties: Vec::new(),
+            navigations: Vec::new(),
+            bound: Vec::new(),
+            bound_to_collection: Vec::new(),
+            description: None,
+            inherited: Vec::new(),
+        }
+    }
+}
+
+impl Item for Operation {
+    type Context = Sizes;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fits(&self, _: usize, s: &Sizes) -> bool {
+        self.binding.as_ref().is_none_or(|r| s.type_ok(r))
+            && self.returns.as_ref().is_none_or(|r| s.type_ok(r))
+            && self.parameters.iter().all(|p| s.type_ok(&p.ty))
+            && self.name.is_char_boundary(self.short_at as usize)
+    }
+
+    /// An unbound function of no parameter returning nothing.
+    fn unreadable(name: &str) -> Self {
+        Operation {
+            name: name.to_string(),
+            short_at: name.rfind('.').map_or(0, |i| i as u32 + 1),
+            kind: OperationKind::Function,
+            binding: None,
+            parameters: Vec::new(),
+            returns: None,
+            composable: false,
+            description: None,
+        }
+    }
+}
+
+impl Item for EnumType {
+    type Context = Sizes;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fits(&self, _: usize, _: &Sizes) -> bool {
+        true
+    }
+
+    /// An enum of no member, whose values are not checked.
+    fn unreadable(name: &str) -> Self {
+        EnumType {
+            name: name.to_string(),
+            is_flags: false,
+            members: Vec::new(),
         }
     }
 }

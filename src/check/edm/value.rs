@@ -256,6 +256,11 @@ impl<'m> Walker<'_, 'm> {
     pub(super) fn enum_value(&mut self, node: &Node, e: u32, pointer: &JsonPointer, at: Span) {
         let model = self.model;
         let en = &model.enums[e as usize];
+        // CSDL gives every enum type a member; one without is one the cache could not read
+        // back ([`crate::odata::table::Item::unreadable`]), and says nothing of its values.
+        if en.members.is_empty() {
+            return;
+        }
         let Kind::String(s) = &node.kind else {
             let r = TypeRef {
                 id: TypeId::Enum(e),

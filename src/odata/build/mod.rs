@@ -9,7 +9,7 @@
 //! depth-first pass over the inheritance forest.
 
 use super::csdl::Document;
-use super::model::{Model, Namespace, Version};
+use super::model::{Model, Namespace, Table, Version};
 use std::collections::HashMap;
 
 mod annotations;
@@ -228,9 +228,9 @@ impl<'d> Builder<'d> {
                     alias: s.alias.clone(),
                 })
                 .collect(),
-            types,
-            enums,
-            operations: Vec::new(),
+            types: types.into(),
+            enums: enums.into(),
+            operations: Table::default(),
             entity_sets: Vec::new(),
             singletons: Vec::new(),
             imports: Vec::new(),
