@@ -402,30 +402,42 @@ struct Head {
 
 /// An entry: magic, format, and three sections, each with its length and checksum: the
 /// [`Head`], the tables' items, and the descriptions ([`Model::take_descriptions`]), read only
-/// when wanted.
+/// when wanted. The items are read one at a time when first used, each checked against its own
+/// checksum in the head, so the items section's is not read back.
 fn read_entry(path: &Path, descriptions: Descriptions) -> Option<Loaded> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path).ok()?;
     let mut header = [0u8; HEADER];
-    file.read_exact(&mut header).ok()?;
+    file.read_exact_at(&mut header, 0).ok()?;
     if &header[..8] != MAGIC || u32::from_le_bytes(header[8..12].try_into().ok()?) != FORMAT {
         return None;
     }
-    let section = |n: usize| -> Option<(u64, u128)> {
-        let at = 12 + n * 24;
-        let len = u64::from_le_bytes(header[at..at + 8].try_into().ok()?);
-        let sum = u128::from_le_bytes(header[at + 8..at + 24].try_into().ok()?);
-        Some((len, sum))
+    let field = |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().unwrap_or([0; 8]));
+    let len = |n: usize| field(12 + n * 24);
+    let sum = |n: usize| {
+        u128::from_le_bytes(
+            header[12 + n * 24 + 8..12 + n * 24 + 24]
+                .try_into()
+                .unwrap_or([0; 16]),
+        )
     };
-    let mut read = |(len, sum): (u64, u128)| -> Option<Vec<u8>> {
-        // The file's length bounds what is allocated, whatever the header says.
-        let room = file.metadata().ok()?.len();
-        let mut bytes = Vec::with_capacity(usize::try_from(len.min(room)).ok()?);
-        (&mut file).take(len).read_to_end(&mut bytes).ok()?;
-        (bytes.len() as u64 == len && xxhash_rust::xxh3::xxh3_128(&bytes) == sum).then_some(bytes)
+    let start = |n: usize| (0..n).try_fold(HEADER as u64, |at, i| at.checked_add(len(i)));
+    // The file holds the three sections whole: what is allocated below is bounded by it.
+    if start(3)? != file.metadata().ok()?.len() {
+        return None;
+    }
+    let read = |n: usize| -> Option<Vec<u8>> {
+        let mut bytes = vec![0; usize::try_from(len(n)).ok()?];
+        file.read_exact_at(&mut bytes, start(n)?).ok()?;
+        (xxhash_rust::xxh3::xxh3_128(&bytes) == sum(n)).then_some(bytes)
     };
-    let head: Head = bitcode::decode(&read(section(0)?)?).ok()?;
-    let items = std::sync::Arc::new(read(section(1)?)?);
+    let head: Head = bitcode::decode(&read(0)?).ok()?;
+    let wanted = match descriptions {
+        Descriptions::Wanted => Some(read(2)?),
+        Descriptions::Skipped => None,
+    };
+    let (at, items_len) = (start(1)?, len(1));
+    let items = std::sync::Arc::new(table::Bytes::in_file(file, at, items_len));
     let sizes = std::sync::Arc::new(Sizes {
         types: head.types.ends.len() as u32,
         enums: head.enums.ends.len() as u32,
@@ -443,8 +455,8 @@ fn read_entry(path: &Path, descriptions: Descriptions) -> Option<Loaded> {
         imports: head.imports,
     };
     model.validate(&sizes.bases).ok()?;
-    if descriptions == Descriptions::Wanted {
-        let all: Vec<Option<Box<str>>> = bitcode::decode(&read(section(2)?)?).ok()?;
+    if let Some(bytes) = wanted {
+        let all: Vec<Option<Box<str>>> = bitcode::decode(&bytes).ok()?;
         model.restore_descriptions(all).ok()?;
     }
     Some(Loaded {
@@ -595,7 +607,7 @@ mod tests {
         );
         assert_eq!(loaded.model.ty(0).key, ["id"]);
         assert_eq!(loaded.model.types.decoded(), 1);
-        // Items that pass the checksum but do not decode: the type accepts any value.
+        // Items that are not what their checksums say: the type accepts any value.
         forge(&entry, 1, |items| vec![0xff; items.len()]);
         let forged = read_entry(&entry, Descriptions::Skipped).unwrap();
         let t = forged.model.ty(0);

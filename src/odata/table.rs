@@ -2,10 +2,14 @@
 //! name, whose items a model loaded from the cache decodes only when first asked for.
 //!
 //! One page of Microsoft Graph's docs needs a few dozen of its 2,961 types; decoding them all
-//! is a thousand fresh pages of memory, most of a warm one-page run. A loaded table keeps its
-//! items' encoded bytes (checksummed by the cache) with the names, so a lookup by name decodes
-//! nothing and an item is decoded, and checked, once, by the first reader that needs it.
+//! is a thousand fresh pages of memory, most of a warm one-page run. A loaded table keeps the
+//! names and where each item's encoded bytes are ([`Bytes`]: the cache entry, read an item at a
+//! time), so a lookup by name decodes nothing and an item is read, checked against its checksum
+//! and the model's sizes, and decoded once, by the first reader that needs it.
 
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// What a table holds.
@@ -18,32 +22,127 @@ pub trait Item: Sized {
     /// Does the item, the one at `index`, fit the model (every index it holds in range)?
     fn fits(&self, index: usize, context: &Self::Context) -> bool;
 
-    /// Stands for an item whose bytes pass the cache's checksum but do not decode into an item
-    /// that fits (a forged entry): one that accepts anything, so that it raises no finding.
+    /// Stands for an item that cannot be read back (its bytes fail their checksum, do not
+    /// decode, or do not fit): one that checks as little as it can, so that it raises no false
+    /// finding.
     fn unreadable(name: &str) -> Self;
 }
 
-/// Where a loaded table's items are: their encoded bytes, and each one's end in them.
+/// Where a loaded table's items are in its [`Bytes`], with their names and checksums.
 #[derive(Debug, Clone, PartialEq, Eq, bitcode::Encode, bitcode::Decode)]
 pub struct Index {
-    /// Where the table's bytes start in the shared buffer.
+    /// Where the table's items start in the bytes.
     pub start: u64,
     /// Each item's end, from `start`.
     pub ends: Vec<u32>,
+    /// Each item's checksum (the low half of its xxh3-64).
+    pub sums: Vec<u32>,
     /// Every name, one after another, and each one's end.
     pub names: String,
     pub name_ends: Vec<u32>,
 }
 
+fn sum(bytes: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(bytes) as u32
+}
+
+/// After this many items read one at a time, the rest of the bytes are read whole: a run over
+/// many pages decodes most of the model, and one read is then cheaper than thousands.
+const SINGLE_READS: usize = 64;
+
+/// The encoded items of a loaded model's tables: in memory, or a section of a cache entry,
+/// read with one `pread` an item until [`SINGLE_READS`] have been, then whole. Reading by
+/// position from an open file, not mapping it, so that a file changed under a run can only
+/// give bytes that fail their checksum, never a fault.
+#[derive(Debug)]
+pub struct Bytes {
+    len: u64,
+    source: Source,
+}
+
+#[derive(Debug)]
+enum Source {
+    Memory(Vec<u8>),
+    File {
+        file: std::fs::File,
+        offset: u64,
+        reads: AtomicUsize,
+        whole: OnceLock<Option<Vec<u8>>>,
+    },
+}
+
+impl Bytes {
+    pub fn in_memory(bytes: Vec<u8>) -> Bytes {
+        Bytes {
+            len: bytes.len() as u64,
+            source: Source::Memory(bytes),
+        }
+    }
+
+    /// The `len` bytes of `file` from `offset`.
+    pub fn in_file(file: std::fs::File, offset: u64, len: u64) -> Bytes {
+        Bytes {
+            len,
+            source: Source::File {
+                file,
+                offset,
+                reads: AtomicUsize::new(0),
+                whole: OnceLock::new(),
+            },
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes in `range`, if they can be read.
+    fn read(&self, range: Range<u64>) -> Option<Cow<'_, [u8]>> {
+        use std::os::unix::fs::FileExt;
+        fn in_memory(b: &[u8], range: Range<u64>) -> Option<Cow<'_, [u8]>> {
+            let r = usize::try_from(range.start).ok()?..usize::try_from(range.end).ok()?;
+            b.get(r).map(Cow::Borrowed)
+        }
+        let (file, offset, reads, whole) = match &self.source {
+            Source::Memory(b) => return in_memory(b, range),
+            Source::File {
+                file,
+                offset,
+                reads,
+                whole,
+            } => (file, *offset, reads, whole),
+        };
+        if range.end > self.len || range.start > range.end {
+            return None;
+        }
+        if whole.get().is_some() || reads.fetch_add(1, Ordering::Relaxed) >= SINGLE_READS {
+            let all = whole.get_or_init(|| {
+                let mut b = vec![0; usize::try_from(self.len).ok()?];
+                file.read_exact_at(&mut b, offset).ok().map(|()| b)
+            });
+            if let Some(b) = all {
+                return in_memory(b, range);
+            }
+        }
+        let mut b = vec![0; usize::try_from(range.end - range.start).ok()?];
+        file.read_exact_at(&mut b, offset + range.start).ok()?;
+        Some(Cow::Owned(b))
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Encoded<C> {
-    bytes: Arc<Vec<u8>>,
+    bytes: Arc<Bytes>,
     index: Index,
     context: Arc<C>,
 }
 
 impl<C> Encoded<C> {
-    fn range(&self, ends: &[u32], i: usize) -> std::ops::Range<usize> {
+    fn range(&self, ends: &[u32], i: usize) -> Range<usize> {
         let start = if i == 0 { 0 } else { ends[i - 1] as usize };
         start..ends[i] as usize
     }
@@ -94,7 +193,7 @@ impl<T: Item + bitcode::DecodeOwned> Table<T> {
     /// `context` when decoded. The index itself is checked here: its ends rise and stay in the
     /// bytes, and its names are on character boundaries.
     pub fn loaded(
-        bytes: Arc<Vec<u8>>,
+        bytes: Arc<Bytes>,
         index: Index,
         context: Arc<T::Context>,
     ) -> Result<Table<T>, BadIndex> {
@@ -102,11 +201,10 @@ impl<T: Item + bitcode::DecodeOwned> Table<T> {
             ends.windows(2).all(|w| w[0] <= w[1])
                 && ends.last().is_none_or(|&e| e as usize <= limit)
         };
-        let room = usize::try_from(index.start)
-            .ok()
-            .and_then(|s| bytes.len().checked_sub(s))
-            .ok_or(BadIndex)?;
+        let room = bytes.len().checked_sub(index.start).ok_or(BadIndex)?;
+        let room = usize::try_from(room).unwrap_or(usize::MAX);
         let fits = index.ends.len() == index.name_ends.len()
+            && index.ends.len() == index.sums.len()
             && rising(&index.ends, room)
             && rising(&index.name_ends, index.names.len())
             && index
@@ -146,13 +244,14 @@ impl<T: Item + bitcode::DecodeOwned> Table<T> {
             return T::unreadable("");
         };
         let r = e.range(&e.index.ends, i);
-        let start = e.index.start as usize;
-        let bytes = e
+        let start = e.index.start;
+        let decoded = e
             .bytes
-            .get(start + r.start..start + r.end)
-            .unwrap_or_default();
-        match bitcode::decode::<T>(bytes) {
-            Ok(t) if t.fits(i, &e.context) && t.name() == e.name(i) => t,
+            .read(start + r.start as u64..start + r.end as u64)
+            .filter(|b| sum(b) == e.index.sums[i])
+            .and_then(|b| bitcode::decode::<T>(&b).ok());
+        match decoded {
+            Some(t) if t.fits(i, &e.context) && t.name() == e.name(i) => t,
             _ => T::unreadable(e.name(i)),
         }
     }
@@ -214,9 +313,12 @@ impl<T: Item + bitcode::DecodeOwned> Table<T> {
         T: bitcode::Encode,
     {
         let start = out.len() as u64;
-        let (mut ends, mut names, mut name_ends) = (Vec::new(), String::new(), Vec::new());
+        let (mut ends, mut sums) = (Vec::new(), Vec::new());
+        let (mut names, mut name_ends) = (String::new(), Vec::new());
         for t in self.iter() {
-            out.extend_from_slice(&bitcode::encode(t));
+            let bytes = bitcode::encode(t);
+            sums.push(sum(&bytes));
+            out.extend_from_slice(&bytes);
             ends.push((out.len() as u64 - start) as u32);
             names.push_str(t.name());
             name_ends.push(names.len() as u32);
@@ -224,6 +326,7 @@ impl<T: Item + bitcode::DecodeOwned> Table<T> {
         Index {
             start,
             ends,
+            sums,
             names,
             name_ends,
         }
@@ -323,7 +426,8 @@ mod tests {
         let mut bytes = b"ahead".to_vec();
         let index = table.encode(&mut bytes);
         tamper(&mut bytes);
-        Table::loaded(Arc::new(bytes), index, Arc::new(table.len() as u32)).unwrap()
+        let bytes = Arc::new(Bytes::in_memory(bytes));
+        Table::loaded(bytes, index, Arc::new(table.len() as u32)).unwrap()
     }
 
     #[test]
@@ -368,7 +472,7 @@ mod tests {
         let built: Table<Named> = items().into();
         let mut bytes = Vec::new();
         let index = built.encode(&mut bytes);
-        let bytes = Arc::new(bytes);
+        let bytes = Arc::new(Bytes::in_memory(bytes));
         let load = |index: Index| Table::<Named>::loaded(bytes.clone(), index, Arc::new(3)).err();
         assert_eq!(load(index.clone()), None);
         let mut past = index.clone();
@@ -380,8 +484,50 @@ mod tests {
         let mut short = index.clone();
         short.name_ends.pop();
         assert_eq!(load(short), Some(BadIndex));
+        let mut unsummed = index.clone();
+        unsummed.sums.pop();
+        assert_eq!(load(unsummed), Some(BadIndex));
         let mut far = index;
         far.start = u64::MAX;
         assert_eq!(load(far), Some(BadIndex));
+    }
+
+    #[test]
+    fn items_are_read_from_the_file_one_at_a_time_then_whole() {
+        use std::io::Write;
+        use std::os::unix::fs::FileExt;
+        let many: Vec<Named> = (0..200)
+            .map(|i| Named {
+                name: format!("n{i:03}"),
+                points_at: i,
+            })
+            .collect();
+        let built: Table<Named> = many.clone().into();
+        let mut bytes = b"header".to_vec();
+        let index = built.encode(&mut bytes);
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        let len = bytes.len() as u64 - 6;
+        let in_file = Bytes::in_file(file.try_clone().unwrap(), 6, len);
+        let index = Index {
+            start: index.start - 6,
+            ..index
+        };
+        let loaded = Table::<Named>::loaded(Arc::new(in_file), index, Arc::new(200)).unwrap();
+        let whole = |t: &Table<Named>| match &t.encoded.as_ref().unwrap().bytes.source {
+            Source::File { whole, .. } => whole.get().is_some(),
+            Source::Memory(_) => unreachable!(),
+        };
+        assert_eq!(loaded[150], many[150]);
+        assert!(!whole(&loaded));
+        // The file changes under the run: what is read from it now fails its checksum.
+        file.write_all_at(&vec![0; len as usize], 6).unwrap();
+        assert_eq!(loaded[3], Named::unreadable("n003"));
+        file.write_all_at(&bytes[6..], 6).unwrap();
+        assert_eq!(loaded.iter().cloned().collect::<Vec<_>>()[4..], many[4..]);
+        assert!(
+            whole(&loaded),
+            "read whole after {SINGLE_READS} single reads"
+        );
     }
 }
