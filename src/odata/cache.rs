@@ -1,6 +1,7 @@
 //! Loading a metadata document as a [`Model`], through a cache of compiled models keyed by a
 //! hash of the document's content (and of paylint's version): the first run reads and compiles
-//! the XML, later runs read the compiled model back in a millisecond or two.
+//! the XML, later runs read the entry's head back and each type, enum or operation only when it
+//! is first used ([`super::table`]).
 //!
 //! The cache is a folder of files named by that key: `$PAYLINT_CACHE_DIR`, else
 //! `$XDG_CACHE_HOME/paylint`, else `~/.cache/paylint`. An entry is written atomically (a
