@@ -290,9 +290,9 @@ pub fn lookup(model: &Model, name: &str) -> Option<u32> {
         let q = model.qualify(bare).to_lowercase();
         let mut found = model
             .types
-            .iter()
+            .names()
             .enumerate()
-            .filter(|(_, t)| t.name.to_lowercase() == q);
+            .filter(|(_, n)| n.to_lowercase() == q);
         match (found.next(), found.next()) {
             (Some((i, _)), None) => Some(i as u32),
             _ => None,
@@ -303,11 +303,12 @@ pub fn lookup(model: &Model, name: &str) -> Option<u32> {
 /// A type by `--resource`: qualified, or the only type with that unqualified name.
 pub fn resource(model: &Model, name: &str) -> Option<u32> {
     lookup(model, name).or_else(|| {
-        let mut found = model
-            .types
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.short_name().eq_ignore_ascii_case(name));
+        // A type's name is its namespace's, a dot, and its own (which has no dot).
+        let mut found = model.types.names().enumerate().filter(|(_, n)| {
+            n.rsplit('.')
+                .next()
+                .is_some_and(|s| s.eq_ignore_ascii_case(name))
+        });
         match (found.next(), found.next()) {
             (Some((i, _)), None) => Some(i as u32),
             _ => None,

@@ -7,7 +7,11 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum RunError {
     NoSuchPath(Vec<PathBuf>),
-    UnknownResource { name: String, known: Vec<String> },
+    UnknownResource {
+        name: String,
+        known: Vec<String>,
+        among: Among,
+    },
     Catalog(crate::catalog::CatalogError),
     Output(std::io::Error),
 }
@@ -23,7 +27,7 @@ impl std::fmt::Display for RunError {
                     shown.join(", ")
                 )
             }
-            RunError::UnknownResource { name, known }
+            RunError::UnknownResource { name, known, .. }
                 if known.len() > 1
                     && known.iter().all(|k| {
                         k.rsplit('.')
@@ -37,13 +41,13 @@ impl std::fmt::Display for RunError {
                     known.join(", ")
                 )
             }
-            RunError::UnknownResource { name, known } => write!(
+            RunError::UnknownResource { name, known, among } => write!(
                 f,
                 "unknown resource `{name}` for --resource; {}: {} (add one with --schemas DIR)",
-                if known.len() < 10 {
-                    "the catalog has"
-                } else {
-                    "closest names"
+                match among {
+                    _ if known.len() >= 10 => "closest names",
+                    Among::Catalog => "the catalog has",
+                    Among::CatalogAndMetadata => "the catalog and the metadata have",
                 },
                 known.join(", ")
             ),
@@ -54,3 +58,11 @@ impl std::fmt::Display for RunError {
 }
 
 impl std::error::Error for RunError {}
+
+/// Where `--resource` was looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Among {
+    Catalog,
+    /// The catalog, and the types of the `--metadata` model.
+    CatalogAndMetadata,
+}

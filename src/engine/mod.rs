@@ -15,7 +15,7 @@ pub mod pipeline;
 pub mod read;
 pub mod rewrite;
 
-pub use error::RunError;
+pub use error::{Among, RunError};
 pub use options::{FixMode, Options, Shard, ShardError};
 
 use crate::baseline::Baseline;
@@ -30,12 +30,14 @@ use std::path::Path;
 
 /// What to suggest for an unknown `--resource`: the resources of that unqualified name when
 /// there are several, else the whole catalog when it is small, else the ten closest names.
-fn candidates(catalog: &Catalog, name: &str) -> Vec<String> {
+fn candidates(catalog: &Catalog, model: Option<&crate::odata::Model>, name: &str) -> Vec<String> {
     let same = catalog.resources_named(name);
     if same.len() > 1 {
         return same.into_iter().map(str::to_string).collect();
     }
     let mut names: Vec<&str> = catalog.names();
+    // With `--metadata`, its types are resources too.
+    names.extend(model.into_iter().flat_map(|m| m.types.names()));
     if names.len() > 10 {
         let lower = name.to_ascii_lowercase();
         names.sort_by_key(|n| {
@@ -73,10 +75,15 @@ impl<'a> Plan<'a> {
                 // A type of the model, which `context` finds.
                 None if in_model(name) => None,
                 None => {
+                    let model = options.service.as_deref().map(|s| &s.model);
                     return Err(RunError::UnknownResource {
                         name: name.clone(),
-                        known: candidates(catalog, name),
-                    })
+                        known: candidates(catalog, model, name),
+                        among: match model {
+                            Some(_) => Among::CatalogAndMetadata,
+                            None => Among::Catalog,
+                        },
+                    });
                 }
             },
             None => None,

@@ -56,7 +56,7 @@ it was not checked"
     let hint = match named {
         Some(t) => {
             let bare = t.trim_start_matches('#');
-            let names = model.types.iter().map(|t| t.name.as_str());
+            let names = model.types.names();
             match crate::odata::resolve::nearest(bare, names).first() {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => "check the type's namespace and name".to_string(),
