@@ -67,14 +67,7 @@ pub(super) fn locate_in(
                         break;
                     }
                     if mode.touches(&span_of(v), offset, true) {
-                        return Some(found(At::Value {
-                            key: Some(m.key.clone()),
-                            span: span_of(v),
-                            string: match &m.value.kind {
-                                Kind::String(s) => Some(s.clone()),
-                                _ => None,
-                            },
-                        }));
+                        return Some(found(value_at(Some(m.key.clone()), &m.value)));
                     }
                 }
                 match child {
@@ -108,14 +101,7 @@ pub(super) fn locate_in(
                         return Some(Location {
                             container: pointer,
                             keys: Vec::new(),
-                            at: At::Value {
-                                key: None,
-                                span: span_of(&item.span),
-                                string: match &item.kind {
-                                    Kind::String(s) => Some(s.clone()),
-                                    _ => None,
-                                },
-                            },
+                            at: value_at(None, item),
                         });
                     }
                 }
@@ -162,8 +148,21 @@ pub(super) fn last_token_byte(
 }
 
 pub(super) fn string_at(root: &Node, pointer: &str) -> Option<String> {
-    match &root.pointer(pointer)?.kind {
+    string_of(root.pointer(pointer)?)
+}
+
+fn string_of(node: &Node) -> Option<String> {
+    match &node.kind {
         Kind::String(s) => Some(s.clone()),
         _ => None,
+    }
+}
+
+/// The cursor on the scalar `node` (the value of member `key`, or an array item).
+fn value_at(key: Option<String>, node: &Node) -> At {
+    At::Value {
+        key,
+        span: node.span.start..node.span.end,
+        string: string_of(node),
     }
 }
