@@ -232,7 +232,10 @@ struct Block {
 impl Block {
     fn new(text: &str, fence: Span) -> Block {
         let raw = &text[fence.start..fence.end];
-        let open_end = raw.find('\n').map_or(fence.end, |i| fence.start + i + 1);
+        // The opening line's end, without its line break; the content starts after that break
+        // (a fence with no line break, at the end of the doc, is its opening line alone).
+        let line_end = raw.find('\n').map_or(fence.end, |i| fence.start + i);
+        let open_end = (line_end + 1).min(fence.end);
         let open_line = &text[fence.start..open_end];
         let marker: String = open_line
             .trim_start()
@@ -246,7 +249,7 @@ impl Block {
             && last_line.trim().starts_with(&marker)
             && last_line.trim().chars().all(|c| c == '`' || c == '~');
         Block {
-            opening: Span::new(fence.start, open_end.saturating_sub(1).max(fence.start)),
+            opening: Span::new(fence.start, line_end),
             content: Span::new(
                 open_end.min(fence.end),
                 if closed { last_line_start } else { fence.end },
@@ -448,6 +451,20 @@ mod tests {
         assert_eq!(p.payloads.len(), 1);
         assert_eq!(p.payloads[0].url.as_deref(), Some("/users/{id}"));
         assert_eq!(p.payloads[0].method.as_deref(), Some("GET"));
+    }
+
+    #[test]
+    fn a_fence_without_a_line_break_at_the_end_of_the_doc_is_its_opening_line() {
+        // Found by the fuzzer: the opening line's span ended one byte short of the text's end,
+        // inside the last (multi-byte) character.
+        let text = "<!-- { \"blockType\": \"request\" } -->\n```http é";
+        let block = Block::new(text, Span::new(text.find("```").unwrap(), text.len()));
+        assert_eq!(block.opening.end, text.len());
+        assert!(!block.closed);
+        let p = read_text(text);
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        let span = p.problems[0].span;
+        assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
     }
 
     #[test]
