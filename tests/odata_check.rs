@@ -477,3 +477,53 @@ fn one_entity_wrapped_in_value_is_one_finding_and_its_inside_is_checked() {
     // A real single entity is silent.
     assert!(response(r#"{"id": "1", "displayName": "A"}"#).is_empty());
 }
+
+#[test]
+fn on_an_open_type_value_is_a_wrapper_only_when_it_plainly_holds_the_entity() {
+    // Graph's `user` is open (it derives from the open `directoryObject`); Intune's pages send
+    // `{"value": {"@odata.type": "#microsoft.graph.user", "id": ...}}` for one user.
+    let csdl = CSDL.replace(
+        r#"<EntityType Name="building" BaseType="graph.entity"/>"#,
+        r#"<EntityType Name="building" BaseType="graph.entity"/>
+      <EntityType Name="person" BaseType="graph.entity" OpenType="true">
+        <Property Name="name" Type="Edm.String"/>
+      </EntityType>
+      <EntityType Name="employee" BaseType="graph.person"/>"#,
+    );
+    let open = cache::compile(Path::new("open.xml"), &csdl, &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model;
+    let person = Expect::Structured {
+        ty: open.structured("microsoft.graph.person").unwrap(),
+        collection: false,
+        purpose: Purpose::Read,
+    };
+    let got = |body: &str| -> Vec<String> {
+        run_on(&open, body, person.clone(), Some(Direction::Response))
+            .iter()
+            .map(|d| format!("{} {}", d.rule, d.pointer))
+            .collect()
+    };
+    // Fires: the inside names the type (or a derived one), or has only its properties.
+    for body in [
+        r##"{"value": {"@odata.type": "#microsoft.graph.person", "id": "1"}}"##,
+        r##"{"value": {"@odata.type": "#microsoft.graph.employee", "id": "1"}}"##,
+        r#"{"value": {"id": "1", "name": "A"}}"#,
+        r#"{"value": [{"id": "1"}, {"id": "2"}]}"#,
+    ] {
+        assert_eq!(got(body), ["unknown-field /value"], "{body}");
+    }
+    // Silent about `value`: a dynamic property that happens to be called that (the body is
+    // then a person without its key).
+    for body in [
+        r#"{"value": {"score": 1}}"#,
+        r##"{"value": {"@odata.type": "#microsoft.graph.address", "city": "x"}}"##,
+        r#"{"value": [{"id": "1", "score": 1}]}"#,
+    ] {
+        assert_eq!(got(body), ["missing-required /id"], "{body}");
+    }
+    assert_eq!(
+        got(r#"{"id": "1", "value": {"id": "2"}}"#),
+        Vec::<String>::new()
+    );
+}

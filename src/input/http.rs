@@ -232,7 +232,8 @@ pub fn start_line(line: &str) -> Option<StartLine> {
     let addressed = target.starts_with('/')
         || target.contains("://")
         || target == "*"
-        || target.starts_with("{{");
+        || target.starts_with("{{")
+        || relative_path(target);
     if target.is_empty() || !addressed {
         return None;
     }
@@ -240,6 +241,18 @@ pub fn start_line(line: &str) -> Option<StartLine> {
         method: method.to_string(),
         target: target.to_string(),
     })
+}
+
+/// A path written without its leading `/`, as docs' syntax blocks sometimes do
+/// (`GET groups/{id}/settings`): one word, starting with a letter, with at least two segments
+/// (a bare word after a method, `GET me`, reads as prose as often as a request).
+fn relative_path(target: &str) -> bool {
+    target.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !target.contains(char::is_whitespace)
+        && target
+            .split(['?', '('])
+            .next()
+            .is_some_and(|p| p.contains('/'))
 }
 
 fn header(line: &str) -> Option<(&str, &str)> {
@@ -664,6 +677,12 @@ mod tests {
         );
         assert_eq!(req("Get /me"), None);
         assert_eq!(req("GET me"), None);
+        assert_eq!(
+            req("GET groups/{id}/settings"),
+            Some(("GET".into(), "groups/{id}/settings".into()))
+        );
+        assert_eq!(req("POST to branding/localizations to create one"), None);
+        assert_eq!(req("GET me(x='a/b')"), None);
         for (line, status) in [
             ("HTTP code: 200 OK", 200),
             ("HTTP 201 Created", 201),

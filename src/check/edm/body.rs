@@ -185,8 +185,7 @@ impl<'m> Walker<'_, 'm> {
             .iter()
             .all(|m| m.key == "value" || is_annotation(&m.key));
         let own = self.model.property(ty, "value").is_some()
-            || self.model.navigation(ty, "value").is_some()
-            || self.model.ty(ty).open;
+            || self.model.navigation(ty, "value").is_some();
         if !alone || own {
             return None;
         }
@@ -199,6 +198,15 @@ impl<'m> Walker<'_, 'm> {
             }
             _ => return None,
         };
+        // On an open type, `value` may be a dynamic property: it is a wrapper only when what
+        // it holds is plainly the entity (Intune's pages wrap a `user` that way).
+        let inner: &[Node] = match &wrapped {
+            Wrapped::One(node) => std::slice::from_ref(*node),
+            Wrapped::Many(items) => items,
+        };
+        if self.model.ty(ty).open && !inner.iter().all(|i| self.is_entity_of(i, ty)) {
+            return None;
+        }
         let mut d = unknown_field::diagnose(
             value,
             &JsonPointer::root().child("value"),
@@ -219,6 +227,28 @@ impl<'m> Walker<'_, 'm> {
         d.fix = None;
         self.out.push(d);
         Some(wrapped)
+    }
+
+    /// Does the object `node` plainly hold a `ty`: its `@odata.type` names `ty` or a type
+    /// derived from it, or (untyped) every member it has is one `ty` declares?
+    fn is_entity_of(&self, node: &Node, ty: u32) -> bool {
+        let model = self.model;
+        let members = node.members().unwrap_or(&[]);
+        if let Some(m) = members.iter().find(|m| m.key == "@odata.type") {
+            let Kind::String(written) = &m.value.kind else {
+                return false;
+            };
+            let bare = written.trim_start_matches('#');
+            return model
+                .structured(bare)
+                .or_else(|| model.structured_ignoring_case(bare))
+                .is_some_and(|t| model.derives_from(t, ty));
+        }
+        let mut declared = members.iter().filter(|m| !is_annotation(&m.key)).peekable();
+        declared.peek().is_some()
+            && declared.all(|m| {
+                model.property(ty, &m.key).is_some() || model.navigation(ty, &m.key).is_some()
+            })
     }
 
     /// Is `node` an object? If not, one `type-mismatch` finding.

@@ -442,6 +442,14 @@ mod tests {
         assert_eq!(p.payloads[0].url.as_deref(), Some("/a"));
         // A request without a body (a syntax block) is not a payload.
         assert!(read_text("```http\nGET /me\n```\n").payloads.is_empty());
+        // Nor is the second line of a syntax block that lacks its leading slash (it was read
+        // as the first request's body: Graph's groupsetting-list.md).
+        let p = read_text("```http\nGET /groupSettings\nGET groups/{id}/settings\n```\n");
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert!(p.payloads.is_empty(), "{:?}", p.payloads);
+        // A body line that is prose still is a body.
+        let p = read_text("```http\nPOST /a\nContent-Type: text/plain\n\nPOST to a/b\n```\n");
+        assert_eq!(p.payloads.len(), 1);
     }
 
     #[test]
