@@ -99,6 +99,12 @@ pub enum MarkdownProblem {
     AnnotationLenient { what: &'static str },
     /// A block marked `response` holds a request.
     ResponseHoldsRequest,
+    /// A JSON block with no annotation, and no message right before it whose body it could
+    /// be, in a doc that annotates its examples: not checked.
+    UnannotatedJson,
+    /// A fence that says it holds HTTP (` ```http `) holds a body but no message, in a doc that
+    /// annotates its examples: not checked.
+    NoHttpMessage,
 }
 
 /// A HAR capture that lacks what paylint reads, or has it in the wrong form.

@@ -14,8 +14,12 @@ pub const INFO: RuleInfo = RuleInfo {
     explanation: "Microsoft Graph docs mark each example with an HTML comment holding JSON, \
 `<!-- { \"blockType\": \"request\", \"name\": \"...\" } -->`, directly before a fenced ```http \
 or ```json block. An annotation whose JSON does not parse, an unknown blockType, or an annotated \
-fence that is never closed means the example is not checked as intended.",
-    reports: "an example annotation is not valid JSON, or its fence is never closed",
+fence that is never closed means the example is not checked as intended. So, as warnings, does \
+a JSON body with no annotation (and no message right before it whose body it is) in a doc that \
+annotates its examples, and an `http` block there that holds a body but no message: neither is \
+checked. A JSON fragment (`\"name\": value`), a header or a URL alone in a fence illustrates, and \
+is not reported.",
+    reports: "an example annotation is not valid JSON, its fence is never closed, or an example is left unchecked",
     fix: Fixes::None,
     examples: Some(Examples {
         bad: Example::file(
@@ -64,10 +68,28 @@ pub fn diagnose(at: Span, problem: &MarkdownProblem) -> Finding {
             "this `response` example holds a request".to_string(),
             "put the response here, or mark the block `\"blockType\": \"request\"`",
         ),
+        MarkdownProblem::UnannotatedJson => (
+            "this JSON block has no example annotation, so it is not checked: nothing says \
+             whether it is a request, a response or a resource"
+                .to_string(),
+            "put `<!-- { \"blockType\": \"request\" } -->` (or `response`, or `example` with an \
+             `@odata.type`) on the line before it, or `<!-- { \"blockType\": \"ignored\" } -->` if \
+             it is not an example",
+        ),
+        MarkdownProblem::NoHttpMessage => (
+            "this `http` block holds a body but no HTTP message, so it is not checked: it does \
+             not start with a request line or a status line"
+                .to_string(),
+            "put the request line (`POST /me/events`) or status line (`HTTP/1.1 200 OK`), its \
+             headers and a blank line before the body",
+        ),
     };
     let mut d = INFO.finding(at, JsonPointer::root(), message).with_hint(hint);
-    // What the docs' own tool reads is at most a warning.
-    if let MarkdownProblem::AnnotationLenient { .. } = problem {
+    // What the docs' own tool reads is at most a warning, and so is an example left unchecked.
+    if let MarkdownProblem::AnnotationLenient { .. }
+    | MarkdownProblem::UnannotatedJson
+    | MarkdownProblem::NoHttpMessage = problem
+    {
         d.severity = crate::rule::Severity::Warning;
     }
     d
@@ -95,5 +117,15 @@ mod tests {
         assert_eq!(d.message, "this response example's fence is never closed");
         let d = diagnose(at, &MarkdownProblem::UnclosedAnnotation);
         assert_eq!(d.hint.as_deref(), Some("end the annotation with `-->`"));
+        // An example left unchecked is a warning, and says how to have it checked.
+        for problem in [MarkdownProblem::UnannotatedJson, MarkdownProblem::NoHttpMessage] {
+            let d = diagnose(at, &problem);
+            assert_eq!(d.severity, Severity::Warning, "{problem:?}");
+            assert!(d.message.contains("so it is not checked"), "{}", d.message);
+        }
+        assert_eq!(
+            diagnose(at, &MarkdownProblem::ResponseHoldsRequest).severity,
+            Severity::Error
+        );
     }
 }

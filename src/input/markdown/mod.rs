@@ -8,9 +8,13 @@
 //!   it, `ignored` ones included (the example request is sometimes marked so), and its
 //!   annotation's `@odata.type` (with `isCollection`) says what it is when its request does not.
 //! - A `resource` block is a type's declaration, not a payload (its values are placeholders).
-//! - An `example` block is a bare body of its annotation's type.
+//! - An `example` block is a bare body of its annotation's type; in an `http` one, each
+//!   message's body is (its URL is not routed).
 //! - A fence without an annotation is read when it holds a message with a body (Intune's pages
 //!   annotate only their syntax blocks); its requests still pair with later responses.
+//! - A `json` fence right after a message without a body is that message's body.
+//! - In a doc that annotates its examples, a whole JSON body with none of that is reported as
+//!   unchecked (a `json` fence, or an `http` one without a start line).
 //!
 //! pulldown-cmark finds the blocks (with source offsets), so fences inside lists, indented code
 //! and HTML are told apart as CommonMark does; positions stay lines of the `.md` file.
@@ -77,6 +81,13 @@ pub fn read(source: &SourceFile) -> Parsed {
     let mut pending: Option<Pending> = None;
     let mut html: Option<Span> = None;
     let mut linker = Linker::default();
+    // The message a fence ended on without a body, and where that fence ends: a JSON fence
+    // right after it is its body (some pages write the headers and the body apart).
+    let mut open: Option<(usize, Bodyless)> = None;
+    // Bodies in fences with no annotation and no message before them, and whether the doc
+    // annotates any example (then such a body is a slip, and reported).
+    let mut loose: Vec<(Span, MarkdownProblem)> = Vec::new();
+    let mut annotates = false;
     for (event, range) in Parser::new(original).into_offset_iter() {
         match event {
             Event::Start(Tag::HtmlBlock) => html = Some(Span::new(range.start, range.end)),
@@ -87,6 +98,7 @@ pub fn read(source: &SourceFile) -> Parsed {
                         Span::new(block.start, range.end.max(block.end)),
                         &mut parsed,
                     );
+                    annotates |= pending.is_some();
                 }
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
@@ -94,18 +106,42 @@ pub fn read(source: &SourceFile) -> Parsed {
                     .take()
                     .filter(|p| text[p.span.end..range.start].trim().is_empty())
                     .map(|p| p.note);
+                let before = open
+                    .take()
+                    .filter(|(end, _)| text[*end..range.start].trim().is_empty())
+                    .map(|(_, b)| b);
                 let fence = Span::new(range.start, range.end);
                 let block = Block::new(text, fence);
                 let content = content_of(&info, &text[block.content.start..block.content.end]);
-                match note {
+                let left = match note {
                     Some(note) => annotated(text, &block, content, &note, &mut linker, &mut parsed),
                     None if content == Content::Http => {
-                        unannotated(text, &block, &mut linker, &mut parsed)
+                        unannotated(text, &block, &mut linker, &mut parsed, &mut loose)
                     }
-                    None => {}
-                }
+                    None if content == Content::Json => {
+                        match (before, block.json(text)) {
+                            (Some(message), Some(body)) => {
+                                message.take(body, &mut linker, &mut parsed);
+                            }
+                            // A fragment (`"name": value`) illustrates; a whole body is an
+                            // example.
+                            (None, Some(body)) if whole(text, body) => {
+                                loose.push((block.opening, MarkdownProblem::UnannotatedJson));
+                            }
+                            _ => {}
+                        }
+                        None
+                    }
+                    None => None,
+                };
+                open = left.map(|b| (range.end, b));
             }
             _ => {}
+        }
+    }
+    if annotates {
+        for (at, problem) in loose {
+            parsed.problems.push(markdown_problem(at, problem));
         }
     }
     if dequoted.is_some() {
@@ -279,13 +315,21 @@ fn annotated(
     note: &Annotation,
     linker: &mut Linker,
     parsed: &mut Parsed,
-) {
+) -> Option<Bodyless> {
     let direction = match note.block_type {
         BlockType::Request => Direction::Request,
         BlockType::Response => Direction::Response,
-        BlockType::Resource => return declaration(text, block, note, parsed),
+        BlockType::Resource => {
+            declaration(text, block, note, parsed);
+            return None;
+        }
         BlockType::Example if content == Content::Json => {
-            return example(text, block, note, parsed)
+            example(text, block, note, parsed);
+            return None;
+        }
+        BlockType::Example if content == Content::Http => {
+            http_example(text, block, note, linker, parsed);
+            return None;
         }
         BlockType::Example | BlockType::Ignored => {
             // Not checked, but a request in it is what later responses answer.
@@ -295,7 +339,7 @@ fn annotated(
                     linker.observe(&m);
                 }
             }
-            return;
+            return None;
         }
     };
     if !block.closed {
@@ -324,6 +368,11 @@ fn annotated(
                 }
                 parsed.payloads.push(p);
             }
+            parsed
+                .payloads
+                .last()
+                .filter(|p| p.start.start >= block.content.start && p.body.is_none())
+                .map(|p| Bodyless::Payload(p.index))
         }
         Content::Json | Content::Other => {
             // A bare JSON example says nothing of method, status or headers; a response
@@ -346,6 +395,7 @@ fn annotated(
                     .flatten(),
                 ..Payload::default()
             });
+            None
         }
     }
 }
@@ -379,19 +429,107 @@ fn example(text: &str, block: &Block, note: &Annotation, parsed: &mut Parsed) {
     });
 }
 
+/// An `example` block holding HTTP: each message in it with a body is a body of the
+/// annotation's type, with its headers. Its method and URL are not routed: such an example is
+/// often a call to another host (a change notification POSTed to a bot's endpoint), and the
+/// annotation says what the body is. A request in it is still what later responses answer.
+fn http_example(
+    text: &str,
+    block: &Block,
+    note: &Annotation,
+    linker: &mut Linker,
+    parsed: &mut Parsed,
+) {
+    for m in http::parse(text, block.content, &mut parsed.problems) {
+        linker.observe(&m);
+        let Some(body) = m.body else { continue };
+        let (direction, status) = match m.line {
+            StartLine::Request { .. } => (Direction::Request, None),
+            StartLine::Response { status } => (Direction::Response, Some(status)),
+        };
+        parsed.payloads.push(Payload {
+            index: parsed.payloads.len(),
+            start: m.start,
+            body: Some(Body::InFile(body)),
+            direction: Some(direction),
+            status,
+            headers: Some(m.headers),
+            named_type: note.odata_type.clone().map(|t| NamedType {
+                collection: false,
+                ..t
+            }),
+            truncated: note.truncated,
+            ..Payload::default()
+        });
+    }
+}
+
 /// A fence without an annotation holding HTTP: its messages with a body, and its responses,
 /// are examples; a request without a body only pairs with the responses after it.
-fn unannotated(text: &str, block: &Block, linker: &mut Linker, parsed: &mut Parsed) {
+///
+/// The problems of what is read are not reported (such a fence is often a syntax block, with
+/// placeholders for a body); a body with no message is, into `loose` (an `http` fence also
+/// shows a header, or a URL, which are not examples).
+fn unannotated(
+    text: &str,
+    block: &Block,
+    linker: &mut Linker,
+    parsed: &mut Parsed,
+    loose: &mut Vec<(Span, MarkdownProblem)>,
+) -> Option<Bodyless> {
     let mut problems = Vec::new();
     let messages = http::parse(text, block.content, &mut problems);
+    if messages.is_empty() && block.json(text).is_some_and(|b| whole(text, b)) {
+        loose.push((block.opening, MarkdownProblem::NoHttpMessage));
+    }
+    let mut left = None;
     for m in messages {
         let example = m.body.is_some() || matches!(m.line, StartLine::Response { .. });
+        left = None;
         if !example {
             linker.observe(&m);
+            left = Some(Bodyless::Request(m));
             continue;
         }
         let index = parsed.payloads.len();
-        parsed.payloads.push(linker.payload(index, m));
+        let p = linker.payload(index, m);
+        if p.body.is_none() {
+            left = Some(Bodyless::Payload(index));
+        }
+        parsed.payloads.push(p);
+    }
+    left
+}
+
+/// Is `body` (trimmed) a whole JSON object or array, not a fragment of one?
+fn whole(text: &str, body: Span) -> bool {
+    text[body.start..body.end].starts_with(['{', '['])
+}
+
+/// A message a fence ends on without a body.
+enum Bodyless {
+    /// Read as a payload (an annotated message, a response).
+    Payload(usize),
+    /// A request without an annotation, only observed so far (a syntax block, or an example
+    /// whose body is in the next fence).
+    Request(http::Message),
+}
+
+impl Bodyless {
+    /// `body`, in the fence right after, is this message's.
+    fn take(self, body: Span, linker: &mut Linker, parsed: &mut Parsed) {
+        match self {
+            Bodyless::Payload(index) => {
+                if let Some(p) = parsed.payloads.get_mut(index) {
+                    p.body = Some(Body::InFile(body));
+                }
+            }
+            Bodyless::Request(mut m) => {
+                m.body = Some(body);
+                let index = parsed.payloads.len();
+                parsed.payloads.push(linker.payload(index, m));
+            }
+        }
     }
 }
 
@@ -473,6 +611,94 @@ mod tests {
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
         let span = p.problems[0].span;
         assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+    }
+
+    #[test]
+    fn an_example_block_holding_http_checks_its_bodies_as_the_annotations_type() {
+        let text = "<!-- { \"blockType\": \"example\", \"@odata.type\": \"microsoft.graph.commsNotifications\" } -->\n```http\nPOST https://bot.contoso.com/api/calls\nContent-Type: application/json\n\n{\"value\": []}\n```\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{}\n```\n";
+        let p = read_text(text);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.payloads.len(), 2);
+        let ex = &p.payloads[0];
+        assert_eq!(ex.direction, Some(Direction::Request));
+        assert_eq!(
+            ex.named_type.as_ref().map(|t| t.name.as_str()),
+            Some("microsoft.graph.commsNotifications")
+        );
+        // Not routed by its URL (another host's endpoint), but its headers are checked.
+        assert_eq!((ex.method.as_deref(), ex.url.as_deref()), (None, None));
+        assert_eq!(ex.headers.as_ref().map(Vec::len), Some(1));
+        assert!(matches!(ex.body, Some(Body::InFile(_))));
+        // A later response still answers it.
+        assert_eq!(p.payloads[1].method.as_deref(), Some("POST"));
+        // A bodyless request in an example block is no payload.
+        let text = "<!-- { \"blockType\": \"example\" } -->\n```http\nGET /me\n```\n";
+        assert!(read_text(text).payloads.is_empty());
+    }
+
+    #[test]
+    fn a_json_fence_right_after_a_bodyless_message_is_its_body() {
+        // An annotated response whose body is in the next fence (Graph's search-query.md).
+        let text = "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n```\n\n```json\n{\"value\": []}\n```\n";
+        let p = read_text(text);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.payloads.len(), 1);
+        let Some(Body::InFile(b)) = p.payloads[0].body else {
+            panic!("{:?}", p.payloads[0].body)
+        };
+        assert_eq!(&text[b.start..b.end], "{\"value\": []}");
+        // An unannotated request and its body apart: one request payload.
+        let text = "```http\nPOST /directory/deletedItems/getUserOwnedObjects\nContent-type: application/json\n```\n\n``` json\n{\"type\": \"group\"}\n```\n";
+        let p = read_text(text);
+        assert_eq!(p.payloads.len(), 1);
+        assert_eq!(p.payloads[0].method.as_deref(), Some("POST"));
+        assert!(p.payloads[0].body.is_some());
+        // Prose between the two: not its body.
+        let text = "```http\nPOST /a\n```\n\nThe body:\n\n```json\n{\"type\": \"group\"}\n```\n";
+        assert!(read_text(text).payloads.is_empty());
+        // A message with a body keeps it; the next fence is not taken.
+        let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /a\n\n{}\n```\n```json\n{\"b\": 1}\n```\n";
+        let p = read_text(text);
+        assert_eq!(p.payloads.len(), 1);
+        let Some(Body::InFile(b)) = p.payloads[0].body else {
+            panic!()
+        };
+        assert_eq!(&text[b.start..b.end], "{}");
+    }
+
+    #[test]
+    fn an_unannotated_body_in_an_annotated_doc_is_reported_as_unchecked() {
+        let annotated = "<!-- { \"blockType\": \"ignored\" } -->\n```http\nGET /me\n```\n\n";
+        let problems = |doc: &str| -> Vec<MarkdownProblem> {
+            read_text(doc)
+                .problems
+                .into_iter()
+                .filter_map(|p| match p.kind {
+                    ProblemKind::Markdown(m) => Some(m),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Fires: a whole JSON body, and an `http` fence holding a body without a start line.
+        let doc = format!("{annotated}Example:\n\n```json\n{{\"a\": 1}}\n```\n");
+        assert_eq!(problems(&doc), [MarkdownProblem::UnannotatedJson]);
+        let doc =
+            format!("{annotated}Response:\n\n```http\n{{\n  Location: https://x/y\n}}\n```\n");
+        assert_eq!(problems(&doc), [MarkdownProblem::NoHttpMessage]);
+        // Silent: the same in a doc that annotates nothing (a README), a fragment, a header
+        // or a URL alone, an empty fence.
+        assert!(problems("Example:\n\n```json\n{\"a\": 1}\n```\n").is_empty());
+        for fence in [
+            "```json\n\"joinInformation\": {}\n```\n",
+            "```http\nPrefer: outlook.timezone=\"Eastern Standard Time\"\n```\n",
+            "```http\nhttps://graph.microsoft.com/{version}/me/onenote/\n```\n",
+            "```json\n```\n",
+        ] {
+            assert!(
+                problems(&format!("{annotated}{fence}")).is_empty(),
+                "{fence}"
+            );
+        }
     }
 
     #[test]
