@@ -349,31 +349,7 @@ fn annotated(
         ));
     }
     match content {
-        Content::Http => {
-            for m in http::parse(text, block.content, &mut parsed.problems) {
-                if direction == Direction::Response {
-                    if let StartLine::Request { .. } = m.line {
-                        parsed.problems.push(markdown_problem(
-                            m.start,
-                            MarkdownProblem::ResponseHoldsRequest,
-                        ));
-                        continue;
-                    }
-                }
-                let index = parsed.payloads.len();
-                let mut p = linker.payload(index, m);
-                p.truncated = note.truncated;
-                if p.direction == Some(Direction::Response) {
-                    p.named_type = note.odata_type.clone();
-                }
-                parsed.payloads.push(p);
-            }
-            parsed
-                .payloads
-                .last()
-                .filter(|p| p.start.start >= block.content.start && p.body.is_none())
-                .map(|p| Bodyless::Payload(p.index))
-        }
+        Content::Http => annotated_http(text, block, direction, note, linker, parsed),
         Content::Json | Content::Other => {
             // A bare JSON example says nothing of method, status or headers; a response
             // still answers the request before it.
@@ -398,6 +374,40 @@ fn annotated(
             None
         }
     }
+}
+
+/// The messages of a `request` or `response` block; the last one, if it has no body.
+fn annotated_http(
+    text: &str,
+    block: &Block,
+    direction: Direction,
+    note: &Annotation,
+    linker: &mut Linker,
+    parsed: &mut Parsed,
+) -> Option<Bodyless> {
+    for m in http::parse(text, block.content, &mut parsed.problems) {
+        if direction == Direction::Response {
+            if let StartLine::Request { .. } = m.line {
+                parsed.problems.push(markdown_problem(
+                    m.start,
+                    MarkdownProblem::ResponseHoldsRequest,
+                ));
+                continue;
+            }
+        }
+        let index = parsed.payloads.len();
+        let mut p = linker.payload(index, m);
+        p.truncated = note.truncated;
+        if p.direction == Some(Direction::Response) {
+            p.named_type = note.odata_type.clone();
+        }
+        parsed.payloads.push(p);
+    }
+    parsed
+        .payloads
+        .last()
+        .filter(|p| p.start.start >= block.content.start && p.body.is_none())
+        .map(|p| Bodyless::Payload(p.index))
 }
 
 /// A resource block: the declaration of its annotation's type.
