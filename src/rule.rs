@@ -42,6 +42,7 @@ macro_rules! with_rules {
             InvalidExchange invalid_exchange "invalid-exchange",
             OmittedProperty omitted_property "omitted-property",
             UnexpectedBody unexpected_body "unexpected-body",
+            UncheckedBody unchecked_body "unchecked-body",
         }
     };
 }
@@ -164,6 +165,7 @@ mod tests {
                 "invalid-exchange",
                 "omitted-property",
                 "unexpected-body",
+                "unchecked-body",
             ]
         );
     }

@@ -221,6 +221,22 @@ fn named<'a>(checker: &Checker<'a>, payload: &Payload) -> Named<'a> {
     }
 }
 
+/// Whether `text` is JSON (any value).
+fn is_json(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
+/// The message a payload is, by its method and URL: "the response to `GET /a`", "the request
+/// `PUT /a/$value`".
+fn exchange_of(payload: &Payload) -> String {
+    let method = payload.method.as_deref().unwrap_or("");
+    let url = payload.url.as_deref().unwrap_or("");
+    match payload.direction {
+        Some(crate::direction::Direction::Response) => format!("the response to `{method} {url}`"),
+        _ => format!("the request `{method} {url}`"),
+    }
+}
+
 /// Checks one payload of `source`. What needs no route (the envelope, JSON syntax, repeated
 /// keys) is checked whatever the message names.
 pub fn check_payload(
@@ -246,6 +262,15 @@ pub fn check_payload(
         && payload.request.is_some();
     if let (Named::Unknown(finding), false) = (&named, answered) {
         out.findings.push((**finding).clone());
+    }
+    if let (Some(b), Carries::Other) = (&body, carries) {
+        if !says_not_json(payload) && is_json(&b.text[b.range.start..b.range.end]) {
+            out.findings.push(rules::unchecked_body::stream(
+                payload.start,
+                &exchange_of(payload),
+            ));
+            out.body = BodyCheck::Undescribed;
+        }
     }
     // A body the exchange says is not JSON (a stream) is not checked as JSON, nor a response
     // whose Content-Type says it is not (an HTML error page); a request's body under such a
