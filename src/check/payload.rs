@@ -264,7 +264,12 @@ pub fn check_payload(
         out.findings.push((**finding).clone());
     }
     if let (Some(b), Carries::Other) = (&body, carries) {
-        if !says_not_json(payload) && is_json(&b.text[b.range.start..b.range.end]) {
+        let labelled_json = payload
+            .header("content-type")
+            .is_some_and(|h| is_json_media_type(&h.value));
+        if labelled_json
+            || (!says_not_json(payload) && is_json(&b.text[b.range.start..b.range.end]))
+        {
             out.findings.push(rules::unchecked_body::stream(
                 payload.start,
                 &exchange_of(payload),

@@ -17,7 +17,8 @@ stream property's content, `$value`, an action or function that returns `Edm.Str
 there has no type to be checked against, so it is not; this warning says so, once per body, so \
 that no example goes unchecked in silence. Often the content is JSON by design (a file uploaded \
 as it is); sometimes the example shows what the URL does not return (the entity, where the URL \
-addresses its stream), or the metadata is wrong. A body that is not JSON is not reported.",
+addresses its stream), or the metadata is wrong. A body that is not JSON, and not labelled JSON by \
+its Content-Type, is not reported.",
     reports: "a JSON body where the metadata says the exchange carries a stream (not checked)",
     fix: Fixes::None,
     examples: Some(Examples {
