@@ -231,8 +231,13 @@ fn is_json(text: &str) -> bool {
 fn exchange_of(payload: &Payload) -> String {
     let method = payload.method.as_deref().unwrap_or("");
     let url = payload.url.as_deref().unwrap_or("");
-    match payload.direction {
-        Some(crate::direction::Direction::Response) => format!("the response to `{method} {url}`"),
+    match (payload.direction, payload.status) {
+        (Some(crate::direction::Direction::Response), Some(status)) => {
+            format!("the {status} response to `{method} {url}`")
+        }
+        (Some(crate::direction::Direction::Response), None) => {
+            format!("the response to `{method} {url}`")
+        }
         _ => format!("the request `{method} {url}`"),
     }
 }
@@ -604,7 +609,13 @@ fn model(
             BodyCheck::Unchecked
         }
         // The exchange carries a body the model does not describe (a 202, a redirect).
-        route_model::Routing::Undescribed => BodyCheck::Undescribed,
+        route_model::Routing::Undescribed => {
+            out.push(rules::unchecked_body::undescribed(
+                doc.root.span,
+                &exchange_of(payload),
+            ));
+            BodyCheck::Undescribed
+        }
         route_model::Routing::NoType(e) => {
             let name = match &e {
                 route_model::NoType::Unknown(n) => Some(n.as_str()),

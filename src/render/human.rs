@@ -304,7 +304,7 @@ impl Renderer for Human {
                 if b.undescribed > 0 {
                     write!(
                         out,
-                        "; {} left open by the description (a 202, a redirect)",
+                        "; {} with no type to check against (a stream, a 202, a redirect: a finding says so)",
                         b.undescribed
                     )?;
                 }

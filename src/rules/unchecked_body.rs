@@ -1,6 +1,6 @@
-//! `unchecked-body`: a JSON body in an exchange the metadata says carries a stream, so there is
-//! no type to check it against (a `$value`, a stream property, a function returning
-//! `Edm.Stream`).
+//! `unchecked-body`: a JSON body with no type to check it against: its exchange carries a
+//! stream (a `$value`, a stream property, a function returning `Edm.Stream`), or a body the
+//! metadata leaves open (a `202 Accepted`, a redirect).
 
 use super::info::{Example, Examples, Fixes, RuleInfo};
 use crate::diagnostic::Finding;
@@ -11,15 +11,17 @@ use crate::source::Span;
 pub const INFO: RuleInfo = RuleInfo {
     rule: Rule::UncheckedBody,
     severity: Severity::Warning,
-    summary: "A JSON body was not checked: its exchange carries a stream.",
+    summary: "A JSON body was not checked: its exchange carries a stream, or a body the metadata leaves open.",
     explanation: "Some exchanges carry raw content, not JSON of a type: a media resource's or a \
 stream property's content, `$value`, an action or function that returns `Edm.Stream`. A JSON body \
 there has no type to be checked against, so it is not; this warning says so, once per body, so \
 that no example goes unchecked in silence. Often the content is JSON by design (a file uploaded \
 as it is); sometimes the example shows what the URL does not return (the entity, where the URL \
 addresses its stream), or the metadata is wrong. A body that is not JSON, and not labelled JSON by \
-its Content-Type, is not reported.",
-    reports: "a JSON body where the metadata says the exchange carries a stream (not checked)",
+its Content-Type, is not reported. So, too, is a body where the metadata says nothing of one: a \
+`202 Accepted` or a redirect answering an operation, whose body the protocol leaves to the \
+service.",
+    reports: "a JSON body where the exchange carries a stream, or a body the metadata leaves open (not checked)",
     fix: Fixes::None,
     examples: Some(Examples {
         bad: Example::file(
@@ -61,6 +63,20 @@ pub fn stream(at: Span, what: &str) -> Finding {
     )
 }
 
+/// `what` names the message whose body the metadata leaves open: "the 202 response to `POST
+/// /widgets/w1/ship`".
+pub fn undescribed(at: Span, what: &str) -> Finding {
+    INFO.finding(
+        at,
+        JsonPointer::root(),
+        format!("the metadata does not say what {what} carries: this body was not checked"),
+    )
+    .with_hint(
+        "nothing to do if the service documents the body elsewhere (a 202's status monitor, a \
+         redirect); a success status the operation returns (200, 201) is checked",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +89,10 @@ mod tests {
             "the response to `GET /widgets/w1/photo` carries a stream by the metadata, not JSON of a type: this JSON body was not checked"
         );
         assert_eq!(d.severity, Severity::Warning);
+        let d = undescribed(Span::new(0, 1), "the 202 response to `POST /widgets/w1/ship`");
+        assert_eq!(
+            d.message,
+            "the metadata does not say what the 202 response to `POST /widgets/w1/ship` carries: this body was not checked"
+        );
     }
 }
