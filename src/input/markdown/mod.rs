@@ -407,6 +407,9 @@ fn annotated_http(
         .payloads
         .last()
         .filter(|p| p.start.start >= block.content.start && p.body.is_none())
+        .filter(|p| {
+            p.direction == Some(Direction::Response) || sends_body_method(p.method.as_deref())
+        })
         .map(|p| Bodyless::Payload(p.index))
 }
 
@@ -498,7 +501,7 @@ fn unannotated(
         left = None;
         if !example {
             linker.observe(&m);
-            left = Some(Bodyless::Request(m));
+            left = sends_body(&m.line).then_some(Bodyless::Request(m));
             continue;
         }
         let index = parsed.payloads.len();
@@ -509,6 +512,20 @@ fn unannotated(
         parsed.payloads.push(p);
     }
     left
+}
+
+/// Does a message that starts with `line` send a body, so that a JSON fence right after it can
+/// be its body? A response, or a request by a method that sends one (a JSON fence after a
+/// `GET` is what it returns, not what it sends).
+fn sends_body(line: &StartLine) -> bool {
+    match line {
+        StartLine::Response { .. } => true,
+        StartLine::Request { method, .. } => sends_body_method(Some(method)),
+    }
+}
+
+fn sends_body_method(method: Option<&str>) -> bool {
+    method.is_some_and(|m| !matches!(m, "GET" | "HEAD" | "DELETE" | "OPTIONS" | "TRACE"))
 }
 
 /// Is `body` (trimmed) a whole JSON object or array, not a fragment of one?
@@ -663,6 +680,13 @@ mod tests {
         assert_eq!(p.payloads.len(), 1);
         assert_eq!(p.payloads[0].method.as_deref(), Some("POST"));
         assert!(p.payloads[0].body.is_some());
+        // After a GET, a JSON fence is what it returns, not its body.
+        let text = "```http\nGET /me\n```\n```json\n{\"id\": \"1\"}\n```\n";
+        assert!(read_text(text).payloads.is_empty());
+        let text = "<!-- { \"blockType\": \"request\" } -->\n```http\nGET /me\n```\n```json\n{\"id\": \"1\"}\n```\n";
+        let p = read_text(text);
+        assert_eq!(p.payloads.len(), 1);
+        assert!(p.payloads[0].body.is_none());
         // Prose between the two: not its body.
         let text = "```http\nPOST /a\n```\n\nThe body:\n\n```json\n{\"type\": \"group\"}\n```\n";
         assert!(read_text(text).payloads.is_empty());
