@@ -196,7 +196,7 @@ pub fn body<'s>(
             .then(|| select.clone())
             .flatten();
         return match expect {
-            Expect::Nothing => Routing::NoBody(no_body(payload, direction)),
+            Expect::Nothing => Routing::NoBody(message_name(payload, direction)),
             Expect::NotJson | Expect::Unknown => Routing::Undescribed,
             e => Routing::Check(target(e, select)),
         };
@@ -225,9 +225,9 @@ pub fn body<'s>(
     }
 }
 
-/// The message whose exchange holds no body, as `Routing::NoBody` names it: a response by
-/// its status (and request), a request by its method and URL.
-fn no_body(payload: &Payload, direction: Option<Direction>) -> String {
+/// A message as findings name it: a response by its status (and request), a request by its
+/// method and URL ("a 204 response to `PATCH /widgets/w1`", "the request `DELETE /widgets/w1`").
+pub fn message_name(payload: &Payload, direction: Option<Direction>) -> String {
     let method = payload.method.as_deref().unwrap_or("");
     match (direction, payload.status, payload.url.as_deref()) {
         (Some(Direction::Response), Some(status), Some(u)) => {

@@ -251,7 +251,7 @@ fn a_body_the_protocol_leaves_open_is_checked_as_the_doc_names_it_else_counted_a
     assert_eq!(d[0].rule, "unchecked-body");
     assert_eq!(d[0].severity, "warning");
     assert!(
-        d[0].message.contains("the 202 response to `PATCH"),
+        d[0].message.contains("a 202 response to `PATCH"),
         "{}",
         d[0].message
     );

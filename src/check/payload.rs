@@ -226,22 +226,6 @@ fn is_json(text: &str) -> bool {
     serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
 }
 
-/// The message a payload is, by its method and URL: "the response to `GET /a`", "the request
-/// `PUT /a/$value`".
-fn exchange_of(payload: &Payload) -> String {
-    let method = payload.method.as_deref().unwrap_or("");
-    let url = payload.url.as_deref().unwrap_or("");
-    match (payload.direction, payload.status) {
-        (Some(crate::direction::Direction::Response), Some(status)) => {
-            format!("the {status} response to `{method} {url}`")
-        }
-        (Some(crate::direction::Direction::Response), None) => {
-            format!("the response to `{method} {url}`")
-        }
-        _ => format!("the request `{method} {url}`"),
-    }
-}
-
 /// Checks one payload of `source`. What needs no route (the envelope, JSON syntax, repeated
 /// keys) is checked whatever the message names.
 pub fn check_payload(
@@ -277,7 +261,7 @@ pub fn check_payload(
         {
             out.findings.push(rules::unchecked_body::stream(
                 payload.start,
-                &exchange_of(payload),
+                &route_model::message_name(payload, payload.direction),
             ));
             out.body = BodyCheck::Undescribed;
         }
@@ -612,7 +596,7 @@ fn model(
         route_model::Routing::Undescribed => {
             out.push(rules::unchecked_body::undescribed(
                 doc.root.span,
-                &exchange_of(payload),
+                &route_model::message_name(payload, payload.direction),
             ));
             BodyCheck::Undescribed
         }

@@ -47,7 +47,7 @@ const METADATA: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis
 <EntityContainer Name="service"><EntitySet Name="widgets" EntityType="example.widget"/></EntityContainer>
 </Schema></edmx:DataServices></edmx:Edmx>"#;
 
-/// `what` names the message: "the response to `GET /widgets/w1/photo`", "the request `PUT
+/// `what` names the message: "a 200 response to `GET /widgets/w1/photo`", "the request `PUT
 /// /widgets/w1/photo`".
 pub fn stream(at: Span, what: &str) -> Finding {
     INFO.finding(
@@ -63,7 +63,7 @@ pub fn stream(at: Span, what: &str) -> Finding {
     )
 }
 
-/// `what` names the message whose body the metadata leaves open: "the 202 response to `POST
+/// `what` names the message whose body the metadata leaves open: "a 202 response to `POST
 /// /widgets/w1/ship`".
 pub fn undescribed(at: Span, what: &str) -> Finding {
     INFO.finding(
@@ -83,16 +83,16 @@ mod tests {
 
     #[test]
     fn the_message_names_the_exchange() {
-        let d = stream(Span::new(0, 1), "the response to `GET /widgets/w1/photo`");
+        let d = stream(Span::new(0, 1), "a 200 response to `GET /widgets/w1/photo`");
         assert_eq!(
             d.message,
-            "the response to `GET /widgets/w1/photo` carries a stream by the metadata, not JSON of a type: this JSON body was not checked"
+            "a 200 response to `GET /widgets/w1/photo` carries a stream by the metadata, not JSON of a type: this JSON body was not checked"
         );
         assert_eq!(d.severity, Severity::Warning);
-        let d = undescribed(Span::new(0, 1), "the 202 response to `POST /widgets/w1/ship`");
+        let d = undescribed(Span::new(0, 1), "a 202 response to `POST /widgets/w1/ship`");
         assert_eq!(
             d.message,
-            "the metadata does not say what the 202 response to `POST /widgets/w1/ship` carries: this body was not checked"
+            "the metadata does not say what a 202 response to `POST /widgets/w1/ship` carries: this body was not checked"
         );
     }
 }

@@ -433,13 +433,18 @@ fn example(text: &str, block: &Block, note: &Annotation, parsed: &mut Parsed) {
         index: parsed.payloads.len(),
         start: block.opening,
         body: block.json(text).map(Body::InFile),
-        named_type: note.odata_type.clone().map(|t| NamedType {
-            collection: false,
-            ..t
-        }),
+        named_type: one_of(note),
         truncated: note.truncated,
         ..Payload::default()
     });
+}
+
+/// An example block's type: its annotation's, as one value (an example is one body).
+fn one_of(note: &Annotation) -> Option<NamedType> {
+    note.odata_type.clone().map(|t| NamedType {
+        collection: false,
+        ..t
+    })
 }
 
 /// An `example` block holding HTTP: each message in it with a body is a body of the
@@ -467,10 +472,7 @@ fn http_example(
             direction: Some(direction),
             status,
             headers: Some(m.headers),
-            named_type: note.odata_type.clone().map(|t| NamedType {
-                collection: false,
-                ..t
-            }),
+            named_type: one_of(note),
             truncated: note.truncated,
             ..Payload::default()
         });
